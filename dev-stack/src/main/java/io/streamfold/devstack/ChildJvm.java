@@ -1,0 +1,134 @@
+package io.streamfold.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A Java child process whose output goes to a log file and which never outlives this JVM's exit. */
+public final class ChildJvm implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
+
+  private final String name;
+  private final Process process;
+  private final Path logFile;
+  private final Thread reaper;
+
+  private ChildJvm(String name, Process process, Path logFile) {
+    this.name = name;
+    this.process = process;
+    this.logFile = logFile;
+    this.reaper = new Thread(process::destroyForcibly, name + "-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /**
+   * Starts {@code java <jvmArgs> <mainArgs>} with the same Java executable as this JVM.
+   *
+   * @param logFile receives the child's standard output and error (appended)
+   */
+  public static ChildJvm start(String name, List<String> jvmAndMainArgs, Path logFile) {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(jvmAndMainArgs);
+    try {
+      Files.createDirectories(logFile.getParent());
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      LOG.info("Started {} (pid {}), log {}", name, process.pid(), logFile);
+      return new ChildJvm(name, process, logFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start " + name + ": " + command, e);
+    }
+  }
+
+  static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** The last lines of the log, for error messages. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(logFile);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Waits for the process to exit by itself.
+   *
+   * @return its exit code, or -1 if it was still running after {@code timeout} (it is then killed)
+   */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return process.exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    kill();
+    return -1;
+  }
+
+  /** Asks the process to stop (SIGTERM), and kills it if it has not stopped within {@code grace}. */
+  public void stop(Duration grace) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop within {}; killing it", name, grace);
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: nothing to remove
+    }
+  }
+}

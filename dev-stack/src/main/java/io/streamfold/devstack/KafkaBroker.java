@@ -1,0 +1,293 @@
+package io.streamfold.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (combined broker and controller) running as a child
+ * JVM from the {@code kafka_2.13} artifact, bound to 127.0.0.1.
+ *
+ * <p>The internal offsets and transaction-state topics have replication factor 1 and min ISR 1, so
+ * transactions (and so {@code exactly_once_v2}) work on one node. Topic auto-creation is off: every
+ * topic must be created explicitly. With {@link Builder#dataDir(Path)} the log survives restarts;
+ * otherwise a temporary directory is used and deleted on {@link #close()}.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path dataDir;
+  private final boolean temporary;
+  private final int port;
+  private final int controllerPort;
+  private final Map<String, String> overrides;
+  private final String heap;
+  private ChildJvm jvm;
+
+  private KafkaBroker(Builder builder) {
+    this.temporary = builder.dataDir == null;
+    this.dataDir = temporary ? Dirs.temporary("kafka-") : builder.dataDir.toAbsolutePath();
+    this.port = builder.port == 0 ? Ports.freeLoopbackPort() : builder.port;
+    this.controllerPort =
+        builder.controllerPort == 0 ? Ports.freeLoopbackPort() : builder.controllerPort;
+    this.overrides = Map.copyOf(builder.overrides);
+    this.heap = builder.heap;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts a broker with a temporary data directory on free ports. */
+  public static KafkaBroker startTemporary() {
+    return builder().build().start();
+  }
+
+  /** Formats the storage if it has never been formatted, starts the broker and waits until ready. */
+  public synchronized KafkaBroker start() {
+    if (jvm != null && jvm.isAlive()) {
+      return this;
+    }
+    try {
+      Files.createDirectories(dataDir);
+      Path config = writeConfig();
+      Path log4j = writeLog4jConfig();
+      Path logFile = dataDir.resolve("broker.log");
+      if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+        format(config, log4j, logFile);
+      }
+      jvm = ChildJvm.start("kafka-broker", jvmArgs(log4j, "kafka.Kafka", config.toString()), logFile);
+      awaitReady();
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not prepare the broker in " + dataDir, e);
+    }
+  }
+
+  private void format(Path config, Path log4j, Path logFile) {
+    List<String> args =
+        jvmArgs(
+            log4j,
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            "--cluster-id",
+            randomClusterId(),
+            "--config",
+            config.toString());
+    ChildJvm formatter = ChildJvm.start("kafka-storage-format", args, logFile);
+    int exit = formatter.awaitExit(Duration.ofSeconds(60));
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "Formatting the KRaft storage failed (exit " + exit + "):\n" + formatter.logTail(20));
+    }
+  }
+
+  private List<String> jvmArgs(Path log4j, String mainClass, String... args) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add("-Xms" + heap);
+    command.add("-Xmx" + heap);
+    command.add("-XX:+UseG1GC");
+    command.add("-Djava.awt.headless=true");
+    command.add("-Dlog4j2.configurationFile=" + log4j);
+    command.add("-cp");
+    command.add(BuildInfo.kafkaClasspath());
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private Path writeConfig() throws IOException {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    props.put("log.dirs", dataDir.resolve("logs").toString());
+    props.put("auto.create.topics.enable", "false");
+    props.put("num.partitions", "1");
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "10");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "10");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.putAll(overrides);
+    Properties properties = new Properties();
+    properties.putAll(props);
+    Path config = dataDir.resolve("server.properties");
+    try (var out = Files.newBufferedWriter(config)) {
+      properties.store(out, "Written by io.streamfold.devstack.KafkaBroker");
+    }
+    return config;
+  }
+
+  private Path writeLog4jConfig() throws IOException {
+    Path config = dataDir.resolve("log4j2.properties");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "status = warn",
+            "appender.console.type = Console",
+            "appender.console.name = STDOUT",
+            "appender.console.layout.type = PatternLayout",
+            "appender.console.layout.pattern = [%d] %p %m (%c)%n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.stdout.ref = STDOUT",
+            "logger.kafka.name = kafka",
+            "logger.kafka.level = WARN",
+            "logger.apache.name = org.apache.kafka",
+            "logger.apache.level = WARN",
+            "logger.server.name = kafka.server.KafkaRaftServer",
+            "logger.server.level = INFO",
+            ""));
+    return config;
+  }
+
+  private void awaitReady() {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    try (Admin admin = Admin.create(config)) {
+      while (true) {
+        if (!jvm.isAlive()) {
+          throw new IllegalStateException(
+              "The Kafka broker exited during start-up:\n" + jvm.logTail(40));
+        }
+        try {
+          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (Exception notYet) {
+          // not listening yet
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(
+              "The Kafka broker was not ready within " + START_TIMEOUT + ":\n" + jvm.logTail(40));
+        }
+        pause(Duration.ofMillis(200));
+      }
+    }
+  }
+
+  static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+
+  private static String randomClusterId() {
+    byte[] bytes = new byte[16];
+    new SecureRandom().nextBytes(bytes);
+    bytes[0] &= 0x7f; // the encoded id must not start with '-'
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** {@code 127.0.0.1:<port>}. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public boolean isRunning() {
+    return jvm != null && jvm.isAlive();
+  }
+
+  /** Controlled shutdown (SIGTERM); the data directory is kept, so {@link #start()} resumes it. */
+  public synchronized void stop() {
+    if (jvm != null) {
+      jvm.close();
+      jvm = null;
+    }
+  }
+
+  /** Kills the broker as a crash would (SIGKILL). */
+  public synchronized void kill() {
+    if (jvm != null) {
+      jvm.kill();
+      jvm.close();
+      jvm = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    if (temporary) {
+      Dirs.deleteRecursively(dataDir);
+    }
+  }
+
+  /** Configures a broker before it starts. */
+  public static final class Builder {
+    private Path dataDir;
+    private int port;
+    private int controllerPort;
+    private String heap = "512m";
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Keeps the log in this directory across restarts (formatted on first start). */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** The client port; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The controller port; 0 (the default) picks a free one. */
+    public Builder controllerPort(int controllerPort) {
+      this.controllerPort = controllerPort;
+      return this;
+    }
+
+    public Builder heap(String heap) {
+      this.heap = heap;
+      return this;
+    }
+
+    /** Sets (or overrides) a broker configuration property. */
+    public Builder property(String name, String value) {
+      overrides.put(name, value);
+      return this;
+    }
+
+    public KafkaBroker build() {
+      return new KafkaBroker(this);
+    }
+  }
+}
