@@ -24,7 +24,8 @@ public final class ApicurioRegistry implements AutoCloseable {
   private final int port;
   private final String compatibility;
   private final Path workDir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private ChildJvm jvm;
 
   private ApicurioRegistry(int port, String compatibility, Path workDir) {

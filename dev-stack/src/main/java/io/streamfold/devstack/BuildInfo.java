@@ -20,7 +20,9 @@ final class BuildInfo {
     return resource("kafka.classpath").trim();
   }
 
-  /** The unpacked Apicurio distribution: {@code STREAMFOLD_APICURIO_HOME} if set, else the build's. */
+  /**
+   * The unpacked Apicurio distribution: {@code STREAMFOLD_APICURIO_HOME} if set, else the build's.
+   */
   static Path apicurioHome() {
     String override = System.getenv("STREAMFOLD_APICURIO_HOME");
     if (override != null && !override.isBlank()) {

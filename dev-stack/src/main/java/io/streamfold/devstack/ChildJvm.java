@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A Java child process whose output goes to a log file and which never outlives this JVM's exit. */
+/**
+ * A Java child process whose output goes to a log file and which never outlives this JVM's exit.
+ */
 public final class ChildJvm implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
 
@@ -95,7 +97,9 @@ public final class ChildJvm implements AutoCloseable {
     return -1;
   }
 
-  /** Asks the process to stop (SIGTERM), and kills it if it has not stopped within {@code grace}. */
+  /**
+   * Asks the process to stop (SIGTERM), and kills it if it has not stopped within {@code grace}.
+   */
   public void stop(Duration grace) {
     if (!process.isAlive()) {
       return;

@@ -55,7 +55,9 @@ public final class KafkaBroker implements AutoCloseable {
     return builder().build().start();
   }
 
-  /** Formats the storage if it has never been formatted, starts the broker and waits until ready. */
+  /**
+   * Formats the storage if it has never been formatted, starts the broker and waits until ready.
+   */
   public synchronized KafkaBroker start() {
     if (jvm != null && jvm.isAlive()) {
       return this;
@@ -68,7 +70,8 @@ public final class KafkaBroker implements AutoCloseable {
       if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
         format(config, log4j, logFile);
       }
-      jvm = ChildJvm.start("kafka-broker", jvmArgs(log4j, "kafka.Kafka", config.toString()), logFile);
+      jvm =
+          ChildJvm.start("kafka-broker", jvmArgs(log4j, "kafka.Kafka", config.toString()), logFile);
       awaitReady();
       return this;
     } catch (IOException e) {

@@ -1,6 +1,6 @@
 /**
- * Real infrastructure for tests and for the embedded default: a single-node KRaft Kafka broker and an
- * Apicurio Registry, each started as a child JVM bound to 127.0.0.1 on a free (or chosen) port.
+ * Real infrastructure for tests and for the embedded default: a single-node KRaft Kafka broker and
+ * an Apicurio Registry, each started as a child JVM bound to 127.0.0.1 on a free (or chosen) port.
  *
  * <p>Both come from Maven Central artifacts resolved by this module's build ({@code kafka_2.13} and
  * {@code apicurio-registry-app}); nothing is downloaded at run time. Child processes are stopped by

@@ -1,0 +1,135 @@
+package io.streamfold.schemas.compat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+
+/**
+ * The build-time compatibility gate: every {@code .avsc} under the source directory must have a
+ * committed history ({@code <history>/<full name>/v1.avsc}, {@code v2.avsc}, …), must equal its
+ * latest recorded version (so the history is complete), and must be compatible at the given level
+ * with every recorded version.
+ *
+ * <p>Run by the {@code schemas} module's build ({@code exec:java} in {@code process-classes}); a
+ * failure fails the build with a message that names the schema, the field and the rule broken.
+ */
+public final class CompatibilityGate {
+  private final Path sourceDir;
+  private final Path historyDir;
+  private final CompatibilityLevel level;
+
+  public CompatibilityGate(Path sourceDir, Path historyDir, CompatibilityLevel level) {
+    this.sourceDir = sourceDir;
+    this.historyDir = historyDir;
+    this.level = level;
+  }
+
+  /** {@code CompatibilityGate <avro source dir> <history dir> [level]}. */
+  public static void main(String[] args) {
+    if (args.length < 2) {
+      throw new IllegalArgumentException(
+          "usage: CompatibilityGate <avro dir> <history dir> [level]");
+    }
+    CompatibilityLevel level =
+        args.length > 2
+            ? CompatibilityLevel.valueOf(args[2])
+            : CompatibilityLevel.BACKWARD_TRANSITIVE;
+    CompatibilityGate gate = new CompatibilityGate(Path.of(args[0]), Path.of(args[1]), level);
+    List<String> failures = gate.check();
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(
+          "Schema compatibility gate failed:\n  - " + String.join("\n  - ", failures));
+    }
+    System.out.println(
+        "Schema compatibility gate: "
+            + gate.schemaFiles().size()
+            + " schemas are "
+            + level
+            + " compatible with their history");
+  }
+
+  /** Every failure found, each a complete sentence; empty when the gate passes. */
+  public List<String> check() {
+    List<String> failures = new ArrayList<>();
+    for (Path file : schemaFiles()) {
+      Schema current = parse(file);
+      String name = current.getFullName();
+      List<Path> history = history(name);
+      if (history.isEmpty()) {
+        failures.add(
+            name
+                + " ("
+                + file.getFileName()
+                + ") has no history: copy it to "
+                + historyDir.resolve(name).resolve("v1.avsc"));
+        continue;
+      }
+      List<Schema> versions = history.stream().map(CompatibilityGate::parse).toList();
+      for (SchemaProblem problem : level.check(current, versions)) {
+        failures.add(
+            name
+                + " is not "
+                + level
+                + " compatible with "
+                + history.get(problem.version() - 1).getFileName()
+                + ": "
+                + problem);
+      }
+      Schema latest = versions.get(versions.size() - 1);
+      if (!latest.equals(current)) {
+        failures.add(
+            name
+                + " differs from its latest recorded version "
+                + history.get(history.size() - 1).getFileName()
+                + ": record it as "
+                + historyDir.resolve(name).resolve("v" + (versions.size() + 1) + ".avsc")
+                + " in the same change");
+      }
+    }
+    return failures;
+  }
+
+  List<Path> schemaFiles() {
+    try (Stream<Path> files = Files.walk(sourceDir)) {
+      return files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Path> history(String fullName) {
+    Path dir = historyDir.resolve(fullName);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("v\\d+\\.avsc"))
+          .sorted(Comparator.comparingInt(CompatibilityGate::versionOf))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int versionOf(Path file) {
+    String name = file.getFileName().toString();
+    return Integer.parseInt(name.substring(1, name.length() - ".avsc".length()));
+  }
+
+  private static Schema parse(Path file) {
+    try {
+      return new Schema.Parser().parse(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Invalid schema " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.streamfold.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamfold.schemas.compat.CompatibilityLevel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.avro.Schema;
+
+/**
+ * A client of the Confluent Schema Registry REST API. Connection failures, time-outs and 5xx
+ * answers are retried with exponential backoff ({@code attempts} in all), then reported as a {@link
+ * RegistryUnavailableException} naming the URL. Wrap it in a {@link CachedSchemaRegistry} for use
+ * on a hot path ({@link #cached(String)} does).
+ */
+public final class HttpSchemaRegistry implements SchemaRegistry {
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final HttpClient http;
+  private final int attempts;
+  private final Duration initialBackoff;
+  private final Duration requestTimeout;
+
+  /**
+   * @param baseUrl e.g. {@code http://127.0.0.1:8080/apis/ccompat/v7} (a trailing slash is ignored)
+   * @param attempts how many times a request is tried before the registry counts as unavailable
+   */
+  public HttpSchemaRegistry(
+      String baseUrl, int attempts, Duration initialBackoff, Duration requestTimeout) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.attempts = Math.max(1, attempts);
+    this.initialBackoff = initialBackoff;
+    this.requestTimeout = requestTimeout;
+    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+  }
+
+  /** A cached client with 5 attempts, 100 ms initial backoff and 5 s request time-out. */
+  public static SchemaRegistry cached(String baseUrl) {
+    return new CachedSchemaRegistry(
+        new HttpSchemaRegistry(baseUrl, 5, Duration.ofMillis(100), Duration.ofSeconds(5)));
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    Answer answer = post("/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    if (answer.status == 409) {
+      throw new IncompatibleSchemaException(
+          "Registry at "
+              + baseUrl
+              + " refused the schema for subject \""
+              + subject
+              + "\": "
+              + answer.message());
+    }
+    return answer.expectOk("register under " + subject).path("id").asInt();
+  }
+
+  @Override
+  public OptionalInt lookup(String subject, Schema schema) {
+    Answer answer = post("/subjects/" + encode(subject), schemaBody(schema));
+    if (answer.status == 404) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(answer.expectOk("look up in " + subject).path("id").asInt());
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    Answer answer = send(request("/schemas/ids/" + id).GET());
+    if (answer.status == 404) {
+      throw new SchemaNotFoundException("Registry at " + baseUrl + " has no schema with id " + id);
+    }
+    return new Schema.Parser().parse(answer.expectOk("fetch schema " + id).path("schema").asText());
+  }
+
+  @Override
+  public CompatibilityCheck testCompatibility(String subject, Schema schema) {
+    Answer answer =
+        post(
+            "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+            schemaBody(schema));
+    if (answer.status == 404) {
+      return new CompatibilityCheck(true, List.of()); // no version yet: anything is compatible
+    }
+    JsonNode body = answer.expectOk("test compatibility in " + subject);
+    List<String> messages = new ArrayList<>();
+    body.path("messages").forEach(m -> messages.add(m.asText()));
+    return new CompatibilityCheck(body.path("is_compatible").asBoolean(), messages);
+  }
+
+  @Override
+  public CompatibilityLevel compatibility(String subject) {
+    Answer answer = send(request("/config/" + encode(subject) + "?defaultToGlobal=true").GET());
+    if (answer.status == 404) {
+      answer = send(request("/config").GET());
+    }
+    return CompatibilityLevel.valueOf(
+        answer.expectOk("read compatibility").path("compatibilityLevel").asText());
+  }
+
+  @Override
+  public void setCompatibility(String subject, CompatibilityLevel level) {
+    ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
+    send(request("/config/" + encode(subject))
+            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())))
+        .expectOk("set compatibility of " + subject);
+  }
+
+  private static String schemaBody(Schema schema) {
+    return JSON.createObjectNode()
+        .put("schema", schema.toString())
+        .put("schemaType", "AVRO")
+        .toString();
+  }
+
+  private Answer post(String path, String body) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(requestTimeout)
+        .header("Content-Type", CONTENT_TYPE)
+        .header("Accept", CONTENT_TYPE + ", application/json");
+  }
+
+  private Answer send(HttpRequest.Builder builder) {
+    HttpRequest request = builder.build();
+    Exception last = null;
+    Duration backoff = initialBackoff;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() < 500) {
+          return new Answer(response.statusCode(), response.body());
+        }
+        last = new IOException("HTTP " + response.statusCode() + ": " + response.body());
+      } catch (IOException e) {
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryUnavailableException(
+            "Interrupted while calling the registry at " + baseUrl, e);
+      }
+      if (attempt < attempts) {
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+      }
+    }
+    throw new RegistryUnavailableException(
+        "Schema registry at "
+            + baseUrl
+            + " unavailable after "
+            + attempts
+            + " attempts ("
+            + request.method()
+            + " "
+            + request.uri().getPath()
+            + "): "
+            + last,
+        last);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String encode(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8);
+  }
+
+  private final class Answer {
+    final int status;
+    final String body;
+
+    Answer(int status, String body) {
+      this.status = status;
+      this.body = body;
+    }
+
+    String message() {
+      try {
+        JsonNode json = JSON.readTree(body);
+        return json.hasNonNull("message") ? json.get("message").asText() : body;
+      } catch (IOException notJson) {
+        return body;
+      }
+    }
+
+    JsonNode expectOk(String what) {
+      if (status / 100 != 2) {
+        throw new SchemaRegistryException(
+            "Registry at " + baseUrl + " could not " + what + ": HTTP " + status + " " + message());
+      }
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new SchemaRegistryException(
+            "Registry at " + baseUrl + " answered unreadable JSON: " + body, e);
+      }
+    }
+  }
+}

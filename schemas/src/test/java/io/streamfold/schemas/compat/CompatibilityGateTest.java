@@ -1,0 +1,157 @@
+package io.streamfold.schemas.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompatibilityGateTest {
+  private static final Path SOURCES = Path.of("src/main/avro");
+  private static final Path HISTORY = Path.of("history");
+  private static final String EVENT = "io.streamfold.schemas.account.AccountEvent";
+  private static final String DEPOSITED_AMOUNT =
+      "{\"type\": \"record\", \"name\": \"MoneyDeposited\", \"fields\": [\n        {\"name\": \"amount\"";
+
+  @TempDir Path dir;
+  Path sources;
+  Path history;
+
+  @BeforeEach
+  void copyTheRealSchemas() throws IOException {
+    sources = dir.resolve("avro");
+    history = dir.resolve("history");
+    copy(SOURCES, sources);
+    copy(HISTORY, history);
+  }
+
+  @Test
+  void shouldPassOnTheCommittedSchemasAndHistory() {
+    assertThat(gate().check()).isEmpty();
+  }
+
+  @Test
+  void shouldFailNamingTheFieldWhenAFieldWithoutDefaultIsAdded() throws IOException {
+    evolveMoneyDeposited("{\"name\": \"note\", \"type\": \"string\"}");
+
+    List<String> failures = gate().check();
+
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0))
+        .contains(EVENT)
+        .contains("READER_FIELD_MISSING_DEFAULT")
+        .contains("AccountEvent.payload[MoneyDeposited].note")
+        .contains("v1.avsc");
+  }
+
+  @Test
+  void shouldFailTheBuildEntryPointWithTheSameMessage() throws IOException {
+    evolveMoneyDeposited("{\"name\": \"note\", \"type\": \"string\"}");
+
+    assertThatThrownBy(
+            () -> CompatibilityGate.main(new String[] {sources.toString(), history.toString()}))
+        .hasMessageContaining("AccountEvent.payload[MoneyDeposited].note");
+  }
+
+  @Test
+  void shouldPassWhenTheNewFieldHasADefault() throws IOException {
+    evolveMoneyDeposited(
+        "{\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null}");
+
+    assertThat(gate().check()).isEmpty();
+  }
+
+  @Test
+  void shouldFailWhenAChangeIsNotRecordedInTheHistory() throws IOException {
+    Path file = sources.resolve("AccountEvent.avsc");
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace(
+                DEPOSITED_AMOUNT,
+                DEPOSITED_AMOUNT.replace(
+                    "{\"name\": \"amount\"",
+                    "{\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null},\n        {\"name\": \"amount\"")));
+
+    assertThat(gate().check())
+        .singleElement()
+        .asString()
+        .contains("record it as")
+        .contains("v2.avsc");
+  }
+
+  @Test
+  void shouldFailWhenASchemaHasNoHistory() throws IOException {
+    Files.writeString(
+        sources.resolve("Extra.avsc"),
+        "{\"type\": \"record\", \"name\": \"Extra\", \"namespace\": \"x\", \"fields\": []}");
+
+    assertThat(gate().check())
+        .singleElement()
+        .asString()
+        .contains("x.Extra")
+        .contains("has no history");
+  }
+
+  @Test
+  void shouldCheckEveryRecordedVersionNotOnlyTheLatest() throws IOException {
+    // v2 removes the default of a field; v3 (current) drops it again: compatible with v2, not with
+    // v1
+    Path v1 = history.resolve(EVENT).resolve("v1.avsc");
+    String withoutPrincipal =
+        Files.readString(v1)
+            .replace(
+                "    {\"name\": \"principal\", \"type\": [\"null\", \"string\"], \"default\": null, \"doc\": \"Who issued the command, when authenticated.\"},\n",
+                "");
+    String withRequiredTrace =
+        Files.readString(v1)
+            .replace(
+                "\"name\": \"principal\", \"type\": [\"null\", \"string\"], \"default\": null,",
+                "\"name\": \"principal\", \"type\": [\"null\", \"string\"],");
+    assertThat(withRequiredTrace).isNotEqualTo(Files.readString(v1));
+    Files.writeString(history.resolve(EVENT).resolve("v2.avsc"), withoutPrincipal);
+    Files.writeString(history.resolve(EVENT).resolve("v3.avsc"), withRequiredTrace);
+    Files.writeString(sources.resolve("AccountEvent.avsc"), withRequiredTrace);
+
+    List<String> failures = gate().check();
+
+    assertThat(failures).singleElement().asString().contains("v2.avsc").contains("principal");
+  }
+
+  private CompatibilityGate gate() {
+    return new CompatibilityGate(sources, history, CompatibilityLevel.BACKWARD_TRANSITIVE);
+  }
+
+  /** Adds {@code field} to MoneyDeposited and records the result as v2, as a developer would. */
+  private void evolveMoneyDeposited(String field) throws IOException {
+    Path file = sources.resolve("AccountEvent.avsc");
+    String evolved =
+        Files.readString(file)
+            .replace(
+                DEPOSITED_AMOUNT,
+                DEPOSITED_AMOUNT.replace(
+                    "{\"name\": \"amount\"", field + ",\n        {\"name\": \"amount\""));
+    assertThat(evolved).isNotEqualTo(Files.readString(file));
+    Files.writeString(file, evolved);
+    Files.writeString(history.resolve(EVENT).resolve("v2.avsc"), evolved);
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package io.streamfold.schemas.registry;
+
+class InMemorySchemaRegistryTest extends SchemaRegistryContract {
+  private final SchemaRegistry registry = new InMemorySchemaRegistry();
+
+  @Override
+  SchemaRegistry registry() {
+    return registry;
+  }
+}
