@@ -1,0 +1,23 @@
+package io.streamfold.command.domain.account;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** The write-model state of an account; {@link #NONE} before it is opened. */
+public record Account(Status status, String owner, String currency, BigDecimal balance, Instant openedAt) {
+  public static final Account NONE = new Account(Status.NONE, null, null, Money.ZERO, null);
+
+  public enum Status {
+    NONE,
+    OPEN,
+    CLOSED
+  }
+
+  Account withBalance(BigDecimal newBalance) {
+    return new Account(status, owner, currency, newBalance, openedAt);
+  }
+
+  Account closed() {
+    return new Account(Status.CLOSED, owner, currency, balance, openedAt);
+  }
+}

@@ -1,0 +1,135 @@
+package io.streamfold.command.domain.account;
+
+import io.streamfold.command.domain.Decider;
+import io.streamfold.command.domain.Decision;
+import io.streamfold.command.domain.Rejection;
+import io.streamfold.command.domain.account.AccountCommand.CloseAccount;
+import io.streamfold.command.domain.account.AccountCommand.Deposit;
+import io.streamfold.command.domain.account.AccountCommand.OpenAccount;
+import io.streamfold.command.domain.account.AccountCommand.Withdraw;
+import io.streamfold.command.domain.account.AccountEvent.AccountClosed;
+import io.streamfold.command.domain.account.AccountEvent.AccountOpened;
+import io.streamfold.command.domain.account.AccountEvent.MoneyDeposited;
+import io.streamfold.command.domain.account.AccountEvent.MoneyWithdrawn;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Currency;
+
+/** The rules of an account. */
+public final class AccountDecider implements Decider<AccountCommand, AccountEvent, Account> {
+  public static final int MAX_OWNER_LENGTH = 200;
+
+  @Override
+  public Account initialState() {
+    return Account.NONE;
+  }
+
+  @Override
+  public boolean exists(Account state) {
+    return state.status() != Account.Status.NONE;
+  }
+
+  @Override
+  public Decision<AccountEvent> decide(AccountCommand command, Account state, Instant now) {
+    if (command instanceof OpenAccount open) {
+      return open(open, state);
+    } else if (command instanceof Deposit deposit) {
+      return deposit(deposit, state);
+    } else if (command instanceof Withdraw withdraw) {
+      return withdraw(withdraw, state);
+    } else if (command instanceof CloseAccount close) {
+      return close(close, state);
+    }
+    throw new IllegalArgumentException("Unknown account command " + command);
+  }
+
+  private Decision<AccountEvent> open(OpenAccount open, Account state) {
+    if (exists(state)) {
+      return Decision.reject(Rejection.alreadyExists("The account already exists"));
+    }
+    if (open.owner() == null || open.owner().isBlank() || open.owner().length() > MAX_OWNER_LENGTH) {
+      return Decision.reject(Rejection.invalid("invalid-owner", "The owner must be 1 to " + MAX_OWNER_LENGTH + " characters"));
+    }
+    if (!isCurrency(open.currency())) {
+      return Decision.reject(Rejection.invalid("invalid-currency", "Unknown ISO 4217 currency: " + open.currency()));
+    }
+    if (!Money.representable(open.initialDeposit()) || open.initialDeposit().signum() < 0) {
+      return Decision.reject(Rejection.invalid("invalid-amount", "The initial deposit must be zero or positive, with at most 2 decimals"));
+    }
+    return Decision.accept(new AccountOpened(open.owner(), open.currency(), Money.normalize(open.initialDeposit())));
+  }
+
+  private Decision<AccountEvent> deposit(Deposit deposit, Account state) {
+    Rejection refused = refuseUnlessOpen(state, deposit.amount());
+    if (refused != null) {
+      return Decision.reject(refused);
+    }
+    if (state.balance().add(deposit.amount()).compareTo(Money.MAX) > 0) {
+      return Decision.reject(Rejection.businessRule("balance-limit", "The balance would exceed " + Money.MAX));
+    }
+    return Decision.accept(new MoneyDeposited(Money.normalize(deposit.amount())));
+  }
+
+  private Decision<AccountEvent> withdraw(Withdraw withdraw, Account state) {
+    Rejection refused = refuseUnlessOpen(state, withdraw.amount());
+    if (refused != null) {
+      return Decision.reject(refused);
+    }
+    if (state.balance().compareTo(withdraw.amount()) < 0) {
+      return Decision.reject(
+          Rejection.businessRule("insufficient-funds", "The balance " + state.balance() + " is less than " + Money.normalize(withdraw.amount())));
+    }
+    return Decision.accept(new MoneyWithdrawn(Money.normalize(withdraw.amount())));
+  }
+
+  private Decision<AccountEvent> close(CloseAccount close, Account state) {
+    Rejection refused = refuseUnlessOpen(state, BigDecimal.ONE);
+    if (refused != null) {
+      return Decision.reject(refused);
+    }
+    if (state.balance().signum() != 0) {
+      return Decision.reject(Rejection.businessRule("non-zero-balance", "The balance is " + state.balance() + ", not zero"));
+    }
+    return Decision.accept(new AccountClosed(close.reason()));
+  }
+
+  /** Not found, closed, or an amount that is not positive with at most 2 decimals; else null. */
+  private Rejection refuseUnlessOpen(Account state, BigDecimal amount) {
+    if (!exists(state)) {
+      return Rejection.notFound("The account does not exist");
+    }
+    if (state.status() == Account.Status.CLOSED) {
+      return Rejection.businessRule("account-closed", "The account is closed");
+    }
+    if (!Money.representable(amount) || amount.signum() <= 0) {
+      return Rejection.invalid("invalid-amount", "The amount must be positive, with at most 2 decimals");
+    }
+    return null;
+  }
+
+  private static boolean isCurrency(String code) {
+    if (code == null || !code.matches("[A-Z]{3}")) {
+      return false;
+    }
+    try {
+      Currency.getInstance(code);
+      return true;
+    } catch (IllegalArgumentException unknown) {
+      return false;
+    }
+  }
+
+  @Override
+  public Account evolve(Account state, AccountEvent event, Instant occurredAt) {
+    if (event instanceof AccountOpened opened) {
+      return new Account(Account.Status.OPEN, opened.owner(), opened.currency(), Money.normalize(opened.initialDeposit()), occurredAt);
+    } else if (event instanceof MoneyDeposited deposited) {
+      return state.withBalance(state.balance().add(deposited.amount()));
+    } else if (event instanceof MoneyWithdrawn withdrawn) {
+      return state.withBalance(state.balance().subtract(withdrawn.amount()));
+    } else if (event instanceof AccountClosed) {
+      return state.closed();
+    }
+    throw new IllegalArgumentException("Unknown account event " + event);
+  }
+}

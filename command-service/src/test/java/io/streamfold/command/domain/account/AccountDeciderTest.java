@@ -1,0 +1,118 @@
+package io.streamfold.command.domain.account;
+
+import static io.streamfold.command.domain.Rejection.Kind.ALREADY_EXISTS;
+import static io.streamfold.command.domain.Rejection.Kind.BUSINESS_RULE;
+import static io.streamfold.command.domain.Rejection.Kind.INVALID_COMMAND;
+import static io.streamfold.command.domain.Rejection.Kind.NOT_FOUND;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamfold.command.domain.DeciderFixture;
+import io.streamfold.command.domain.account.AccountCommand.CloseAccount;
+import io.streamfold.command.domain.account.AccountCommand.Deposit;
+import io.streamfold.command.domain.account.AccountCommand.OpenAccount;
+import io.streamfold.command.domain.account.AccountCommand.Withdraw;
+import io.streamfold.command.domain.account.AccountEvent.AccountClosed;
+import io.streamfold.command.domain.account.AccountEvent.AccountOpened;
+import io.streamfold.command.domain.account.AccountEvent.MoneyDeposited;
+import io.streamfold.command.domain.account.AccountEvent.MoneyWithdrawn;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class AccountDeciderTest {
+  private static final AccountOpened OPENED = new AccountOpened("Ada", "EUR", amount("10.00"));
+
+  private final DeciderFixture<AccountCommand, AccountEvent, Account> account = DeciderFixture.of(new AccountDecider());
+
+  static BigDecimal amount(String value) {
+    return new BigDecimal(value);
+  }
+
+  @Test
+  void shouldOpenANewAccountWithTheInitialDepositNormalizedToTwoDecimals() {
+    Account state = account.given().when(new OpenAccount("Ada", "EUR", amount("10"))).thenEvents(OPENED);
+
+    assertThat(state.status()).isEqualTo(Account.Status.OPEN);
+    assertThat(state.balance()).isEqualTo(amount("10.00"));
+    assertThat(state.openedAt()).isEqualTo(DeciderFixture.NOW);
+  }
+
+  @Test
+  void shouldOpenWithAZeroDeposit() {
+    account.when(new OpenAccount("Ada", "JPY", BigDecimal.ZERO)).thenEvents(new AccountOpened("Ada", "JPY", amount("0.00")));
+  }
+
+  @Test
+  void shouldRefuseToOpenTwice() {
+    account.given(OPENED).when(new OpenAccount("Ada", "EUR", BigDecimal.ONE)).thenRejected(ALREADY_EXISTS, "already-exists");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownCurrency() {
+    account.when(new OpenAccount("Ada", "XYZ", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-currency");
+    account.when(new OpenAccount("Ada", "eur", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-currency");
+  }
+
+  @Test
+  void shouldRefuseABlankOrOverlongOwner() {
+    account.when(new OpenAccount(" ", "EUR", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-owner");
+    account.when(new OpenAccount("x".repeat(201), "EUR", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-owner");
+  }
+
+  @Test
+  void shouldRefuseANegativeOrTooPreciseInitialDeposit() {
+    account.when(new OpenAccount("Ada", "EUR", amount("-1"))).thenRejected(INVALID_COMMAND, "invalid-amount");
+    account.when(new OpenAccount("Ada", "EUR", amount("1.001"))).thenRejected(INVALID_COMMAND, "invalid-amount");
+  }
+
+  @Test
+  void shouldDepositAndWithdraw() {
+    Account state = account.given(OPENED, new MoneyDeposited(amount("5.50")))
+        .when(new Withdraw(amount("15.5")))
+        .thenEvents(new MoneyWithdrawn(amount("15.50")));
+
+    assertThat(state.balance()).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void shouldRefuseToWithdrawMoreThanTheBalance() {
+    account.given(OPENED).when(new Withdraw(amount("10.01"))).thenRejected(BUSINESS_RULE, "insufficient-funds");
+  }
+
+  @Test
+  void shouldRefuseZeroNegativeAndTooPreciseAmounts() {
+    account.given(OPENED).when(new Deposit(BigDecimal.ZERO)).thenRejected(INVALID_COMMAND, "invalid-amount");
+    account.when(new Withdraw(amount("-1"))).thenRejected(INVALID_COMMAND, "invalid-amount");
+    account.when(new Deposit(amount("0.001"))).thenRejected(INVALID_COMMAND, "invalid-amount");
+  }
+
+  @Test
+  void shouldRefuseADepositBeyondTheRepresentableBalance() {
+    account.given(OPENED).when(new Deposit(Money.MAX)).thenRejected(BUSINESS_RULE, "balance-limit");
+  }
+
+  @Test
+  void shouldRefuseEverythingButOpenOnAMissingAccount() {
+    account.when(new Deposit(BigDecimal.ONE)).thenRejected(NOT_FOUND, "not-found");
+    account.when(new Withdraw(BigDecimal.ONE)).thenRejected(NOT_FOUND, "not-found");
+    account.when(new CloseAccount(null)).thenRejected(NOT_FOUND, "not-found");
+  }
+
+  @Test
+  void shouldCloseOnlyWithAZeroBalance() {
+    account.given(OPENED).when(new CloseAccount("bye")).thenRejected(BUSINESS_RULE, "non-zero-balance");
+
+    Account closed = account.given(new MoneyWithdrawn(amount("10.00"))).when(new CloseAccount("bye")).thenEvents(new AccountClosed("bye"));
+
+    assertThat(closed.status()).isEqualTo(Account.Status.CLOSED);
+  }
+
+  @Test
+  void shouldRefuseEverythingOnAClosedAccount() {
+    account.given(new AccountOpened("Ada", "EUR", amount("0.00")), new AccountClosed(null));
+
+    account.when(new Deposit(BigDecimal.ONE)).thenRejected(BUSINESS_RULE, "account-closed");
+    account.when(new Withdraw(BigDecimal.ONE)).thenRejected(BUSINESS_RULE, "account-closed");
+    account.when(new CloseAccount(null)).thenRejected(BUSINESS_RULE, "account-closed");
+    account.when(new OpenAccount("Ada", "EUR", BigDecimal.ONE)).thenRejected(ALREADY_EXISTS, "already-exists");
+  }
+}
