@@ -1,0 +1,42 @@
+package io.streamfold.command;
+
+import io.streamfold.command.config.CommandServiceConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+
+/**
+ * Kafka Streams settings of the command processor, chosen for correctness first and latency second:
+ *
+ * <ul>
+ *   <li>{@code exactly_once_v2}: events, version-table row, outcome and the command's offset commit
+ *       in one transaction, and a zombie instance is fenced;
+ *   <li>the processor requests a commit after every command, so an idle system commits at once and
+ *       a busy one batches what one poll brought; {@code commit.interval.ms} 100 is only the cap;
+ *   <li>producer {@code linger.ms} 5: the commit flushes anyway, so lingering only ever costs
+ *       latency when no commit is due;
+ *   <li>the source serdes cannot fail (String and bytes); the processor decodes and dead-letters
+ *       itself, so the deserialization handler is set to fail explicitly.
+ * </ul>
+ */
+final class StreamsSettings {
+  private StreamsSettings() {}
+
+  static Properties of(CommandServiceConfig config) {
+    Properties props = config.clientProperties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedServer());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    return props;
+  }
+}

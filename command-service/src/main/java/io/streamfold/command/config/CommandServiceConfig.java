@@ -1,0 +1,84 @@
+package io.streamfold.command.config;
+
+import io.streamfold.service.config.ConfigException;
+import io.streamfold.service.config.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The command service's settings, from environment variables (see the README's configuration table).
+ *
+ * @param advertisedServer {@code host:port} other instances use to reach this one ({@code
+ *     application.server})
+ * @param partitions partitions of created topics; commands and events always get the same count
+ * @param replication replication factor of created topics and internal topics
+ * @param commandTimeout how long the gateway waits for an outcome before answering 504
+ * @param idempotencyWindow how long command ids are remembered; retries must come within it
+ * @param autoRegisterSchemas register schemas on first use (development) or require them registered
+ * @param kafka every {@code KAFKA_*} variable passed through to all clients (TLS, SASL, …)
+ */
+public record CommandServiceConfig(
+    String bootstrapServers,
+    String schemaRegistryUrl,
+    String httpHost,
+    int httpPort,
+    String advertisedServer,
+    String applicationId,
+    Path stateDir,
+    String topicPrefix,
+    int partitions,
+    short replication,
+    int standbyReplicas,
+    int streamThreads,
+    Duration commandTimeout,
+    Duration idempotencyWindow,
+    boolean autoRegisterSchemas,
+    Properties kafka) {
+
+  public static CommandServiceConfig fromEnv(Map<String, String> variables) {
+    Env env = new Env(variables);
+    int port = env.integer("HTTP_PORT", 8080, 0, 65535);
+    String advertised = env.string("APPLICATION_SERVER", "127.0.0.1:" + port);
+    if (!advertised.matches("[^:/\\s]+:\\d{1,5}")) {
+      throw new ConfigException("APPLICATION_SERVER", "must be host:port, not '" + advertised + "'");
+    }
+    String registry = env.required("SCHEMA_REGISTRY_URL");
+    if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
+      throw new ConfigException("SCHEMA_REGISTRY_URL", "must be an http(s) URL, not '" + registry + "'");
+    }
+    return new CommandServiceConfig(
+        env.required("KAFKA_BOOTSTRAP_SERVERS"),
+        registry,
+        env.string("HTTP_HOST", "0.0.0.0"),
+        port,
+        advertised,
+        env.string("APPLICATION_ID", "streamfold-commands"),
+        Path.of(env.string("STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-commands")),
+        env.string("TOPIC_PREFIX", ""),
+        env.integer("TOPIC_PARTITIONS", 6, 1, 10_000),
+        (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
+        env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
+        env.integer("NUM_STREAM_THREADS", 1, 1, 64),
+        env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
+        env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
+        env.bool("SCHEMA_AUTO_REGISTER", true),
+        env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"));
+  }
+
+  /** The base of every client's configuration: bootstrap servers plus the passed-through settings. */
+  public Properties clientProperties() {
+    Properties properties = new Properties();
+    properties.putAll(kafka);
+    properties.put("bootstrap.servers", bootstrapServers);
+    return properties;
+  }
+
+  /** The same settings with some changed, for tests and embedding. */
+  public CommandServiceConfig withHttpPort(int port, String advertised) {
+    return new CommandServiceConfig(bootstrapServers, schemaRegistryUrl, httpHost, port, advertised, applicationId, stateDir,
+        topicPrefix, partitions, replication, standbyReplicas, streamThreads, commandTimeout, idempotencyWindow,
+        autoRegisterSchemas, kafka);
+  }
+}

@@ -1,0 +1,28 @@
+package io.streamfold.command.http;
+
+import java.util.Map;
+
+/**
+ * What an aggregate adds to the HTTP API: its command actions (URL segment to body parser) and the
+ * JSON views of its events and state.
+ */
+public interface AggregateResource<C, E, S> {
+
+  /** Action name (the last URL segment, e.g. {@code deposit}) to the parser of its JSON body. */
+  Map<String, CommandParser<C>> actions();
+
+  /** Whether an accepted {@code command} created the aggregate (answered 201). */
+  boolean creates(C command);
+
+  String eventType(E event);
+
+  Map<String, Object> eventData(E event);
+
+  Map<String, Object> stateView(S state);
+
+  /** Parses one action's body; throws a 400 {@code ProblemException} naming the bad field. */
+  @FunctionalInterface
+  interface CommandParser<C> {
+    C parse(JsonBody body);
+  }
+}

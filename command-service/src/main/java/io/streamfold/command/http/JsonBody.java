@@ -1,0 +1,97 @@
+package io.streamfold.command.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.service.http.ProblemException;
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A request body read strictly: a JSON object whose fields are all known and of the right type.
+ * Amounts are JSON strings of a decimal with at most 2 decimals (never floating point).
+ */
+public final class JsonBody {
+  private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,15})(\\.[0-9]{1,2})?");
+
+  private final JsonNode tree;
+  private final Set<String> read = new HashSet<>();
+
+  JsonBody(JsonNode tree) {
+    if (tree == null || !tree.isObject()) {
+      throw ProblemException.badRequest("malformed-body", "The body must be a JSON object");
+    }
+    this.tree = tree;
+  }
+
+  JsonNode tree() {
+    return tree;
+  }
+
+  public String requiredString(String field, int maxLength) {
+    String value = optionalString(field, maxLength);
+    if (value == null || value.isBlank()) {
+      throw invalid(field, "is required");
+    }
+    return value;
+  }
+
+  public String optionalString(String field, int maxLength) {
+    read.add(field);
+    JsonNode node = tree.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw invalid(field, "must be a string");
+    }
+    String value = node.textValue();
+    if (value.length() > maxLength) {
+      throw invalid(field, "must be at most " + maxLength + " characters");
+    }
+    return value;
+  }
+
+  /** A positive amount, as a decimal string with at most 2 decimals. */
+  public BigDecimal positiveAmount(String field) {
+    BigDecimal amount = amount(field, true);
+    if (amount.signum() <= 0) {
+      throw invalid(field, "must be greater than zero");
+    }
+    return amount;
+  }
+
+  /** A zero or positive amount; {@code 0} when absent and not required. */
+  public BigDecimal amount(String field, boolean required) {
+    read.add(field);
+    JsonNode node = tree.get(field);
+    if (node == null || node.isNull()) {
+      if (required) {
+        throw invalid(field, "is required");
+      }
+      return BigDecimal.ZERO;
+    }
+    if (!node.isTextual()) {
+      throw invalid(field, "must be a decimal string such as \"12.34\", not a JSON " + node.getNodeType().name().toLowerCase());
+    }
+    if (!AMOUNT.matcher(node.textValue()).matches()) {
+      throw invalid(field, "must be a non-negative decimal with at most 2 decimals and 16 integer digits, not \"" + node.textValue() + "\"");
+    }
+    return new BigDecimal(node.textValue());
+  }
+
+  /** Refuses any field no parser asked for. Called after the parser. */
+  void refuseUnknownFields() {
+    for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!read.contains(name)) {
+        throw ProblemException.badRequest("unknown-field", "Unknown field \"" + name + "\"");
+      }
+    }
+  }
+
+  private static ProblemException invalid(String field, String problem) {
+    return ProblemException.badRequest("invalid-field", "Field \"" + field + "\" " + problem);
+  }
+}

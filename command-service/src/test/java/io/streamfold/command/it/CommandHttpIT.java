@@ -1,0 +1,201 @@
+package io.streamfold.command.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamfold.command.CommandService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every status of the command API's contract, over real HTTP against a broker-backed instance. */
+class CommandHttpIT {
+  static CommandService service;
+  static String api;
+
+  @BeforeAll
+  static void start() {
+    service = Instances.start(Instances.environment("http-it"));
+    await().atMost(Duration.ofSeconds(60)).until(service::isReady);
+    api = Instances.url(service) + "/api/v1/accounts/";
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  static String newId() {
+    return "acc-" + UUID.randomUUID();
+  }
+
+  static Http.Response open(String id) {
+    return Http.post(api + id + "/open", "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"initialDeposit\":\"10.00\"}");
+  }
+
+  static void assertProblem(Http.Response response, int status, String code) {
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(status);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("status").asInt()).isEqualTo(status);
+    assertThat(response.json().get("type").asText()).isEqualTo("https://streamfold.io/problems/" + code);
+  }
+
+  @Test
+  void shouldAnswer201WithEventsAndETagOnOpen() {
+    String id = newId();
+    Http.Response response = open(id);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("ETag")).isEqualTo("\"1\"");
+    assertThat(response.header("Location")).isEqualTo("/api/v1/accounts/" + id);
+    assertThat(response.json().get("version").asLong()).isEqualTo(1);
+    assertThat(response.json().get("events").get(0).get("type").asText()).isEqualTo("AccountOpened");
+    assertThat(response.json().get("events").get(0).get("data").get("initialDeposit").asText()).isEqualTo("10.00");
+  }
+
+  @Test
+  void shouldAnswer200OnDepositWithIfMatchAndReadTheWriteModel() {
+    String id = newId();
+    open(id);
+
+    Http.Response deposit = Http.post(api + id + "/deposit", "{\"amount\":\"2.5\"}", "If-Match", "\"1\"");
+
+    assertThat(deposit.status()).isEqualTo(200);
+    assertThat(deposit.header("ETag")).isEqualTo("\"2\"");
+    assertThat(deposit.json().get("events").get(0).get("data").get("amount").asText()).isEqualTo("2.50");
+    Http.Response read = Http.get(api + id);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.header("ETag")).isEqualTo("\"2\"");
+    assertThat(read.json().get("state").get("balance").asText()).isEqualTo("12.50");
+  }
+
+  @Test
+  void shouldAnswer409WhenOpeningTwice() {
+    String id = newId();
+    open(id);
+
+    assertProblem(open(id), 409, "already-exists");
+  }
+
+  @Test
+  void shouldAnswer412WithTheCurrentVersionOnAStaleIfMatch() {
+    String id = newId();
+    open(id);
+    Http.post(api + id + "/deposit", "{\"amount\":\"1\"}");
+
+    Http.Response stale = Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "\"1\"");
+
+    assertProblem(stale, 412, "version-mismatch");
+    assertThat(stale.json().get("currentVersion").asLong()).isEqualTo(2);
+    assertProblem(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-None-Match", "*"), 412, "version-mismatch");
+  }
+
+  @Test
+  void shouldAnswer404ForAMissingAccountAndAnUnknownCommand() {
+    assertProblem(Http.post(api + newId() + "/deposit", "{\"amount\":\"1\"}"), 404, "not-found");
+    assertProblem(Http.get(api + newId()), 404, "not-found");
+    assertProblem(Http.post(api + newId() + "/transfer", "{}"), 404, "unknown-command");
+  }
+
+  @Test
+  void shouldAnswer422OnBusinessRules() {
+    String id = newId();
+    open(id);
+
+    assertProblem(Http.post(api + id + "/withdraw", "{\"amount\":\"10.01\"}"), 422, "insufficient-funds");
+    assertProblem(Http.post(api + id + "/close", ""), 422, "non-zero-balance");
+  }
+
+  @Test
+  void shouldAnswer400OnMalformedRequests() {
+    String id = newId();
+    open(id);
+    List<Http.Response> bad = new ArrayList<>();
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":"));
+    bad.add(Http.post(api + id + "/deposit", "[1]"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":12.5}"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1.234\"}"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"-1\"}"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"0\"}"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\",\"extra\":true}"));
+    bad.add(Http.post(api + id + "/deposit", "{}"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "W/\"1\""));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "1"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-None-Match", "\"1\""));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", "x".repeat(129)));
+    bad.add(Http.post(api + "bad%20id/deposit", "{\"amount\":\"1\"}"));
+    bad.add(Http.post(api + newId() + "/open", "{\"owner\":\"Ada\",\"currency\":\"XXY\"}"));
+
+    assertThat(bad).allSatisfy(response -> assertThat(response.status()).as(response.raw().body()).isEqualTo(400));
+    assertThat(bad).allSatisfy(response -> assertThat(response.contentType()).startsWith("application/problem+json"));
+    assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"1\"");
+  }
+
+  @Test
+  void shouldAnswer413ForABodyOverTheLimit() {
+    String huge = "{\"amount\":\"1\",\"padding\":\"" + "x".repeat(70 * 1024) + "\"}";
+
+    assertProblem(Http.post(api + newId() + "/deposit", huge), 413, "payload-too-large");
+  }
+
+  @Test
+  void shouldAnswer415ForANonJsonBody() {
+    assertProblem(Http.post(api + newId() + "/deposit", "amount=1", "Content-Type", "application/x-www-form-urlencoded"),
+        415, "unsupported-media-type");
+  }
+
+  @Test
+  void shouldReturnTheFirstOutcomeForARepeatedIdempotencyKey() {
+    String id = newId();
+    open(id);
+    String key = UUID.randomUUID().toString();
+
+    Http.Response first = Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+    Http.Response again = Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json()).isEqualTo(first.json());
+    assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"2\"");
+  }
+
+  @Test
+  void shouldAnswer504WithTheCommandIdWhenTheOutcomeIsLate() {
+    Map<String, String> env = Instances.environment("timeout-it");
+    env.put("COMMAND_TIMEOUT", "1"); // 1 ms: no outcome can come back in time
+    try (CommandService impatient = Instances.start(env)) {
+      await().atMost(Duration.ofSeconds(60)).until(impatient::isReady);
+      String id = newId();
+
+      Http.Response response = Http.post(Instances.url(impatient) + "/api/v1/accounts/" + id + "/open",
+          "{\"owner\":\"Ada\",\"currency\":\"EUR\"}", "Idempotency-Key", "late-1");
+
+      assertProblem(response, 504, "outcome-unknown");
+      assertThat(response.json().get("commandId").asText()).isEqualTo("late-1");
+      // the command was still applied, once: the write model shows it
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(Http.get(Instances.url(impatient) + "/api/v1/accounts/" + id).header("ETag")).isEqualTo("\"1\""));
+    }
+  }
+
+  @Test
+  void shouldAnswer503WithRetryAfterUntilTheProcessorRuns() {
+    try (CommandService starting = Instances.start(Instances.environment("starting-it"))) {
+      String url = Instances.url(starting) + "/api/v1/accounts/" + newId() + "/open";
+      String body = "{\"owner\":\"Ada\",\"currency\":\"EUR\"}";
+
+      Http.Response first = Http.post(url, body, "Idempotency-Key", "starting-1");
+
+      assertProblem(first, 503, "not-ready");
+      assertThat(first.header("Retry-After")).isEqualTo("1");
+      assertThat(Http.get(Instances.url(starting) + "/health/ready").status()).isIn(200, 503);
+      await().atMost(Duration.ofSeconds(60)).until(starting::isReady);
+      assertThat(Http.get(Instances.url(starting) + "/health/ready").status()).isEqualTo(200);
+      assertThat(Http.post(url, body, "Idempotency-Key", "starting-1").status()).isEqualTo(201);
+    }
+  }
+}

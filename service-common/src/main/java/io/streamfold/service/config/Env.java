@@ -1,0 +1,87 @@
+package io.streamfold.service.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/** Typed reads of environment variables, each failure naming its variable. */
+public final class Env {
+  private final Map<String, String> env;
+
+  public Env(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public String string(String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  public String required(String name) {
+    String value = string(name, null);
+    if (value == null) {
+      throw new ConfigException(name, "is required");
+    }
+    return value;
+  }
+
+  public int integer(String name, int fallback, int min, int max) {
+    String value = string(name, null);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < min || parsed > max) {
+        throw new ConfigException(name, "must be between " + min + " and " + max + ", not " + value);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name, "must be a whole number, not '" + value + "'");
+    }
+  }
+
+  public boolean bool(String name, boolean fallback) {
+    String value = string(name, null);
+    if (value == null) {
+      return fallback;
+    }
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new ConfigException(name, "must be true or false, not '" + value + "'");
+    }
+  }
+
+  /** An ISO-8601 duration such as {@code PT24H}, or a number of milliseconds. */
+  public Duration duration(String name, Duration fallback) {
+    String value = string(name, null);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return value.matches("\\d+") ? Duration.ofMillis(Long.parseLong(value)) : Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(name, "must be an ISO-8601 duration (e.g. PT24H) or milliseconds, not '" + value + "'");
+    }
+  }
+
+  /**
+   * Every {@code KAFKA_*} variable but the named exceptions, as a Kafka client property: {@code
+   * KAFKA_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}.
+   */
+  public Properties kafkaPassthrough(String... except) {
+    Properties properties = new Properties();
+    env.forEach((name, value) -> {
+      if (name.startsWith("KAFKA_") && !java.util.List.of(except).contains(name)) {
+        properties.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+      }
+    });
+    return properties;
+  }
+}

@@ -1,0 +1,84 @@
+package io.streamfold.service.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics a service needs with their configuration and checks existing ones: a topic
+ * whose partition count differs from the one required fails the start, since commands, events and
+ * the version table must stay co-partitioned. Never relies on broker auto-creation.
+ */
+public final class TopicProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private final Properties adminConfig;
+
+  public TopicProvisioner(Properties adminConfig) {
+    this.adminConfig = adminConfig;
+  }
+
+  /** Creates what is missing, then verifies every topic; throws with every mismatch found. */
+  public void ensure(List<TopicSpec> topics) {
+    try (Admin admin = Admin.create(adminConfig)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (TopicSpec spec : topics) {
+        if (!existing.contains(spec.name())) {
+          missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replication()).configs(spec.configs()));
+        }
+      }
+      create(admin, missing);
+      verify(admin, topics);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while provisioning topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Could not provision topics: " + e.getMessage(), e);
+    }
+  }
+
+  private static void create(Admin admin, List<NewTopic> missing) throws InterruptedException, ExecutionException, TimeoutException {
+    if (missing.isEmpty()) {
+      return;
+    }
+    for (var entry : admin.createTopics(missing).values().entrySet()) {
+      try {
+        entry.getValue().get(30, TimeUnit.SECONDS);
+        LOG.info("Created topic {}", entry.getKey());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) { // another instance created it first
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void verify(Admin admin, List<TopicSpec> topics) throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, TopicDescription> described =
+        admin.describeTopics(topics.stream().map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+    List<String> problems = new ArrayList<>();
+    for (TopicSpec spec : topics) {
+      int actual = described.get(spec.name()).partitions().size();
+      if (actual != spec.partitions()) {
+        problems.add(spec.name() + " has " + actual + " partitions but " + spec.partitions() + " are required");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "Topic layout mismatch (partition counts must never change; set TOPIC_PARTITIONS to the existing count or migrate): "
+              + String.join("; ", problems));
+    }
+  }
+}
