@@ -60,7 +60,7 @@ public final class CommandService implements AutoCloseable {
         new WriteModel<>(streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
     var routes = new CommandRoutes<>(accounts, new AccountResource(), gateway, writeModel,
         new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
-        () -> streams.isRunning() && gateway.isListening(), config.commandTimeout(), clock);
+        () -> streams.isRunning() && gateway.isListening(), config.commandTimeout(), clock, config.advertisedServer());
     Javalin http = Javalin.create(javalin -> {
       javalin.http.maxRequestSize = MAX_BODY_BYTES;
       javalin.jetty.host = config.httpHost();

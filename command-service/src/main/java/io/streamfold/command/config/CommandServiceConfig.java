@@ -14,6 +14,9 @@ import java.util.Properties;
  *     application.server})
  * @param partitions partitions of created topics; commands and events always get the same count
  * @param replication replication factor of created topics and internal topics
+ * @param commitIntervalMs how often the processor commits its transaction: the floor of a command's
+ *     latency when idle, and the batch size under load
+ * @param pollMs how long a stream thread blocks polling for commands before it checks for a due commit
  * @param commandTimeout how long the gateway waits for an outcome before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
@@ -32,6 +35,8 @@ public record CommandServiceConfig(
     short replication,
     int standbyReplicas,
     int streamThreads,
+    int commitIntervalMs,
+    int pollMs,
     Duration commandTimeout,
     Duration idempotencyWindow,
     boolean autoRegisterSchemas,
@@ -61,6 +66,8 @@ public record CommandServiceConfig(
         (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
         env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
         env.integer("NUM_STREAM_THREADS", 1, 1, 64),
+        env.integer("COMMIT_INTERVAL_MS", 20, 1, 60_000),
+        env.integer("STREAMS_POLL_MS", 5, 1, 10_000),
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
         env.bool("SCHEMA_AUTO_REGISTER", true),
@@ -78,7 +85,7 @@ public record CommandServiceConfig(
   /** The same settings with some changed, for tests and embedding. */
   public CommandServiceConfig withHttpPort(int port, String advertised) {
     return new CommandServiceConfig(bootstrapServers, schemaRegistryUrl, httpHost, port, advertised, applicationId, stateDir,
-        topicPrefix, partitions, replication, standbyReplicas, streamThreads, commandTimeout, idempotencyWindow,
+        topicPrefix, partitions, replication, standbyReplicas, streamThreads, commitIntervalMs, pollMs, commandTimeout, idempotencyWindow,
         autoRegisterSchemas, kafka);
   }
 }

@@ -39,9 +39,10 @@ public final class CommandRoutes<C, E, S> {
   private final BooleanSupplier ready;
   private final Duration timeout;
   private final Clock clock;
+  private final String self;
 
   public CommandRoutes(Aggregate<C, E, S> aggregate, AggregateResource<C, E, S> resource, CommandGateway<C> gateway,
-      WriteModel<S> writeModel, Forwarder forwarder, BooleanSupplier ready, Duration timeout, Clock clock) {
+      WriteModel<S> writeModel, Forwarder forwarder, BooleanSupplier ready, Duration timeout, Clock clock, String self) {
     this.aggregate = aggregate;
     this.resource = resource;
     this.gateway = gateway;
@@ -50,6 +51,7 @@ public final class CommandRoutes<C, E, S> {
     this.ready = ready;
     this.timeout = timeout;
     this.clock = clock;
+    this.self = self;
   }
 
   public void install(JavalinConfig config) {
@@ -174,7 +176,7 @@ public final class CommandRoutes<C, E, S> {
       body.put("aggregateId", id);
       body.put("version", found.version());
       body.put("state", resource.stateView(found.state()));
-      ctx.header("ETag", Preconditions.etag(found.version())).json(body);
+      ctx.header("ETag", Preconditions.etag(found.version())).header("X-Streamfold-Served-By", self).json(body);
     } else if (lookup instanceof WriteModel.Lookup.Missing<S>) {
       throw ProblemException.notFound("No " + aggregate.type() + " " + id);
     } else if (lookup instanceof WriteModel.Lookup.Remote<S> remote) {

@@ -63,7 +63,7 @@ public final class CommandGateway<C> implements AutoCloseable {
     consumerConfig.putAll(clientConfig);
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results");
     this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
     this.listener = new Thread(this::listen, "gateway-results-listener");
@@ -142,11 +142,15 @@ public final class CommandGateway<C> implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
-    try {
-      listener.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (listener.isAlive()) {
+      consumer.wakeup();
+      try {
+        listener.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      consumer.close(Duration.ofSeconds(5)); // never started, or already stopped and closed (idempotent)
     }
     producer.close(Duration.ofSeconds(10));
   }

@@ -81,7 +81,6 @@ final class CommandProcessor<C, E, S> implements Processor<String, byte[], Strin
       MDC.remove("commandId");
       MDC.remove("aggregateId");
     }
-    context.commit(); // ask for a prompt commit: the gateway waits for this transaction
   }
 
   private void handle(Record<String, byte[]> record, CommandEnvelope<C> command) {
@@ -138,7 +137,6 @@ final class CommandProcessor<C, E, S> implements Processor<String, byte[], Strin
     });
     LOG.warn("Dead-lettered a command record from {}: {}", topics.commands(), e.toString());
     context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), StoreNames.DLQ_SINK);
-    context.commit();
   }
 
   private static void header(RecordHeaders headers, String name, String value) {

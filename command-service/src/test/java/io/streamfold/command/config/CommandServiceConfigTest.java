@@ -1,0 +1,42 @@
+package io.streamfold.command.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamfold.service.config.ConfigException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandServiceConfigTest {
+  static final Map<String, String> MINIMAL = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r:8080/apis/ccompat/v7");
+
+  @Test
+  void shouldApplyDefaults() {
+    CommandServiceConfig config = CommandServiceConfig.fromEnv(MINIMAL);
+
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.advertisedServer()).isEqualTo("127.0.0.1:8080");
+    assertThat(config.partitions()).isEqualTo(6);
+    assertThat(config.idempotencyWindow()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.clientProperties()).containsEntry("bootstrap.servers", "k:9092");
+  }
+
+  @Test
+  void shouldNameTheVariableThatIsMissingOrWrong() {
+    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SCHEMA_REGISTRY_URL");
+    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("SCHEMA_REGISTRY_URL", "r:8080")))
+        .hasMessageContaining("SCHEMA_REGISTRY_URL must be an http(s) URL");
+    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("APPLICATION_SERVER", "http://x:1")))
+        .hasMessageContaining("APPLICATION_SERVER");
+    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("IDEMPOTENCY_WINDOW", "a day")))
+        .hasMessageContaining("IDEMPOTENCY_WINDOW");
+  }
+
+  private static Map<String, String> with(String name, String value) {
+    var env = new java.util.HashMap<>(MINIMAL);
+    env.put(name, value);
+    return env;
+  }
+}
