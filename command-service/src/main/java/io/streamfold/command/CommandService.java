@@ -50,27 +50,46 @@ public final class CommandService implements AutoCloseable {
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
     CoreSerdes serdes = CoreSerdes.of(registry, config.autoRegisterSchemas());
-    StreamsRunner streams = new StreamsRunner(
-        CommandTopology.build(accounts, topics, serdes, clock, config.idempotencyWindow()), StreamsSettings.of(config));
+    StreamsRunner streams =
+        new StreamsRunner(
+            CommandTopology.build(accounts, topics, serdes, clock, config.idempotencyWindow()),
+            StreamsSettings.of(config));
     CommandGateway<io.streamfold.command.domain.account.AccountCommand> gateway =
-        new CommandGateway<>(config.clientProperties(), topics, accounts.codec(), serdes.outcomes());
+        new CommandGateway<>(
+            config.clientProperties(), topics, accounts.codec(), serdes.outcomes());
     gateway.start();
     streams.start();
     WriteModel<io.streamfold.command.domain.account.Account> writeModel =
-        new WriteModel<>(streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
-    var routes = new CommandRoutes<>(accounts, new AccountResource(), gateway, writeModel,
-        new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
-        () -> streams.isRunning() && gateway.isListening(), config.commandTimeout(), clock, config.advertisedServer());
-    Javalin http = Javalin.create(javalin -> {
-      javalin.http.maxRequestSize = MAX_BODY_BYTES;
-      javalin.jetty.host = config.httpHost();
-      javalin.jetty.port = config.httpPort();
-      javalin.startup.showJavalinBanner = false;
-      Problems.install(javalin);
-      Health.install(javalin, () -> readiness(streams, gateway));
-      routes.install(javalin);
-    }).start();
-    LOG.info("Command service listening on http://{}:{} (advertised as {})", config.httpHost(), http.port(), config.advertisedServer());
+        new WriteModel<>(
+            streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
+    var routes =
+        new CommandRoutes<>(
+            accounts,
+            new AccountResource(),
+            gateway,
+            writeModel,
+            new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
+            () -> streams.isRunning() && gateway.isListening(),
+            config.commandTimeout(),
+            clock,
+            config.advertisedServer());
+    Javalin http =
+        Javalin.create(
+                javalin -> {
+                  javalin.http.maxRequestSize = MAX_BODY_BYTES;
+                  javalin.jetty.host = config.httpHost();
+                  javalin.jetty.port = config.httpPort();
+                  javalin.startup.showJavalinBanner = false;
+                  Problems.install(javalin);
+                  Health.install(javalin, () -> readiness(streams, gateway));
+                  routes.install(javalin);
+                })
+            .start();
+    LOG.info(
+        "Command service listening on http://{}:{} (advertised as {})",
+        config.httpHost(),
+        http.port(),
+        config.advertisedServer());
     return new CommandService(streams, gateway, http);
   }
 

@@ -23,10 +23,33 @@ final class CommandTopics {
     short replication = config.replication();
     String minIsr = Integer.toString(Math.min(2, replication));
     return List.of(
-        new TopicSpec(topics.commands(), partitions, replication, Map.of("cleanup.policy", "delete", "retention.ms", DAY)),
-        new TopicSpec(topics.events(), partitions, replication,
-            Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1", "min.insync.replicas", minIsr)),
-        new TopicSpec(topics.results(), partitions, replication, Map.of("cleanup.policy", "delete", "retention.ms", DAY)),
-        new TopicSpec(topics.commandsDlq(), 1, replication, Map.of("cleanup.policy", "delete", "retention.ms", WEEK)));
+        new TopicSpec(
+            topics.commands(),
+            partitions,
+            replication,
+            Map.of("cleanup.policy", "delete", "retention.ms", DAY)),
+        new TopicSpec(
+            topics.events(),
+            partitions,
+            replication,
+            Map.of(
+                "cleanup.policy",
+                "delete",
+                "retention.ms",
+                "-1",
+                "retention.bytes",
+                "-1",
+                "min.insync.replicas",
+                minIsr)),
+        new TopicSpec(
+            topics.results(),
+            partitions,
+            replication,
+            Map.of("cleanup.policy", "delete", "retention.ms", DAY)),
+        new TopicSpec(
+            topics.commandsDlq(),
+            1,
+            replication,
+            Map.of("cleanup.policy", "delete", "retention.ms", WEEK)));
   }
 }

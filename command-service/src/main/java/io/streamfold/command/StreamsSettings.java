@@ -14,12 +14,12 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  *   <li>{@code exactly_once_v2}: events, version-table row, outcome and the command's offset commit
  *       in one transaction, and a zombie instance is fenced;
  *   <li>a short {@code commit.interval.ms} (20 ms by default) with a short {@code poll.ms} (5 ms),
- *       and no commit requested per record: Kafka Streams halves its batch after every commit, so
- *       a commit per record would mean a transaction per command (about 60 commands/s per thread
+ *       and no commit requested per record: Kafka Streams halves its batch after every commit, so a
+ *       commit per record would mean a transaction per command (about 60 commands/s per thread
  *       here); a timed commit costs an idle command up to one interval but lets a busy thread put
  *       every command of the interval in one transaction;
- *   <li>producer {@code linger.ms} 5: the commit flushes anyway, so lingering costs nothing
- *       when a commit is due;
+ *   <li>producer {@code linger.ms} 5: the commit flushes anyway, so lingering costs nothing when a
+ *       commit is due;
  *   <li>the source serdes cannot fail (String and bytes); the processor decodes and dead-letters
  *       itself, so the deserialization handler is set to fail explicitly.
  * </ul>
@@ -38,7 +38,9 @@ final class StreamsSettings {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     props.put(StreamsConfig.POLL_MS_CONFIG, config.pollMs());
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
     return props;

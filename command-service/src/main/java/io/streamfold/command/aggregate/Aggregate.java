@@ -11,7 +11,10 @@ import io.streamfold.command.domain.Decider;
  */
 public interface Aggregate<C, E, S> {
 
-  /** The singular type name, e.g. {@code account}: names stores and fills the events' aggregate type. */
+  /**
+   * The singular type name, e.g. {@code account}: names stores and fills the events' aggregate
+   * type.
+   */
   String type();
 
   /** The plural, e.g. {@code accounts}: names topics and the HTTP collection. */

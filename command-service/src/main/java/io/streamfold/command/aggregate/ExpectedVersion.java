@@ -33,11 +33,15 @@ public record ExpectedVersion(Kind kind, long version) {
   public Rejection check(long current) {
     switch (kind) {
       case EXACT:
-        return current == version ? null : mismatch("Expected version " + version + " but it is " + current);
+        return current == version
+            ? null
+            : mismatch("Expected version " + version + " but it is " + current);
       case MUST_EXIST:
         return current > 0 ? null : Rejection.notFound("The aggregate does not exist");
       case MUST_NOT_EXIST:
-        return current == 0 ? null : mismatch("Expected no aggregate but it exists at version " + current);
+        return current == 0
+            ? null
+            : mismatch("Expected no aggregate but it exists at version " + current);
       default:
         return null;
     }

@@ -8,6 +8,7 @@ public record Topics(String commands, String events, String results, String comm
 
   public static Topics of(String prefix, String collection) {
     String base = prefix + collection;
-    return new Topics(base + ".commands", base + ".events", base + ".command-results", base + ".commands.dlq");
+    return new Topics(
+        base + ".commands", base + ".events", base + ".command-results", base + ".commands.dlq");
   }
 }

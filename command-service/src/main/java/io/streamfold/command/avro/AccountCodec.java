@@ -22,9 +22,11 @@ final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent,
   private final AvroSerde<AccountState> states;
 
   AccountCodec(SchemaRegistry registry, boolean autoRegister) {
-    commands = AvroSerde.of(io.streamfold.schemas.account.AccountCommand.class, registry, autoRegister);
+    commands =
+        AvroSerde.of(io.streamfold.schemas.account.AccountCommand.class, registry, autoRegister);
     events = AvroSerde.of(io.streamfold.schemas.account.AccountEvent.class, registry, autoRegister);
-    states = AvroSerde.of(AccountState.class, registry, SubjectNameStrategy.RECORD_NAME, autoRegister);
+    states =
+        AvroSerde.of(AccountState.class, registry, SubjectNameStrategy.RECORD_NAME, autoRegister);
   }
 
   @Override

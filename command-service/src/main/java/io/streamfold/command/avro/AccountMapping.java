@@ -11,7 +11,8 @@ import org.apache.kafka.common.errors.SerializationException;
 final class AccountMapping {
   private AccountMapping() {}
 
-  static io.streamfold.schemas.account.AccountCommand toAvro(CommandEnvelope<AccountCommand> envelope) {
+  static io.streamfold.schemas.account.AccountCommand toAvro(
+      CommandEnvelope<AccountCommand> envelope) {
     return io.streamfold.schemas.account.AccountCommand.newBuilder()
         .setCommandId(envelope.commandId())
         .setAggregateId(envelope.aggregateId())
@@ -26,7 +27,8 @@ final class AccountMapping {
 
   private static Object commandToAvro(AccountCommand command) {
     if (command instanceof AccountCommand.OpenAccount open) {
-      return new io.streamfold.schemas.account.OpenAccount(open.owner(), open.currency(), open.initialDeposit());
+      return new io.streamfold.schemas.account.OpenAccount(
+          open.owner(), open.currency(), open.initialDeposit());
     } else if (command instanceof AccountCommand.Deposit deposit) {
       return new io.streamfold.schemas.account.Deposit(deposit.amount());
     } else if (command instanceof AccountCommand.Withdraw withdraw) {
@@ -39,7 +41,8 @@ final class AccountMapping {
 
   static AccountCommand commandFromAvro(Object payload) {
     if (payload instanceof io.streamfold.schemas.account.OpenAccount open) {
-      return new AccountCommand.OpenAccount(open.getOwner(), open.getCurrency(), open.getInitialDeposit());
+      return new AccountCommand.OpenAccount(
+          open.getOwner(), open.getCurrency(), open.getInitialDeposit());
     } else if (payload instanceof io.streamfold.schemas.account.Deposit deposit) {
       return new AccountCommand.Deposit(deposit.getAmount());
     } else if (payload instanceof io.streamfold.schemas.account.Withdraw withdraw) {
@@ -66,7 +69,8 @@ final class AccountMapping {
 
   private static Object eventToAvro(AccountEvent event) {
     if (event instanceof AccountEvent.AccountOpened opened) {
-      return new io.streamfold.schemas.account.AccountOpened(opened.owner(), opened.currency(), opened.initialDeposit());
+      return new io.streamfold.schemas.account.AccountOpened(
+          opened.owner(), opened.currency(), opened.initialDeposit());
     } else if (event instanceof AccountEvent.MoneyDeposited deposited) {
       return new io.streamfold.schemas.account.MoneyDeposited(deposited.amount());
     } else if (event instanceof AccountEvent.MoneyWithdrawn withdrawn) {
@@ -79,7 +83,8 @@ final class AccountMapping {
 
   static AccountEvent eventFromAvro(Object payload) {
     if (payload instanceof io.streamfold.schemas.account.AccountOpened opened) {
-      return new AccountEvent.AccountOpened(opened.getOwner(), opened.getCurrency(), opened.getInitialDeposit());
+      return new AccountEvent.AccountOpened(
+          opened.getOwner(), opened.getCurrency(), opened.getInitialDeposit());
     } else if (payload instanceof io.streamfold.schemas.account.MoneyDeposited deposited) {
       return new AccountEvent.MoneyDeposited(deposited.getAmount());
     } else if (payload instanceof io.streamfold.schemas.account.MoneyWithdrawn withdrawn) {

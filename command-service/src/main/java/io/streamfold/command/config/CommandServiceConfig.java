@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The command service's settings, from environment variables (see the README's configuration table).
+ * The command service's settings, from environment variables (see the README's configuration
+ * table).
  *
  * @param advertisedServer {@code host:port} other instances use to reach this one ({@code
  *     application.server})
@@ -16,7 +17,8 @@ import java.util.Properties;
  * @param replication replication factor of created topics and internal topics
  * @param commitIntervalMs how often the processor commits its transaction: the floor of a command's
  *     latency when idle, and the batch size under load
- * @param pollMs how long a stream thread blocks polling for commands before it checks for a due commit
+ * @param pollMs how long a stream thread blocks polling for commands before it checks for a due
+ *     commit
  * @param commandTimeout how long the gateway waits for an outcome before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
@@ -47,11 +49,13 @@ public record CommandServiceConfig(
     int port = env.integer("HTTP_PORT", 8080, 0, 65535);
     String advertised = env.string("APPLICATION_SERVER", "127.0.0.1:" + port);
     if (!advertised.matches("[^:/\\s]+:\\d{1,5}")) {
-      throw new ConfigException("APPLICATION_SERVER", "must be host:port, not '" + advertised + "'");
+      throw new ConfigException(
+          "APPLICATION_SERVER", "must be host:port, not '" + advertised + "'");
     }
     String registry = env.required("SCHEMA_REGISTRY_URL");
     if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
-      throw new ConfigException("SCHEMA_REGISTRY_URL", "must be an http(s) URL, not '" + registry + "'");
+      throw new ConfigException(
+          "SCHEMA_REGISTRY_URL", "must be an http(s) URL, not '" + registry + "'");
     }
     return new CommandServiceConfig(
         env.required("KAFKA_BOOTSTRAP_SERVERS"),
@@ -60,7 +64,8 @@ public record CommandServiceConfig(
         port,
         advertised,
         env.string("APPLICATION_ID", "streamfold-commands"),
-        Path.of(env.string("STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-commands")),
+        Path.of(
+            env.string("STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-commands")),
         env.string("TOPIC_PREFIX", ""),
         env.integer("TOPIC_PARTITIONS", 6, 1, 10_000),
         (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
@@ -74,7 +79,9 @@ public record CommandServiceConfig(
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"));
   }
 
-  /** The base of every client's configuration: bootstrap servers plus the passed-through settings. */
+  /**
+   * The base of every client's configuration: bootstrap servers plus the passed-through settings.
+   */
   public Properties clientProperties() {
     Properties properties = new Properties();
     properties.putAll(kafka);
@@ -84,8 +91,24 @@ public record CommandServiceConfig(
 
   /** The same settings with some changed, for tests and embedding. */
   public CommandServiceConfig withHttpPort(int port, String advertised) {
-    return new CommandServiceConfig(bootstrapServers, schemaRegistryUrl, httpHost, port, advertised, applicationId, stateDir,
-        topicPrefix, partitions, replication, standbyReplicas, streamThreads, commitIntervalMs, pollMs, commandTimeout, idempotencyWindow,
-        autoRegisterSchemas, kafka);
+    return new CommandServiceConfig(
+        bootstrapServers,
+        schemaRegistryUrl,
+        httpHost,
+        port,
+        advertised,
+        applicationId,
+        stateDir,
+        topicPrefix,
+        partitions,
+        replication,
+        standbyReplicas,
+        streamThreads,
+        commitIntervalMs,
+        pollMs,
+        commandTimeout,
+        idempotencyWindow,
+        autoRegisterSchemas,
+        kafka);
   }
 }

@@ -12,28 +12,36 @@ import java.util.Map;
  * The account's HTTP bodies: {@code open {owner, currency, initialDeposit?}}, {@code deposit
  * {amount}}, {@code withdraw {amount}}, {@code close {reason?}}.
  */
-public final class AccountResource implements AggregateResource<AccountCommand, AccountEvent, Account> {
+public final class AccountResource
+    implements AggregateResource<AccountCommand, AccountEvent, Account> {
   private static final int MAX_REASON = 500;
 
   @Override
   public Map<String, CommandParser<AccountCommand>> actions() {
     return Map.of(
-        "open", body -> new AccountCommand.OpenAccount(
-            body.requiredString("owner", AccountDecider.MAX_OWNER_LENGTH), currency(body), body.amount("initialDeposit", false)),
+        "open",
+            body ->
+                new AccountCommand.OpenAccount(
+                    body.requiredString("owner", AccountDecider.MAX_OWNER_LENGTH),
+                    currency(body),
+                    body.amount("initialDeposit", false)),
         "deposit", body -> new AccountCommand.Deposit(body.positiveAmount("amount")),
         "withdraw", body -> new AccountCommand.Withdraw(body.positiveAmount("amount")),
-        "close", body -> new AccountCommand.CloseAccount(body.optionalString("reason", MAX_REASON)));
+        "close",
+            body -> new AccountCommand.CloseAccount(body.optionalString("reason", MAX_REASON)));
   }
 
   private static String currency(JsonBody body) {
     String code = body.requiredString("currency", 3);
     if (!code.matches("[A-Z]{3}")) {
-      throw ProblemException.badRequest("invalid-field", "Field \"currency\" must be an ISO 4217 code such as EUR");
+      throw ProblemException.badRequest(
+          "invalid-field", "Field \"currency\" must be an ISO 4217 code such as EUR");
     }
     try {
       java.util.Currency.getInstance(code);
     } catch (IllegalArgumentException e) {
-      throw ProblemException.badRequest("invalid-field", "Field \"currency\" is not an ISO 4217 code: " + code);
+      throw ProblemException.badRequest(
+          "invalid-field", "Field \"currency\" is not an ISO 4217 code: " + code);
     }
     return code;
   }

@@ -41,8 +41,16 @@ public final class CommandRoutes<C, E, S> {
   private final Clock clock;
   private final String self;
 
-  public CommandRoutes(Aggregate<C, E, S> aggregate, AggregateResource<C, E, S> resource, CommandGateway<C> gateway,
-      WriteModel<S> writeModel, Forwarder forwarder, BooleanSupplier ready, Duration timeout, Clock clock, String self) {
+  public CommandRoutes(
+      Aggregate<C, E, S> aggregate,
+      AggregateResource<C, E, S> resource,
+      CommandGateway<C> gateway,
+      WriteModel<S> writeModel,
+      Forwarder forwarder,
+      BooleanSupplier ready,
+      Duration timeout,
+      Clock clock,
+      String self) {
     this.aggregate = aggregate;
     this.resource = resource;
     this.gateway = gateway;
@@ -64,37 +72,56 @@ public final class CommandRoutes<C, E, S> {
     String id = Preconditions.aggregateId(ctx);
     AggregateResource.CommandParser<C> parser = resource.actions().get(ctx.pathParam("action"));
     if (parser == null) {
-      throw new ProblemException(Problem.of(404, "unknown-command", "Unknown command",
-          "No command '" + ctx.pathParam("action") + "'; known: " + resource.actions().keySet()));
+      throw new ProblemException(
+          Problem.of(
+              404,
+              "unknown-command",
+              "Unknown command",
+              "No command '"
+                  + ctx.pathParam("action")
+                  + "'; known: "
+                  + resource.actions().keySet()));
     }
     C command = parse(ctx, parser);
     CommandEnvelope<C> envelope = envelope(ctx, id, command);
     requireReady();
-    ctx.future(() -> gateway.submit(envelope, timeout).handle((outcome, error) -> {
-      if (error != null) {
-        Problems.write(ctx, failure(envelope, error));
-        if (unwrap(error) instanceof CommandGateway.CommandNotSentException) {
-          ctx.header("Retry-After", "1");
-        }
-      } else {
-        answer(ctx, envelope, outcome);
-      }
-      return null;
-    }));
+    ctx.future(
+        () ->
+            gateway
+                .submit(envelope, timeout)
+                .handle(
+                    (outcome, error) -> {
+                      if (error != null) {
+                        Problems.write(ctx, failure(envelope, error));
+                        if (unwrap(error) instanceof CommandGateway.CommandNotSentException) {
+                          ctx.header("Retry-After", "1");
+                        }
+                      } else {
+                        answer(ctx, envelope, outcome);
+                      }
+                      return null;
+                    }));
   }
 
   private C parse(Context ctx, AggregateResource.CommandParser<C> parser) {
     byte[] raw = ctx.bodyAsBytes(); // 413 beyond the configured maximum
     String contentType = ctx.contentType();
-    if (raw.length > 0 && (contentType == null || !contentType.toLowerCase().matches("application/json\\s*(;.*)?"))) {
-      throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-          "Send the body as application/json, not " + contentType));
+    if (raw.length > 0
+        && (contentType == null
+            || !contentType.toLowerCase().matches("application/json\\s*(;.*)?"))) {
+      throw new ProblemException(
+          Problem.of(
+              415,
+              "unsupported-media-type",
+              "Unsupported media type",
+              "Send the body as application/json, not " + contentType));
     }
     JsonNode tree;
     try {
       tree = raw.length == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(raw);
     } catch (JsonProcessingException e) {
-      throw ProblemException.badRequest("malformed-json", "The body is not valid JSON: " + e.getOriginalMessage());
+      throw ProblemException.badRequest(
+          "malformed-json", "The body is not valid JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw ProblemException.badRequest("malformed-json", "The body could not be read");
     }
@@ -106,13 +133,20 @@ public final class CommandRoutes<C, E, S> {
 
   private CommandEnvelope<C> envelope(Context ctx, String id, C command) {
     String commandId = Preconditions.commandId(ctx);
-    return new CommandEnvelope<>(commandId, id, Preconditions.expectedVersion(ctx),
-        Preconditions.correlationId(ctx, commandId), null, clock.instant(), command);
+    return new CommandEnvelope<>(
+        commandId,
+        id,
+        Preconditions.expectedVersion(ctx),
+        Preconditions.correlationId(ctx, commandId),
+        null,
+        clock.instant(),
+        command);
   }
 
   private void requireReady() {
     if (!ready.getAsBoolean()) {
-      throw ProblemException.unavailable("not-ready", "The command processor is not running yet (starting or rebalancing)", 1);
+      throw ProblemException.unavailable(
+          "not-ready", "The command processor is not running yet (starting or rebalancing)", 1);
     }
   }
 
@@ -135,37 +169,51 @@ public final class CommandRoutes<C, E, S> {
   }
 
   private List<Map<String, Object>> events(List<ByteBuffer> encoded) {
-    return encoded.stream().map(buffer -> {
-      ByteBuffer view = buffer.duplicate();
-      byte[] bytes = new byte[view.remaining()];
-      view.get(bytes);
-      EventEnvelope<E> event = aggregate.codec().decodeEvent(bytes);
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("eventId", event.eventId());
-      json.put("type", resource.eventType(event.event()));
-      json.put("version", event.version());
-      json.put("occurredAt", event.occurredAt().toString());
-      json.put("data", resource.eventData(event.event()));
-      return json;
-    }).toList();
+    return encoded.stream()
+        .map(
+            buffer -> {
+              ByteBuffer view = buffer.duplicate();
+              byte[] bytes = new byte[view.remaining()];
+              view.get(bytes);
+              EventEnvelope<E> event = aggregate.codec().decodeEvent(bytes);
+              Map<String, Object> json = new LinkedHashMap<>();
+              json.put("eventId", event.eventId());
+              json.put("type", resource.eventType(event.event()));
+              json.put("version", event.version());
+              json.put("occurredAt", event.occurredAt().toString());
+              json.put("data", resource.eventData(event.event()));
+              return json;
+            })
+        .toList();
   }
 
   private Problem failure(CommandEnvelope<C> envelope, Throwable error) {
     Throwable cause = unwrap(error);
     if (cause instanceof TimeoutException) {
-      return Problem.of(504, "outcome-unknown", "Outcome unknown",
-              "No outcome within " + timeout.toMillis() + " ms; the command may still be applied. Retrying with the same Idempotency-Key is safe.")
+      return Problem.of(
+              504,
+              "outcome-unknown",
+              "Outcome unknown",
+              "No outcome within "
+                  + timeout.toMillis()
+                  + " ms; the command may still be applied. Retrying with the same Idempotency-Key is safe.")
           .with("commandId", envelope.commandId());
     }
     if (cause instanceof CommandGateway.CommandNotSentException) {
-      return Problem.of(503, "not-published", "Service unavailable", "The command could not be published; nothing was written")
+      return Problem.of(
+              503,
+              "not-published",
+              "Service unavailable",
+              "The command could not be published; nothing was written")
           .with("commandId", envelope.commandId());
     }
     throw new CompletionException(cause);
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   private void read(Context ctx) {
@@ -176,7 +224,9 @@ public final class CommandRoutes<C, E, S> {
       body.put("aggregateId", id);
       body.put("version", found.version());
       body.put("state", resource.stateView(found.state()));
-      ctx.header("ETag", Preconditions.etag(found.version())).header("X-Streamfold-Served-By", self).json(body);
+      ctx.header("ETag", Preconditions.etag(found.version()))
+          .header("X-Streamfold-Served-By", self)
+          .json(body);
     } else if (lookup instanceof WriteModel.Lookup.Missing<S>) {
       throw ProblemException.notFound("No " + aggregate.type() + " " + id);
     } else if (lookup instanceof WriteModel.Lookup.Remote<S> remote) {

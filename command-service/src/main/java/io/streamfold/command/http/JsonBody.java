@@ -73,10 +73,17 @@ public final class JsonBody {
       return BigDecimal.ZERO;
     }
     if (!node.isTextual()) {
-      throw invalid(field, "must be a decimal string such as \"12.34\", not a JSON " + node.getNodeType().name().toLowerCase());
+      throw invalid(
+          field,
+          "must be a decimal string such as \"12.34\", not a JSON "
+              + node.getNodeType().name().toLowerCase());
     }
     if (!AMOUNT.matcher(node.textValue()).matches()) {
-      throw invalid(field, "must be a non-negative decimal with at most 2 decimals and 16 integer digits, not \"" + node.textValue() + "\"");
+      throw invalid(
+          field,
+          "must be a non-negative decimal with at most 2 decimals and 16 integer digits, not \""
+              + node.textValue()
+              + "\"");
     }
     return new BigDecimal(node.textValue());
   }

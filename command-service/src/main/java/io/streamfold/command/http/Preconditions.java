@@ -18,18 +18,22 @@ final class Preconditions {
   static String aggregateId(Context ctx) {
     String id = ctx.pathParam("id");
     if (!AGGREGATE_ID.matcher(id).matches()) {
-      throw ProblemException.badRequest("invalid-id",
+      throw ProblemException.badRequest(
+          "invalid-id",
           "The id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
     }
     return id;
   }
 
-  /** {@code If-Match: "N"} exact, {@code If-Match: *} must exist, {@code If-None-Match: *} must not. */
+  /**
+   * {@code If-Match: "N"} exact, {@code If-Match: *} must exist, {@code If-None-Match: *} must not.
+   */
   static ExpectedVersion expectedVersion(Context ctx) {
     String ifMatch = ctx.header("If-Match");
     String ifNoneMatch = ctx.header("If-None-Match");
     if (ifMatch != null && ifNoneMatch != null) {
-      throw ProblemException.badRequest("invalid-precondition", "Send If-Match or If-None-Match, not both");
+      throw ProblemException.badRequest(
+          "invalid-precondition", "Send If-Match or If-None-Match, not both");
     }
     if (ifNoneMatch != null) {
       if (!ifNoneMatch.trim().equals("*")) {
@@ -46,7 +50,8 @@ final class Preconditions {
     }
     Matcher strong = STRONG_ETAG.matcher(value);
     if (!strong.matches()) {
-      throw ProblemException.badRequest("invalid-precondition",
+      throw ProblemException.badRequest(
+          "invalid-precondition",
           "If-Match must be one strong entity tag holding a version, such as \"3\" (weak tags and lists are not supported)");
     }
     return ExpectedVersion.exactly(Long.parseLong(strong.group(1)));
@@ -59,7 +64,8 @@ final class Preconditions {
       return UUID.randomUUID().toString();
     }
     if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-      throw ProblemException.badRequest("invalid-idempotency-key", "Idempotency-Key must be 1 to 128 visible ASCII characters");
+      throw ProblemException.badRequest(
+          "invalid-idempotency-key", "Idempotency-Key must be 1 to 128 visible ASCII characters");
     }
     return key;
   }

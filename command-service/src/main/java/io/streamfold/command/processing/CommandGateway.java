@@ -48,7 +48,11 @@ public final class CommandGateway<C> implements AutoCloseable {
   private final Thread listener;
   private volatile boolean running = true;
 
-  public CommandGateway(Properties clientConfig, Topics topics, AggregateCodec<C, ?, ?> codec, AvroSerde<CommandOutcome> outcomes) {
+  public CommandGateway(
+      Properties clientConfig,
+      Topics topics,
+      AggregateCodec<C, ?, ?> codec,
+      AvroSerde<CommandOutcome> outcomes) {
     this.topics = topics;
     this.codec = codec;
     this.outcomes = outcomes;
@@ -58,28 +62,35 @@ public final class CommandGateway<C> implements AutoCloseable {
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-producer");
-    this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     Properties consumerConfig = new Properties();
     consumerConfig.putAll(clientConfig);
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results");
-    this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
     this.listener = new Thread(this::listen, "gateway-results-listener");
     this.listener.setDaemon(true);
   }
 
   /** Assigns and positions the results consumer at the end of every partition, then starts it. */
   public void start() {
-    List<TopicPartition> partitions = consumer.partitionsFor(topics.results(), Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition()))
-        .toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topics.results(), Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
-    partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30))); // resolve now, not lazily
+    partitions.forEach(
+        p -> consumer.position(p, Duration.ofSeconds(30))); // resolve now, not lazily
     listener.start();
-    LOG.info("Gateway listening for outcomes on {} ({} partitions)", topics.results(), partitions.size());
+    LOG.info(
+        "Gateway listening for outcomes on {} ({} partitions)",
+        topics.results(),
+        partitions.size());
   }
 
   /**
@@ -87,17 +98,24 @@ public final class CommandGateway<C> implements AutoCloseable {
    * timeout} (the command may still be processed: a retry with the same id is safe).
    */
   public CompletableFuture<CommandOutcome> submit(CommandEnvelope<C> command, Duration timeout) {
-    CompletableFuture<CommandOutcome> outcome = pending.computeIfAbsent(command.commandId(), id -> {
-      CompletableFuture<CommandOutcome> created = new CompletableFuture<>();
-      created.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((o, e) -> pending.remove(id, created));
-      return created;
-    });
+    CompletableFuture<CommandOutcome> outcome =
+        pending.computeIfAbsent(
+            command.commandId(),
+            id -> {
+              CompletableFuture<CommandOutcome> created = new CompletableFuture<>();
+              created
+                  .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                  .whenComplete((o, e) -> pending.remove(id, created));
+              return created;
+            });
     byte[] value = codec.encodeCommand(topics.commands(), command);
-    producer.send(new ProducerRecord<>(topics.commands(), command.aggregateId(), value), (metadata, error) -> {
-      if (error != null) {
-        outcome.completeExceptionally(new CommandNotSentException(error));
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topics.commands(), command.aggregateId(), value),
+        (metadata, error) -> {
+          if (error != null) {
+            outcome.completeExceptionally(new CommandNotSentException(error));
+          }
+        });
     return outcome;
   }
 
@@ -125,11 +143,13 @@ public final class CommandGateway<C> implements AutoCloseable {
     }
   }
 
-  private void complete(CompletableFuture<CommandOutcome> waiting, ConsumerRecord<String, byte[]> record) {
+  private void complete(
+      CompletableFuture<CommandOutcome> waiting, ConsumerRecord<String, byte[]> record) {
     try {
       waiting.complete(outcomes.decode(record.value()));
     } catch (RuntimeException e) {
-      LOG.warn("Unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
+      LOG.warn(
+          "Unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
       waiting.completeExceptionally(e);
     }
   }
@@ -150,7 +170,8 @@ public final class CommandGateway<C> implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } else {
-      consumer.close(Duration.ofSeconds(5)); // never started, or already stopped and closed (idempotent)
+      consumer.close(
+          Duration.ofSeconds(5)); // never started, or already stopped and closed (idempotent)
     }
     producer.close(Duration.ofSeconds(10));
   }

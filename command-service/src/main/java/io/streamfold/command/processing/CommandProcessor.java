@@ -43,7 +43,12 @@ final class CommandProcessor<C, E, S> implements Processor<String, byte[], Strin
   private KeyValueStore<String, VersionRecord> versions;
   private WindowStore<String, CommandOutcome> outcomes;
 
-  CommandProcessor(Aggregate<C, E, S> aggregate, Topics topics, CoreSerdes serdes, Clock clock, Duration idempotencyWindow) {
+  CommandProcessor(
+      Aggregate<C, E, S> aggregate,
+      Topics topics,
+      CoreSerdes serdes,
+      Clock clock,
+      Duration idempotencyWindow) {
     this.aggregate = aggregate;
     this.topics = topics;
     this.serdes = serdes;
@@ -74,9 +79,14 @@ final class CommandProcessor<C, E, S> implements Processor<String, byte[], Strin
     } catch (RegistryUnavailableException e) {
       throw e; // transient: fail the task, the transaction aborts and the command is retried
     } catch (RuntimeException e) {
-      LOG.error("Command {} failed unexpectedly; dead-lettered and answered as an internal error", command.commandId(), e);
+      LOG.error(
+          "Command {} failed unexpectedly; dead-lettered and answered as an internal error",
+          command.commandId(),
+          e);
       deadLetter(record, e);
-      reply(Outcomes.internalError(command, currentVersion(command.aggregateId()), clock.instant()), clock.instant());
+      reply(
+          Outcomes.internalError(command, currentVersion(command.aggregateId()), clock.instant()),
+          clock.instant());
     } finally {
       MDC.remove("commandId");
       MDC.remove("aggregateId");
@@ -94,12 +104,17 @@ final class CommandProcessor<C, E, S> implements Processor<String, byte[], Strin
     }
     CommandOutcome outcome;
     if (!command.aggregateId().equals(record.key())) {
-      Rejection mismatch = Rejection.invalid("key-mismatch", "The record key " + record.key() + " is not the aggregate id");
+      Rejection mismatch =
+          Rejection.invalid(
+              "key-mismatch", "The record key " + record.key() + " is not the aggregate id");
       outcome = Outcomes.rejected(command, currentVersion(command.aggregateId()), mismatch, now);
     } else {
-      Decided decided = new Decide<>(aggregate, topics.events(), versions.get(command.aggregateId())).apply(command, now);
+      Decided decided =
+          new Decide<>(aggregate, topics.events(), versions.get(command.aggregateId()))
+              .apply(command, now);
       for (byte[] event : decided.events()) {
-        context.forward(new Record<>(command.aggregateId(), event, now.toEpochMilli()), StoreNames.EVENTS_SINK);
+        context.forward(
+            new Record<>(command.aggregateId(), event, now.toEpochMilli()), StoreNames.EVENTS_SINK);
       }
       if (decided.newVersion() != null) {
         versions.put(command.aggregateId(), decided.newVersion());
@@ -123,20 +138,26 @@ final class CommandProcessor<C, E, S> implements Processor<String, byte[], Strin
   }
 
   private void reply(CommandOutcome outcome, Instant now) {
-    context.forward(new Record<>(outcome.getCommandId(), outcome, now.toEpochMilli()), StoreNames.RESULTS_SINK);
+    context.forward(
+        new Record<>(outcome.getCommandId(), outcome, now.toEpochMilli()), StoreNames.RESULTS_SINK);
   }
 
   private void deadLetter(Record<String, byte[]> record, Exception e) {
     RecordHeaders headers = new RecordHeaders();
     header(headers, "streamfold.error.class", e.getClass().getName());
     header(headers, "streamfold.error.message", String.valueOf(e.getMessage()));
-    context.recordMetadata().ifPresent(meta -> {
-      header(headers, "streamfold.source.topic", meta.topic());
-      header(headers, "streamfold.source.partition", Integer.toString(meta.partition()));
-      header(headers, "streamfold.source.offset", Long.toString(meta.offset()));
-    });
+    context
+        .recordMetadata()
+        .ifPresent(
+            meta -> {
+              header(headers, "streamfold.source.topic", meta.topic());
+              header(headers, "streamfold.source.partition", Integer.toString(meta.partition()));
+              header(headers, "streamfold.source.offset", Long.toString(meta.offset()));
+            });
     LOG.warn("Dead-lettered a command record from {}: {}", topics.commands(), e.toString());
-    context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), StoreNames.DLQ_SINK);
+    context.forward(
+        new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
+        StoreNames.DLQ_SINK);
   }
 
   private static void header(RecordHeaders headers, String name, String value) {

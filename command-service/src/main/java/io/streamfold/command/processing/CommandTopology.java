@@ -17,18 +17,26 @@ public final class CommandTopology {
    *     the first outcome
    */
   public static <C, E, S> Topology build(
-      Aggregate<C, E, S> aggregate, Topics topics, CoreSerdes serdes, Clock clock, Duration idempotencyWindow) {
+      Aggregate<C, E, S> aggregate,
+      Topics topics,
+      CoreSerdes serdes,
+      Clock clock,
+      Duration idempotencyWindow) {
     String versions = StoreNames.versions(aggregate.type());
     String outcomes = StoreNames.outcomes(aggregate.type());
     Topology topology = new Topology();
     topology.addSource(
-        StoreNames.SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.commands());
+        StoreNames.SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        topics.commands());
     topology.addProcessor(
         StoreNames.PROCESSOR,
         () -> new CommandProcessor<>(aggregate, topics, serdes, clock, idempotencyWindow),
         StoreNames.SOURCE);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(versions), Serdes.String(), serdes.versions()),
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(versions), Serdes.String(), serdes.versions()),
         StoreNames.PROCESSOR);
     topology.addStateStore(
         Stores.windowStoreBuilder(
@@ -37,11 +45,23 @@ public final class CommandTopology {
             serdes.storedOutcomes()),
         StoreNames.PROCESSOR);
     topology.addSink(
-        StoreNames.EVENTS_SINK, topics.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), StoreNames.PROCESSOR);
+        StoreNames.EVENTS_SINK,
+        topics.events(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        StoreNames.PROCESSOR);
     topology.addSink(
-        StoreNames.RESULTS_SINK, topics.results(), Serdes.String().serializer(), serdes.outcomes().serializer(), StoreNames.PROCESSOR);
+        StoreNames.RESULTS_SINK,
+        topics.results(),
+        Serdes.String().serializer(),
+        serdes.outcomes().serializer(),
+        StoreNames.PROCESSOR);
     topology.addSink(
-        StoreNames.DLQ_SINK, topics.commandsDlq(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), StoreNames.PROCESSOR);
+        StoreNames.DLQ_SINK,
+        topics.commandsDlq(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        StoreNames.PROCESSOR);
     return topology;
   }
 }

@@ -11,7 +11,9 @@ import io.streamfold.schemas.serde.SubjectNameStrategy;
  * store values use the record name, so a new application id (a rebuild) registers nothing new.
  */
 public record CoreSerdes(
-    AvroSerde<CommandOutcome> outcomes, AvroSerde<CommandOutcome> storedOutcomes, AvroSerde<VersionRecord> versions) {
+    AvroSerde<CommandOutcome> outcomes,
+    AvroSerde<CommandOutcome> storedOutcomes,
+    AvroSerde<VersionRecord> versions) {
 
   public static CoreSerdes of(SchemaRegistry registry, boolean autoRegister) {
     return new CoreSerdes(

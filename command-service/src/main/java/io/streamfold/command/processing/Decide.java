@@ -34,7 +34,10 @@ final class Decide<C, E, S> {
       return rejected(command, version, precondition, now);
     }
     Decider<C, E, S> decider = aggregate.decider();
-    S state = row == null ? decider.initialState() : aggregate.codec().decodeState(bytes(row.getSnapshot()));
+    S state =
+        row == null
+            ? decider.initialState()
+            : aggregate.codec().decodeState(bytes(row.getSnapshot()));
     Decision<E> decision = decider.decide(command.command(), state, now);
     if (decision instanceof Decision.Rejected<E> rejected) {
       return rejected(command, version, rejected.rejection(), now);
@@ -44,9 +47,11 @@ final class Decide<C, E, S> {
     throw new IllegalStateException("Unknown decision " + decision);
   }
 
-  private Decided accepted(CommandEnvelope<C> command, long version, S state, List<E> events, Instant now) {
+  private Decided accepted(
+      CommandEnvelope<C> command, long version, S state, List<E> events, Instant now) {
     if (events.isEmpty()) {
-      return new Decided(List.of(), null, Outcomes.accepted(command, version, List.of(), List.of(), now));
+      return new Decided(
+          List.of(), null, Outcomes.accepted(command, version, List.of(), List.of(), now));
     }
     List<byte[]> encoded = new ArrayList<>(events.size());
     List<String> ids = new ArrayList<>(events.size());
@@ -56,18 +61,27 @@ final class Decide<C, E, S> {
       E event = events.get(i);
       nextVersion++;
       String eventId = EventIds.of(aggregate.type(), command.aggregateId(), command.commandId(), i);
-      EventEnvelope<E> envelope = new EventEnvelope<>(eventId, command.aggregateId(), nextVersion, now,
-          command.commandId(), command.correlationId(), command.principal(), event);
+      EventEnvelope<E> envelope =
+          new EventEnvelope<>(
+              eventId,
+              command.aggregateId(),
+              nextVersion,
+              now,
+              command.commandId(),
+              command.correlationId(),
+              command.principal(),
+              event);
       encoded.add(aggregate.codec().encodeEvent(eventsTopic, envelope));
       ids.add(eventId);
       next = aggregate.decider().evolve(next, event, now);
     }
-    VersionRecord newRow = VersionRecord.newBuilder()
-        .setVersion(nextVersion)
-        .setSnapshot(ByteBuffer.wrap(aggregate.codec().encodeState(next)))
-        .setLastEventId(ids.get(ids.size() - 1))
-        .setUpdatedAt(now)
-        .build();
+    VersionRecord newRow =
+        VersionRecord.newBuilder()
+            .setVersion(nextVersion)
+            .setSnapshot(ByteBuffer.wrap(aggregate.codec().encodeState(next)))
+            .setLastEventId(ids.get(ids.size() - 1))
+            .setUpdatedAt(now)
+            .build();
     return new Decided(encoded, newRow, Outcomes.accepted(command, nextVersion, ids, encoded, now));
   }
 
@@ -78,7 +92,8 @@ final class Decide<C, E, S> {
     return bytes;
   }
 
-  private static <C> Decided rejected(CommandEnvelope<C> command, long version, Rejection rejection, Instant now) {
+  private static <C> Decided rejected(
+      CommandEnvelope<C> command, long version, Rejection rejection, Instant now) {
     return new Decided(List.of(), null, Outcomes.rejected(command, version, rejection, now));
   }
 }

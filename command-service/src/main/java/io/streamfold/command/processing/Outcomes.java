@@ -13,7 +13,12 @@ import java.util.List;
 final class Outcomes {
   private Outcomes() {}
 
-  static CommandOutcome accepted(CommandEnvelope<?> command, long version, List<String> eventIds, List<byte[]> events, Instant now) {
+  static CommandOutcome accepted(
+      CommandEnvelope<?> command,
+      long version,
+      List<String> eventIds,
+      List<byte[]> events,
+      Instant now) {
     return base(command, now)
         .setStatus(OutcomeStatus.ACCEPTED)
         .setVersion(version)
@@ -23,23 +28,46 @@ final class Outcomes {
         .build();
   }
 
-  static CommandOutcome rejected(CommandEnvelope<?> command, long currentVersion, Rejection rejection, Instant now) {
-    return rejection(command, currentVersion, RejectionKind.valueOf(rejection.kind().name()), rejection.code(), rejection.message(), now);
+  static CommandOutcome rejected(
+      CommandEnvelope<?> command, long currentVersion, Rejection rejection, Instant now) {
+    return rejection(
+        command,
+        currentVersion,
+        RejectionKind.valueOf(rejection.kind().name()),
+        rejection.code(),
+        rejection.message(),
+        now);
   }
 
-  static CommandOutcome internalError(CommandEnvelope<?> command, long currentVersion, Instant now) {
-    return rejection(command, currentVersion, RejectionKind.UNKNOWN, "internal-error",
-        "The command could not be processed; it was dead-lettered for an operator", now);
+  static CommandOutcome internalError(
+      CommandEnvelope<?> command, long currentVersion, Instant now) {
+    return rejection(
+        command,
+        currentVersion,
+        RejectionKind.UNKNOWN,
+        "internal-error",
+        "The command could not be processed; it was dead-lettered for an operator",
+        now);
   }
 
   private static CommandOutcome rejection(
-      CommandEnvelope<?> command, long currentVersion, RejectionKind kind, String code, String message, Instant now) {
+      CommandEnvelope<?> command,
+      long currentVersion,
+      RejectionKind kind,
+      String code,
+      String message,
+      Instant now) {
     return base(command, now)
         .setStatus(OutcomeStatus.REJECTED)
         .setVersion(currentVersion)
         .setEventIds(List.of())
         .setEvents(List.of())
-        .setRejection(io.streamfold.schemas.core.Rejection.newBuilder().setKind(kind).setCode(code).setMessage(message).build())
+        .setRejection(
+            io.streamfold.schemas.core.Rejection.newBuilder()
+                .setKind(kind)
+                .setCode(code)
+                .setMessage(message)
+                .build())
         .build();
   }
 

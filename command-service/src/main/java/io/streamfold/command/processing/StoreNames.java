@@ -1,6 +1,9 @@
 package io.streamfold.command.processing;
 
-/** The names of the processor's stores and nodes: changing one changes topic names (see the golden file). */
+/**
+ * The names of the processor's stores and nodes: changing one changes topic names (see the golden
+ * file).
+ */
 public final class StoreNames {
   public static final String SOURCE = "commands-source";
   public static final String PROCESSOR = "command-processor";

@@ -12,7 +12,9 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reads the version table through interactive queries: here, at the owning instance, or not now. */
+/**
+ * Reads the version table through interactive queries: here, at the owning instance, or not now.
+ */
 public final class WriteModel<S> {
   private final KafkaStreams streams;
   private final Aggregate<?, ?, S> aggregate;
@@ -31,7 +33,8 @@ public final class WriteModel<S> {
     if (streams.state() != KafkaStreams.State.RUNNING) {
       return new Lookup.Unavailable<>("Kafka Streams is " + streams.state());
     }
-    KeyQueryMetadata metadata = streams.queryMetadataForKey(store, aggregateId, Serdes.String().serializer());
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(store, aggregateId, Serdes.String().serializer());
     if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
       return new Lookup.Unavailable<>("The owner of this key is not known yet");
     }
@@ -40,8 +43,10 @@ public final class WriteModel<S> {
     }
     try {
       ReadOnlyKeyValueStore<String, VersionRecord> versions =
-          streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, VersionRecord>keyValueStore())
-              .withPartition(metadata.partition()));
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      store, QueryableStoreTypes.<String, VersionRecord>keyValueStore())
+                  .withPartition(metadata.partition()));
       VersionRecord row = versions.get(aggregateId);
       if (row == null) {
         return new Lookup.Missing<>();

@@ -9,7 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CommandServiceConfigTest {
-  static final Map<String, String> MINIMAL = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r:8080/apis/ccompat/v7");
+  static final Map<String, String> MINIMAL =
+      Map.of(
+          "KAFKA_BOOTSTRAP_SERVERS",
+          "k:9092",
+          "SCHEMA_REGISTRY_URL",
+          "http://r:8080/apis/ccompat/v7");
 
   @Test
   void shouldApplyDefaults() {
@@ -24,8 +29,10 @@ class CommandServiceConfigTest {
 
   @Test
   void shouldNameTheVariableThatIsMissingOrWrong() {
-    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("SCHEMA_REGISTRY_URL");
+    assertThatThrownBy(
+            () -> CommandServiceConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SCHEMA_REGISTRY_URL");
     assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("SCHEMA_REGISTRY_URL", "r:8080")))
         .hasMessageContaining("SCHEMA_REGISTRY_URL must be an http(s) URL");
     assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("APPLICATION_SERVER", "http://x:1")))

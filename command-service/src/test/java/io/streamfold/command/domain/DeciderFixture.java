@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 
-/** Given/when/then for a {@link Decider}: folds the given events, decides, and checks the decision. */
+/**
+ * Given/when/then for a {@link Decider}: folds the given events, decides, and checks the decision.
+ */
 public final class DeciderFixture<C, E, S> {
   public static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 

@@ -35,14 +35,17 @@ class CommandHttpIT {
   }
 
   static Http.Response open(String id) {
-    return Http.post(api + id + "/open", "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"initialDeposit\":\"10.00\"}");
+    return Http.post(
+        api + id + "/open",
+        "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"initialDeposit\":\"10.00\"}");
   }
 
   static void assertProblem(Http.Response response, int status, String code) {
     assertThat(response.status()).as(response.raw().body()).isEqualTo(status);
     assertThat(response.contentType()).startsWith("application/problem+json");
     assertThat(response.json().get("status").asInt()).isEqualTo(status);
-    assertThat(response.json().get("type").asText()).isEqualTo("https://streamfold.io/problems/" + code);
+    assertThat(response.json().get("type").asText())
+        .isEqualTo("https://streamfold.io/problems/" + code);
   }
 
   @Test
@@ -54,8 +57,10 @@ class CommandHttpIT {
     assertThat(response.header("ETag")).isEqualTo("\"1\"");
     assertThat(response.header("Location")).isEqualTo("/api/v1/accounts/" + id);
     assertThat(response.json().get("version").asLong()).isEqualTo(1);
-    assertThat(response.json().get("events").get(0).get("type").asText()).isEqualTo("AccountOpened");
-    assertThat(response.json().get("events").get(0).get("data").get("initialDeposit").asText()).isEqualTo("10.00");
+    assertThat(response.json().get("events").get(0).get("type").asText())
+        .isEqualTo("AccountOpened");
+    assertThat(response.json().get("events").get(0).get("data").get("initialDeposit").asText())
+        .isEqualTo("10.00");
   }
 
   @Test
@@ -63,11 +68,13 @@ class CommandHttpIT {
     String id = newId();
     open(id);
 
-    Http.Response deposit = Http.post(api + id + "/deposit", "{\"amount\":\"2.5\"}", "If-Match", "\"1\"");
+    Http.Response deposit =
+        Http.post(api + id + "/deposit", "{\"amount\":\"2.5\"}", "If-Match", "\"1\"");
 
     assertThat(deposit.status()).isEqualTo(200);
     assertThat(deposit.header("ETag")).isEqualTo("\"2\"");
-    assertThat(deposit.json().get("events").get(0).get("data").get("amount").asText()).isEqualTo("2.50");
+    assertThat(deposit.json().get("events").get(0).get("data").get("amount").asText())
+        .isEqualTo("2.50");
     Http.Response read = Http.get(api + id);
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.header("ETag")).isEqualTo("\"2\"");
@@ -88,11 +95,15 @@ class CommandHttpIT {
     open(id);
     Http.post(api + id + "/deposit", "{\"amount\":\"1\"}");
 
-    Http.Response stale = Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "\"1\"");
+    Http.Response stale =
+        Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "\"1\"");
 
     assertProblem(stale, 412, "version-mismatch");
     assertThat(stale.json().get("currentVersion").asLong()).isEqualTo(2);
-    assertProblem(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-None-Match", "*"), 412, "version-mismatch");
+    assertProblem(
+        Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-None-Match", "*"),
+        412,
+        "version-mismatch");
   }
 
   @Test
@@ -107,7 +118,8 @@ class CommandHttpIT {
     String id = newId();
     open(id);
 
-    assertProblem(Http.post(api + id + "/withdraw", "{\"amount\":\"10.01\"}"), 422, "insufficient-funds");
+    assertProblem(
+        Http.post(api + id + "/withdraw", "{\"amount\":\"10.01\"}"), 422, "insufficient-funds");
     assertProblem(Http.post(api + id + "/close", ""), 422, "non-zero-balance");
   }
 
@@ -127,12 +139,17 @@ class CommandHttpIT {
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "W/\"1\""));
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-Match", "1"));
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "If-None-Match", "\"1\""));
-    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", "x".repeat(129)));
+    bad.add(
+        Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", "x".repeat(129)));
     bad.add(Http.post(api + "bad%20id/deposit", "{\"amount\":\"1\"}"));
     bad.add(Http.post(api + newId() + "/open", "{\"owner\":\"Ada\",\"currency\":\"XXY\"}"));
 
-    assertThat(bad).allSatisfy(response -> assertThat(response.status()).as(response.raw().body()).isEqualTo(400));
-    assertThat(bad).allSatisfy(response -> assertThat(response.contentType()).startsWith("application/problem+json"));
+    assertThat(bad)
+        .allSatisfy(
+            response -> assertThat(response.status()).as(response.raw().body()).isEqualTo(400));
+    assertThat(bad)
+        .allSatisfy(
+            response -> assertThat(response.contentType()).startsWith("application/problem+json"));
     assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"1\"");
   }
 
@@ -145,8 +162,14 @@ class CommandHttpIT {
 
   @Test
   void shouldAnswer415ForANonJsonBody() {
-    assertProblem(Http.post(api + newId() + "/deposit", "amount=1", "Content-Type", "application/x-www-form-urlencoded"),
-        415, "unsupported-media-type");
+    assertProblem(
+        Http.post(
+            api + newId() + "/deposit",
+            "amount=1",
+            "Content-Type",
+            "application/x-www-form-urlencoded"),
+        415,
+        "unsupported-media-type");
   }
 
   @Test
@@ -155,8 +178,10 @@ class CommandHttpIT {
     open(id);
     String key = UUID.randomUUID().toString();
 
-    Http.Response first = Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
-    Http.Response again = Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+    Http.Response first =
+        Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+    Http.Response again =
+        Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
 
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json()).isEqualTo(first.json());
@@ -171,14 +196,24 @@ class CommandHttpIT {
       await().atMost(Duration.ofSeconds(60)).until(impatient::isReady);
       String id = newId();
 
-      Http.Response response = Http.post(Instances.url(impatient) + "/api/v1/accounts/" + id + "/open",
-          "{\"owner\":\"Ada\",\"currency\":\"EUR\"}", "Idempotency-Key", "late-1");
+      Http.Response response =
+          Http.post(
+              Instances.url(impatient) + "/api/v1/accounts/" + id + "/open",
+              "{\"owner\":\"Ada\",\"currency\":\"EUR\"}",
+              "Idempotency-Key",
+              "late-1");
 
       assertProblem(response, 504, "outcome-unknown");
       assertThat(response.json().get("commandId").asText()).isEqualTo("late-1");
       // the command was still applied, once: the write model shows it
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(Http.get(Instances.url(impatient) + "/api/v1/accounts/" + id).header("ETag")).isEqualTo("\"1\""));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Http.get(Instances.url(impatient) + "/api/v1/accounts/" + id)
+                              .header("ETag"))
+                      .isEqualTo("\"1\""));
     }
   }
 

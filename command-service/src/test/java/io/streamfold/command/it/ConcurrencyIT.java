@@ -48,14 +48,19 @@ class ConcurrencyIT {
     Map<String, String> env = Instances.environment("concurrency");
     env.put("TOPIC_PARTITIONS", "6");
     env.put("COMMAND_TIMEOUT", "PT10S");
-    try (CommandService a = Instances.start(env); CommandService b = Instances.start(env)) {
+    try (CommandService a = Instances.start(env);
+        CommandService b = Instances.start(env)) {
       await().atMost(Duration.ofSeconds(90)).until(() -> a.isReady() && b.isReady());
       List<String> urls = List.of(Instances.url(a), Instances.url(b));
       List<String> accounts = new ArrayList<>();
       for (int i = 0; i < ACCOUNTS; i++) {
         String id = "hot-" + i;
-        Http.Response opened = Http.post(urls.get(0) + "/api/v1/accounts/" + id + "/open",
-            "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"initialDeposit\":\"100.00\"}", "Idempotency-Key", "open-" + id);
+        Http.Response opened =
+            Http.post(
+                urls.get(0) + "/api/v1/accounts/" + id + "/open",
+                "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"initialDeposit\":\"100.00\"}",
+                "Idempotency-Key",
+                "open-" + id);
         assertThat(opened.status()).isEqualTo(201);
         accepted.add(new Accepted("open-" + id, id, new BigDecimal("100.00")));
         accounts.add(id);
@@ -79,7 +84,8 @@ class ConcurrencyIT {
   }
 
   /** The write model answers the same from both instances: locally or forwarded to the owner. */
-  private static void verifyEveryInstanceReadsEveryAccount(List<String> urls, Map<String, Long> finalVersions) {
+  private static void verifyEveryInstanceReadsEveryAccount(
+      List<String> urls, Map<String, Long> finalVersions) {
     Set<String> forwarded = new HashSet<>();
     for (String id : finalVersions.keySet()) {
       Set<String> servedBy = new HashSet<>();
@@ -94,7 +100,9 @@ class ConcurrencyIT {
       }
       assertThat(servedBy).as("one owner answers for %s", id).hasSize(1);
     }
-    assertThat(forwarded).as("each account is owned by one instance, so the other forwards").hasSameSizeAs(finalVersions.keySet());
+    assertThat(forwarded)
+        .as("each account is owned by one instance, so the other forwards")
+        .hasSameSizeAs(finalVersions.keySet());
   }
 
   private void runClient(String url, List<String> accounts, long deadline) {
@@ -106,8 +114,12 @@ class ConcurrencyIT {
       boolean deposit = random.nextInt(3) > 0;
       BigDecimal amount = BigDecimal.valueOf(random.nextInt(1, 5000), 2);
       String commandId = UUID.randomUUID().toString();
-      Http.Response response = sendUntilDefinitive(url + "/api/v1/accounts/" + id + (deposit ? "/deposit" : "/withdraw"),
-          "{\"amount\":\"" + amount.toPlainString() + "\"}", commandId, known.get(id));
+      Http.Response response =
+          sendUntilDefinitive(
+              url + "/api/v1/accounts/" + id + (deposit ? "/deposit" : "/withdraw"),
+              "{\"amount\":\"" + amount.toPlainString() + "\"}",
+              commandId,
+              known.get(id));
       statuses.computeIfAbsent(response.status(), s -> new AtomicInteger()).incrementAndGet();
       if (response.status() == 200) {
         accepted.add(new Accepted(commandId, id, deposit ? amount : amount.negate()));
@@ -122,9 +134,11 @@ class ConcurrencyIT {
   }
 
   /** Retries 503/504 with the same Idempotency-Key until the outcome is known. */
-  private static Http.Response sendUntilDefinitive(String url, String body, String commandId, long ifMatch) {
+  private static Http.Response sendUntilDefinitive(
+      String url, String body, String commandId, long ifMatch) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      Http.Response response = Http.post(url, body, "Idempotency-Key", commandId, "If-Match", "\"" + ifMatch + "\"");
+      Http.Response response =
+          Http.post(url, body, "Idempotency-Key", commandId, "If-Match", "\"" + ifMatch + "\"");
       if (response.status() != 503 && response.status() != 504) {
         return response;
       }
@@ -138,25 +152,34 @@ class ConcurrencyIT {
   }
 
   private Map<String, Long> verifyTheEventLog(Map<String, String> env, List<String> accounts) {
-    AccountAggregate codecs = new AccountAggregate(HttpSchemaRegistry.cached(SharedStack.registry().url()), false);
-    List<EventLog.Entry<AccountEvent>> log = EventLog.readAll(
-        SharedStack.broker().bootstrapServers(), env.get("TOPIC_PREFIX") + "accounts.events", codecs.codec());
+    AccountAggregate codecs =
+        new AccountAggregate(HttpSchemaRegistry.cached(SharedStack.registry().url()), false);
+    List<EventLog.Entry<AccountEvent>> log =
+        EventLog.readAll(
+            SharedStack.broker().bootstrapServers(),
+            env.get("TOPIC_PREFIX") + "accounts.events",
+            codecs.codec());
 
     assertThat(statuses.keySet()).as("statuses seen: %s", statuses).isSubsetOf(200, 412, 422);
     assertThat(statuses.get(200)).as("some commands must succeed").isNotNull();
     assertThat(log).as("one event per accepted command").hasSize(accepted.size());
-    Set<String> acceptedIds = accepted.stream().map(Accepted::commandId).collect(Collectors.toSet());
+    Set<String> acceptedIds =
+        accepted.stream().map(Accepted::commandId).collect(Collectors.toSet());
     Set<String> causes = log.stream().map(e -> e.event().commandId()).collect(Collectors.toSet());
     assertThat(causes).isEqualTo(acceptedIds);
     assertThat(causes).doesNotContainAnyElementsOf(rejected);
-    assertThat(new HashSet<>(log.stream().map(e -> e.event().eventId()).toList())).hasSize(log.size());
+    assertThat(new HashSet<>(log.stream().map(e -> e.event().eventId()).toList()))
+        .hasSize(log.size());
     Map<String, Long> finalVersions = new HashMap<>();
     for (String id : accounts) {
-      List<EventLog.Entry<AccountEvent>> stream = log.stream().filter(e -> e.key().equals(id)).toList();
+      List<EventLog.Entry<AccountEvent>> stream =
+          log.stream().filter(e -> e.key().equals(id)).toList();
       finalVersions.put(id, (long) stream.size());
-      assertThat(stream).extracting(e -> e.event().version())
+      assertThat(stream)
+          .extracting(e -> e.event().version())
           .as("versions of %s", id)
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, stream.size()).boxed().toList());
+          .containsExactlyElementsOf(
+              java.util.stream.LongStream.rangeClosed(1, stream.size()).boxed().toList());
       assertThat(fold(stream)).as("balance of %s", id).isEqualByComparingTo(ledger(id));
     }
     System.out.printf("ConcurrencyIT: %d events checked, statuses %s%n", log.size(), statuses);
@@ -179,6 +202,9 @@ class ConcurrencyIT {
   }
 
   private BigDecimal ledger(String id) {
-    return accepted.stream().filter(a -> a.account().equals(id)).map(Accepted::delta).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return accepted.stream()
+        .filter(a -> a.account().equals(id))
+        .map(Accepted::delta)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 }

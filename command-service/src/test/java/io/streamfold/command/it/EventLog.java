@@ -19,16 +19,22 @@ public final class EventLog {
   private EventLog() {}
 
   /** One event with where it was found. */
-  public record Entry<E>(String key, int partition, long offset, long timestamp, EventEnvelope<E> event) {}
+  public record Entry<E>(
+      String key, int partition, long offset, long timestamp, EventEnvelope<E> event) {}
 
-  public static <E> List<Entry<E>> readAll(String bootstrap, String topic, AggregateCodec<?, E, ?> codec) {
+  public static <E> List<Entry<E>> readAll(
+      String bootstrap, String topic, AggregateCodec<?, E, ?> codec) {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<Entry<E>> entries = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -38,7 +44,13 @@ public final class EventLog {
           throw new IllegalStateException("Could not read " + topic + " to its end within 60 s");
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          entries.add(new Entry<>(record.key(), record.partition(), record.offset(), record.timestamp(), codec.decodeEvent(record.value())));
+          entries.add(
+              new Entry<>(
+                  record.key(),
+                  record.partition(),
+                  record.offset(),
+                  record.timestamp(),
+                  codec.decodeEvent(record.value())));
         }
       }
     }

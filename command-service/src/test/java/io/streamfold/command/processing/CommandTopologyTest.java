@@ -65,10 +65,20 @@ class CommandTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     TopologyTestDriver testDriver = new TopologyTestDriver(topology, props, START);
-    commands = testDriver.createInputTopic(topics.commands(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-    events = testDriver.createOutputTopic(topics.events(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-    results = testDriver.createOutputTopic(topics.results(), Serdes.String().deserializer(), serdes.outcomes().deserializer());
-    deadLetters = testDriver.createOutputTopic(topics.commandsDlq(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    commands =
+        testDriver.createInputTopic(
+            topics.commands(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    events =
+        testDriver.createOutputTopic(
+            topics.events(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    results =
+        testDriver.createOutputTopic(
+            topics.results(), Serdes.String().deserializer(), serdes.outcomes().deserializer());
+    deadLetters =
+        testDriver.createOutputTopic(
+            topics.commandsDlq(),
+            Serdes.String().deserializer(),
+            Serdes.ByteArray().deserializer());
     return testDriver;
   }
 
@@ -77,9 +87,17 @@ class CommandTopologyTest {
     driver.close();
   }
 
-  CommandOutcome send(String commandId, String aggregateId, ExpectedVersion expected, AccountCommand command) {
+  CommandOutcome send(
+      String commandId, String aggregateId, ExpectedVersion expected, AccountCommand command) {
     CommandEnvelope<AccountCommand> envelope =
-        new CommandEnvelope<>(commandId, aggregateId, expected, "corr-" + commandId, "alice", clock.instant(), command);
+        new CommandEnvelope<>(
+            commandId,
+            aggregateId,
+            expected,
+            "corr-" + commandId,
+            "alice",
+            clock.instant(),
+            command);
     commands.pipeInput(aggregateId, accounts.codec().encodeCommand(topics.commands(), envelope));
     List<CommandOutcome> outcomes = results.readValuesToList();
     assertThat(outcomes).hasSize(1);
@@ -117,7 +135,8 @@ class CommandTopologyTest {
   @Test
   void shouldHonourMustNotExist() {
     assertAccepted(send("a", ExpectedVersion.MUST_NOT_EXIST, open()), 1);
-    assertRejected(send("a", ExpectedVersion.MUST_NOT_EXIST, deposit("1")), RejectionKind.VERSION_MISMATCH, 1);
+    assertRejected(
+        send("a", ExpectedVersion.MUST_NOT_EXIST, deposit("1")), RejectionKind.VERSION_MISMATCH, 1);
     assertThat(appendedEvents()).hasSize(1);
   }
 
@@ -125,8 +144,10 @@ class CommandTopologyTest {
   void shouldHonourAnExactVersion() {
     send("a", ExpectedVersion.ANY, open());
     assertAccepted(send("a", ExpectedVersion.exactly(1), deposit("1")), 2);
-    assertRejected(send("a", ExpectedVersion.exactly(1), deposit("1")), RejectionKind.VERSION_MISMATCH, 2);
-    assertRejected(send("b", ExpectedVersion.exactly(1), deposit("1")), RejectionKind.VERSION_MISMATCH, 0);
+    assertRejected(
+        send("a", ExpectedVersion.exactly(1), deposit("1")), RejectionKind.VERSION_MISMATCH, 2);
+    assertRejected(
+        send("b", ExpectedVersion.exactly(1), deposit("1")), RejectionKind.VERSION_MISMATCH, 0);
     assertAccepted(send("a", ExpectedVersion.exactly(2), deposit("1")), 3);
     assertThat(appendedEvents()).extracting(EventEnvelope::version).containsExactly(1L, 2L, 3L);
   }
@@ -149,7 +170,8 @@ class CommandTopologyTest {
     send("a", ExpectedVersion.ANY, open());
     appendedEvents();
 
-    CommandOutcome outcome = send("a", ExpectedVersion.ANY, new AccountCommand.Withdraw(new BigDecimal("10.01")));
+    CommandOutcome outcome =
+        send("a", ExpectedVersion.ANY, new AccountCommand.Withdraw(new BigDecimal("10.01")));
 
     assertRejected(outcome, RejectionKind.BUSINESS_RULE, 1);
     assertThat(outcome.getRejection().getCode()).isEqualTo("insufficient-funds");
@@ -187,9 +209,12 @@ class CommandTopologyTest {
     }
     List<TestRecord<String, byte[]>> records = events.readRecordsToList();
 
-    assertThat(records).extracting(r -> accounts.codec().decodeEvent(r.value()).version()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(records)
+        .extracting(r -> accounts.codec().decodeEvent(r.value()).version())
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(records.get(5).timestamp()).isEqualTo(START.plusSeconds(5).toEpochMilli());
-    assertThat(accounts.codec().decodeEvent(records.get(5).value()).occurredAt()).isEqualTo(START.plusSeconds(5));
+    assertThat(accounts.codec().decodeEvent(records.get(5).value()).occurredAt())
+        .isEqualTo(START.plusSeconds(5));
     assertThat(records).allSatisfy(r -> assertThat(r.key()).isEqualTo("a"));
   }
 
@@ -234,7 +259,8 @@ class CommandTopologyTest {
   @Test
   void shouldRejectACommandWhoseKeyIsNotItsAggregateId() {
     CommandEnvelope<AccountCommand> envelope =
-        new CommandEnvelope<>("c1", "a", ExpectedVersion.ANY, "corr", null, clock.instant(), open());
+        new CommandEnvelope<>(
+            "c1", "a", ExpectedVersion.ANY, "corr", null, clock.instant(), open());
     commands.pipeInput("b", accounts.codec().encodeCommand(topics.commands(), envelope));
 
     CommandOutcome outcome = results.readValue();
@@ -244,9 +270,11 @@ class CommandTopologyTest {
 
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
-    String described = CommandTopology.build(accounts, topics, serdes, clock, WINDOW).describe().toString();
+    String described =
+        CommandTopology.build(accounts, topics, serdes, clock, WINDOW).describe().toString();
     Path golden = Path.of("src/test/resources/command-topology.txt");
-    if (Boolean.getBoolean("golden.update")) { // ./mvnw test -Dgolden.update=true after an intended change
+    if (Boolean.getBoolean(
+        "golden.update")) { // ./mvnw test -Dgolden.update=true after an intended change
       Files.writeString(golden, described);
     }
 

@@ -35,7 +35,8 @@ public final class Env {
     try {
       int parsed = Integer.parseInt(value);
       if (parsed < min || parsed > max) {
-        throw new ConfigException(name, "must be between " + min + " and " + max + ", not " + value);
+        throw new ConfigException(
+            name, "must be between " + min + " and " + max + ", not " + value);
       }
       return parsed;
     } catch (NumberFormatException e) {
@@ -65,9 +66,12 @@ public final class Env {
       return fallback;
     }
     try {
-      return value.matches("\\d+") ? Duration.ofMillis(Long.parseLong(value)) : Duration.parse(value);
+      return value.matches("\\d+")
+          ? Duration.ofMillis(Long.parseLong(value))
+          : Duration.parse(value);
     } catch (DateTimeParseException e) {
-      throw new ConfigException(name, "must be an ISO-8601 duration (e.g. PT24H) or milliseconds, not '" + value + "'");
+      throw new ConfigException(
+          name, "must be an ISO-8601 duration (e.g. PT24H) or milliseconds, not '" + value + "'");
     }
   }
 
@@ -77,11 +81,14 @@ public final class Env {
    */
   public Properties kafkaPassthrough(String... except) {
     Properties properties = new Properties();
-    env.forEach((name, value) -> {
-      if (name.startsWith("KAFKA_") && !java.util.List.of(except).contains(name)) {
-        properties.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("KAFKA_") && !java.util.List.of(except).contains(name)) {
+            properties.put(
+                name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                value);
+          }
+        });
     return properties;
   }
 }

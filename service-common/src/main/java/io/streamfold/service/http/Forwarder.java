@@ -12,19 +12,27 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Answers a read by asking the instance that owns the key (its {@code application.server}), copying
- * its status, body and the headers that matter. A forwarded request is never forwarded again: if the
- * receiver is not the owner either, ownership is moving, and the answer is 503 with Retry-After.
+ * its status, body and the headers that matter. A forwarded request is never forwarded again: if
+ * the receiver is not the owner either, ownership is moving, and the answer is 503 with
+ * Retry-After.
  */
 public final class Forwarder {
   public static final String FORWARDED_BY = "X-Streamfold-Forwarded-By";
   private static final List<String> COPIED_HEADERS =
-      List.of("Content-Type", "ETag", "Retry-After", "X-Streamfold-Served-By", "X-Streamfold-Staleness");
+      List.of(
+          "Content-Type",
+          "ETag",
+          "Retry-After",
+          "X-Streamfold-Served-By",
+          "X-Streamfold-Staleness");
 
   private final HttpClient http;
   private final String self;
   private final Duration timeout;
 
-  /** @param self this instance's {@code host:port}, sent along so a loop is detected */
+  /**
+   * @param self this instance's {@code host:port}, sent along so a loop is detected
+   */
   public Forwarder(String self, Duration timeout) {
     this.self = self;
     this.timeout = timeout;
@@ -38,27 +46,39 @@ public final class Forwarder {
 
   public void forward(Context ctx, HostInfo owner) {
     if (wasForwarded(ctx)) {
-      throw ProblemException.unavailable("rebalancing", "Ownership of this key is moving between instances; retry shortly", 1);
+      throw ProblemException.unavailable(
+          "rebalancing", "Ownership of this key is moving between instances; retry shortly", 1);
     }
     String query = ctx.queryString();
-    URI target = URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path() + (query == null ? "" : "?" + query));
-    HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
+    URI target =
+        URI.create(
+            "http://"
+                + owner.host()
+                + ":"
+                + owner.port()
+                + ctx.path()
+                + (query == null ? "" : "?" + query));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
     String authorization = ctx.header("Authorization");
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
     try {
-      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       ctx.status(response.statusCode());
       for (String name : COPIED_HEADERS) {
         response.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
       }
       ctx.result(response.body());
     } catch (IOException e) {
-      throw ProblemException.unavailable("owner-unreachable", "The instance owning this key (" + owner + ") did not answer", 1);
+      throw ProblemException.unavailable(
+          "owner-unreachable", "The instance owning this key (" + owner + ") did not answer", 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ProblemException.unavailable("owner-unreachable", "Interrupted while asking " + owner, 1);
+      throw ProblemException.unavailable(
+          "owner-unreachable", "Interrupted while asking " + owner, 1);
     }
   }
 }

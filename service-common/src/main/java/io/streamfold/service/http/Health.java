@@ -4,7 +4,9 @@ import io.javalin.config.JavalinConfig;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code /health/live} (the process answers) and {@code /health/ready} (it can serve truthfully). */
+/**
+ * {@code /health/live} (the process answers) and {@code /health/ready} (it can serve truthfully).
+ */
 public final class Health {
   private Health() {}
 
@@ -13,13 +15,17 @@ public final class Health {
    */
   public static void install(JavalinConfig config, Supplier<Map<String, String>> readiness) {
     config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-    config.routes.get("/health/ready", ctx -> {
-      Map<String, String> problems = readiness.get();
-      if (problems.isEmpty()) {
-        ctx.json(Map.of("status", "UP"));
-      } else {
-        ctx.status(503).header("Retry-After", "1").json(Map.of("status", "DOWN", "checks", problems));
-      }
-    });
+    config.routes.get(
+        "/health/ready",
+        ctx -> {
+          Map<String, String> problems = readiness.get();
+          if (problems.isEmpty()) {
+            ctx.json(Map.of("status", "UP"));
+          } else {
+            ctx.status(503)
+                .header("Retry-After", "1")
+                .json(Map.of("status", "DOWN", "checks", problems));
+          }
+        });
   }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
  * An RFC 9457 problem: {@code type} is a stable URI per kind of problem, {@code code} its last
  * segment; extensions add machine-readable detail such as {@code currentVersion}.
  */
-public record Problem(int status, String code, String title, String detail, Map<String, Object> extensions) {
+public record Problem(
+    int status, String code, String title, String detail, Map<String, Object> extensions) {
   public static final String TYPE_BASE = "https://streamfold.io/problems/";
   public static final String CONTENT_TYPE = "application/problem+json";
 

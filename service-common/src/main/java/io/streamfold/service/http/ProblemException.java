@@ -30,7 +30,8 @@ public final class ProblemException extends RuntimeException {
   /** 503 with {@code Retry-After}: the service cannot answer truthfully right now. */
   public static ProblemException unavailable(String code, String detail, int retryAfterSeconds) {
     return new ProblemException(
-        Problem.of(503, code, "Service unavailable", detail), Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+        Problem.of(503, code, "Service unavailable", detail),
+        Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
   }
 
   public Problem problem() {

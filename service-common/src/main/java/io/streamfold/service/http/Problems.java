@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one problem mapper of a service: every error leaves as problem+json. Expected problems are
- * {@link ProblemException}s; Javalin's own (413, 404, 405, …) are translated; anything else is a 500
- * without a stack trace in the body, logged once here.
+ * {@link ProblemException}s; Javalin's own (413, 404, 405, …) are translated; anything else is a
+ * 500 without a stack trace in the body, logged once here.
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -17,25 +17,47 @@ public final class Problems {
   private Problems() {}
 
   public static void install(JavalinConfig config) {
-    config.routes.exception(ProblemException.class, (e, ctx) -> {
-      e.headers().forEach(ctx::header);
-      write(ctx, e.problem());
-    });
-    config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage())));
-    config.routes.exception(Exception.class, (e, ctx) -> {
-      LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
-      write(ctx, Problem.of(500, "internal-error", "Internal server error", "An unexpected error occurred; it has been logged"));
-    });
-    config.routes.error(404, ctx -> {
-      if (!isProblem(ctx)) {
-        write(ctx, Problem.of(404, "not-found", "Not found", "No resource at " + ctx.path()));
-      }
-    });
-    config.routes.error(405, ctx -> {
-      if (!isProblem(ctx)) {
-        write(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
-      }
-    });
+    config.routes.exception(
+        ProblemException.class,
+        (e, ctx) -> {
+          e.headers().forEach(ctx::header);
+          write(ctx, e.problem());
+        });
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage())));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+          write(
+              ctx,
+              Problem.of(
+                  500,
+                  "internal-error",
+                  "Internal server error",
+                  "An unexpected error occurred; it has been logged"));
+        });
+    config.routes.error(
+        404,
+        ctx -> {
+          if (!isProblem(ctx)) {
+            write(ctx, Problem.of(404, "not-found", "Not found", "No resource at " + ctx.path()));
+          }
+        });
+    config.routes.error(
+        405,
+        ctx -> {
+          if (!isProblem(ctx)) {
+            write(
+                ctx,
+                Problem.of(
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path()));
+          }
+        });
   }
 
   private static boolean isProblem(Context ctx) {
@@ -46,7 +68,8 @@ public final class Problems {
   private static Problem fromJavalin(int status, String message) {
     switch (status) {
       case 413:
-        return Problem.of(413, "payload-too-large", "Payload too large", "The request body exceeds the limit");
+        return Problem.of(
+            413, "payload-too-large", "Payload too large", "The request body exceeds the limit");
       case 404:
         return Problem.of(404, "not-found", "Not found", message);
       case 405:
@@ -60,7 +83,8 @@ public final class Problems {
   public static void write(Context ctx, Problem problem) {
     ctx.status(problem.status());
     try {
-      ctx.contentType(Problem.CONTENT_TYPE).result(Json.mapper().writeValueAsString(problem.body(ctx.path())));
+      ctx.contentType(Problem.CONTENT_TYPE)
+          .result(Json.mapper().writeValueAsString(problem.body(ctx.path())));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("Cannot write a problem", e);
     }

@@ -20,10 +20,11 @@ public final class StreamsRunner implements AutoCloseable {
   public StreamsRunner(Topology topology, Properties config) {
     this.streams = new KafkaStreams(topology, config);
     streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("A stream thread failed; replacing it", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("A stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
   }
 
   public KafkaStreams streams() {

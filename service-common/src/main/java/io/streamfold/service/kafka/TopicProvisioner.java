@@ -36,7 +36,9 @@ public final class TopicProvisioner {
       List<NewTopic> missing = new ArrayList<>();
       for (TopicSpec spec : topics) {
         if (!existing.contains(spec.name())) {
-          missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replication()).configs(spec.configs()));
+          missing.add(
+              new NewTopic(spec.name(), spec.partitions(), spec.replication())
+                  .configs(spec.configs()));
         }
       }
       create(admin, missing);
@@ -49,7 +51,8 @@ public final class TopicProvisioner {
     }
   }
 
-  private static void create(Admin admin, List<NewTopic> missing) throws InterruptedException, ExecutionException, TimeoutException {
+  private static void create(Admin admin, List<NewTopic> missing)
+      throws InterruptedException, ExecutionException, TimeoutException {
     if (missing.isEmpty()) {
       return;
     }
@@ -65,14 +68,24 @@ public final class TopicProvisioner {
     }
   }
 
-  private static void verify(Admin admin, List<TopicSpec> topics) throws InterruptedException, ExecutionException, TimeoutException {
+  private static void verify(Admin admin, List<TopicSpec> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
     Map<String, TopicDescription> described =
-        admin.describeTopics(topics.stream().map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+        admin
+            .describeTopics(topics.stream().map(TopicSpec::name).toList())
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS);
     List<String> problems = new ArrayList<>();
     for (TopicSpec spec : topics) {
       int actual = described.get(spec.name()).partitions().size();
       if (actual != spec.partitions()) {
-        problems.add(spec.name() + " has " + actual + " partitions but " + spec.partitions() + " are required");
+        problems.add(
+            spec.name()
+                + " has "
+                + actual
+                + " partitions but "
+                + spec.partitions()
+                + " are required");
       }
     }
     if (!problems.isEmpty()) {

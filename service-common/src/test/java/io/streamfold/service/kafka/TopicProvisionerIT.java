@@ -22,17 +22,21 @@ class TopicProvisionerIT {
   }
 
   @Test
-  void shouldCreateMissingTopicsWithTheirConfigurationAndAcceptThemOnTheNextStart() throws Exception {
+  void shouldCreateMissingTopicsWithTheirConfigurationAndAcceptThemOnTheNextStart()
+      throws Exception {
     String name = "provisioned-" + UUID.randomUUID();
-    List<TopicSpec> specs = List.of(new TopicSpec(name, 4, (short) 1, Map.of("retention.ms", "-1")));
+    List<TopicSpec> specs =
+        List.of(new TopicSpec(name, 4, (short) 1, Map.of("retention.ms", "-1")));
 
     new TopicProvisioner(admin).ensure(specs);
     new TopicProvisioner(admin).ensure(specs);
 
     try (Admin client = Admin.create(admin)) {
-      assertThat(client.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions()).hasSize(4);
+      assertThat(client.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions())
+          .hasSize(4);
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-      ConfigEntry retention = client.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");
+      ConfigEntry retention =
+          client.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");
       assertThat(retention.value()).isEqualTo("-1");
     }
   }
@@ -44,7 +48,10 @@ class TopicProvisionerIT {
       client.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
     }
 
-    assertThatThrownBy(() -> new TopicProvisioner(admin).ensure(List.of(new TopicSpec(name, 6, (short) 1, Map.of()))))
+    assertThatThrownBy(
+            () ->
+                new TopicProvisioner(admin)
+                    .ensure(List.of(new TopicSpec(name, 6, (short) 1, Map.of()))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(name)
         .hasMessageContaining("has 3 partitions but 6 are required");

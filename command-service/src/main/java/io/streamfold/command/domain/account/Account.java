@@ -4,7 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /** The write-model state of an account; {@link #NONE} before it is opened. */
-public record Account(Status status, String owner, String currency, BigDecimal balance, Instant openedAt) {
+public record Account(
+    Status status, String owner, String currency, BigDecimal balance, Instant openedAt) {
   public static final Account NONE = new Account(Status.NONE, null, null, Money.ZERO, null);
 
   public enum Status {

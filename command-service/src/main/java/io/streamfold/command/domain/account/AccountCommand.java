@@ -6,7 +6,8 @@ import java.math.BigDecimal;
 public sealed interface AccountCommand {
 
   /** Opens a new account. */
-  record OpenAccount(String owner, String currency, BigDecimal initialDeposit) implements AccountCommand {}
+  record OpenAccount(String owner, String currency, BigDecimal initialDeposit)
+      implements AccountCommand {}
 
   /** Pays money in. */
   record Deposit(BigDecimal amount) implements AccountCommand {}

@@ -47,16 +47,25 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
     if (exists(state)) {
       return Decision.reject(Rejection.alreadyExists("The account already exists"));
     }
-    if (open.owner() == null || open.owner().isBlank() || open.owner().length() > MAX_OWNER_LENGTH) {
-      return Decision.reject(Rejection.invalid("invalid-owner", "The owner must be 1 to " + MAX_OWNER_LENGTH + " characters"));
+    if (open.owner() == null
+        || open.owner().isBlank()
+        || open.owner().length() > MAX_OWNER_LENGTH) {
+      return Decision.reject(
+          Rejection.invalid(
+              "invalid-owner", "The owner must be 1 to " + MAX_OWNER_LENGTH + " characters"));
     }
     if (!isCurrency(open.currency())) {
-      return Decision.reject(Rejection.invalid("invalid-currency", "Unknown ISO 4217 currency: " + open.currency()));
+      return Decision.reject(
+          Rejection.invalid("invalid-currency", "Unknown ISO 4217 currency: " + open.currency()));
     }
     if (!Money.representable(open.initialDeposit()) || open.initialDeposit().signum() < 0) {
-      return Decision.reject(Rejection.invalid("invalid-amount", "The initial deposit must be zero or positive, with at most 2 decimals"));
+      return Decision.reject(
+          Rejection.invalid(
+              "invalid-amount",
+              "The initial deposit must be zero or positive, with at most 2 decimals"));
     }
-    return Decision.accept(new AccountOpened(open.owner(), open.currency(), Money.normalize(open.initialDeposit())));
+    return Decision.accept(
+        new AccountOpened(open.owner(), open.currency(), Money.normalize(open.initialDeposit())));
   }
 
   private Decision<AccountEvent> deposit(Deposit deposit, Account state) {
@@ -65,7 +74,8 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
       return Decision.reject(refused);
     }
     if (state.balance().add(deposit.amount()).compareTo(Money.MAX) > 0) {
-      return Decision.reject(Rejection.businessRule("balance-limit", "The balance would exceed " + Money.MAX));
+      return Decision.reject(
+          Rejection.businessRule("balance-limit", "The balance would exceed " + Money.MAX));
     }
     return Decision.accept(new MoneyDeposited(Money.normalize(deposit.amount())));
   }
@@ -77,7 +87,12 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
     }
     if (state.balance().compareTo(withdraw.amount()) < 0) {
       return Decision.reject(
-          Rejection.businessRule("insufficient-funds", "The balance " + state.balance() + " is less than " + Money.normalize(withdraw.amount())));
+          Rejection.businessRule(
+              "insufficient-funds",
+              "The balance "
+                  + state.balance()
+                  + " is less than "
+                  + Money.normalize(withdraw.amount())));
     }
     return Decision.accept(new MoneyWithdrawn(Money.normalize(withdraw.amount())));
   }
@@ -88,7 +103,9 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
       return Decision.reject(refused);
     }
     if (state.balance().signum() != 0) {
-      return Decision.reject(Rejection.businessRule("non-zero-balance", "The balance is " + state.balance() + ", not zero"));
+      return Decision.reject(
+          Rejection.businessRule(
+              "non-zero-balance", "The balance is " + state.balance() + ", not zero"));
     }
     return Decision.accept(new AccountClosed(close.reason()));
   }
@@ -102,7 +119,8 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
       return Rejection.businessRule("account-closed", "The account is closed");
     }
     if (!Money.representable(amount) || amount.signum() <= 0) {
-      return Rejection.invalid("invalid-amount", "The amount must be positive, with at most 2 decimals");
+      return Rejection.invalid(
+          "invalid-amount", "The amount must be positive, with at most 2 decimals");
     }
     return null;
   }
@@ -122,7 +140,12 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
   @Override
   public Account evolve(Account state, AccountEvent event, Instant occurredAt) {
     if (event instanceof AccountOpened opened) {
-      return new Account(Account.Status.OPEN, opened.owner(), opened.currency(), Money.normalize(opened.initialDeposit()), occurredAt);
+      return new Account(
+          Account.Status.OPEN,
+          opened.owner(),
+          opened.currency(),
+          Money.normalize(opened.initialDeposit()),
+          occurredAt);
     } else if (event instanceof MoneyDeposited deposited) {
       return state.withBalance(state.balance().add(deposited.amount()));
     } else if (event instanceof MoneyWithdrawn withdrawn) {

@@ -5,7 +5,8 @@ import java.math.BigDecimal;
 /** What happened to an account. */
 public sealed interface AccountEvent {
 
-  record AccountOpened(String owner, String currency, BigDecimal initialDeposit) implements AccountEvent {}
+  record AccountOpened(String owner, String currency, BigDecimal initialDeposit)
+      implements AccountEvent {}
 
   record MoneyDeposited(BigDecimal amount) implements AccountEvent {}
 

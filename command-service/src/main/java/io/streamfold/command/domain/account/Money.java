@@ -3,7 +3,10 @@ package io.streamfold.command.domain.account;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Amount rules: at most 2 decimals, and at most 16 integer digits (the event schema's decimal(18,2)). */
+/**
+ * Amount rules: at most 2 decimals, and at most 16 integer digits (the event schema's
+ * decimal(18,2)).
+ */
 public final class Money {
   public static final int SCALE = 2;
   public static final BigDecimal ZERO = BigDecimal.ZERO.setScale(SCALE);
@@ -13,7 +16,9 @@ public final class Money {
 
   /** Whether {@code amount} fits the schema exactly: no more than 2 decimals, within ±MAX. */
   public static boolean representable(BigDecimal amount) {
-    return amount != null && amount.stripTrailingZeros().scale() <= SCALE && amount.abs().compareTo(MAX) <= 0;
+    return amount != null
+        && amount.stripTrailingZeros().scale() <= SCALE
+        && amount.abs().compareTo(MAX) <= 0;
   }
 
   /** The amount with exactly 2 decimals; only for representable amounts. */

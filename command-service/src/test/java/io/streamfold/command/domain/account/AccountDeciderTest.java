@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class AccountDeciderTest {
   private static final AccountOpened OPENED = new AccountOpened("Ada", "EUR", amount("10.00"));
 
-  private final DeciderFixture<AccountCommand, AccountEvent, Account> account = DeciderFixture.of(new AccountDecider());
+  private final DeciderFixture<AccountCommand, AccountEvent, Account> account =
+      DeciderFixture.of(new AccountDecider());
 
   static BigDecimal amount(String value) {
     return new BigDecimal(value);
@@ -29,7 +30,8 @@ class AccountDeciderTest {
 
   @Test
   void shouldOpenANewAccountWithTheInitialDepositNormalizedToTwoDecimals() {
-    Account state = account.given().when(new OpenAccount("Ada", "EUR", amount("10"))).thenEvents(OPENED);
+    Account state =
+        account.given().when(new OpenAccount("Ada", "EUR", amount("10"))).thenEvents(OPENED);
 
     assertThat(state.status()).isEqualTo(Account.Status.OPEN);
     assertThat(state.balance()).isEqualTo(amount("10.00"));
@@ -38,49 +40,74 @@ class AccountDeciderTest {
 
   @Test
   void shouldOpenWithAZeroDeposit() {
-    account.when(new OpenAccount("Ada", "JPY", BigDecimal.ZERO)).thenEvents(new AccountOpened("Ada", "JPY", amount("0.00")));
+    account
+        .when(new OpenAccount("Ada", "JPY", BigDecimal.ZERO))
+        .thenEvents(new AccountOpened("Ada", "JPY", amount("0.00")));
   }
 
   @Test
   void shouldRefuseToOpenTwice() {
-    account.given(OPENED).when(new OpenAccount("Ada", "EUR", BigDecimal.ONE)).thenRejected(ALREADY_EXISTS, "already-exists");
+    account
+        .given(OPENED)
+        .when(new OpenAccount("Ada", "EUR", BigDecimal.ONE))
+        .thenRejected(ALREADY_EXISTS, "already-exists");
   }
 
   @Test
   void shouldRefuseAnUnknownCurrency() {
-    account.when(new OpenAccount("Ada", "XYZ", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-currency");
-    account.when(new OpenAccount("Ada", "eur", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-currency");
+    account
+        .when(new OpenAccount("Ada", "XYZ", BigDecimal.ONE))
+        .thenRejected(INVALID_COMMAND, "invalid-currency");
+    account
+        .when(new OpenAccount("Ada", "eur", BigDecimal.ONE))
+        .thenRejected(INVALID_COMMAND, "invalid-currency");
   }
 
   @Test
   void shouldRefuseABlankOrOverlongOwner() {
-    account.when(new OpenAccount(" ", "EUR", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-owner");
-    account.when(new OpenAccount("x".repeat(201), "EUR", BigDecimal.ONE)).thenRejected(INVALID_COMMAND, "invalid-owner");
+    account
+        .when(new OpenAccount(" ", "EUR", BigDecimal.ONE))
+        .thenRejected(INVALID_COMMAND, "invalid-owner");
+    account
+        .when(new OpenAccount("x".repeat(201), "EUR", BigDecimal.ONE))
+        .thenRejected(INVALID_COMMAND, "invalid-owner");
   }
 
   @Test
   void shouldRefuseANegativeOrTooPreciseInitialDeposit() {
-    account.when(new OpenAccount("Ada", "EUR", amount("-1"))).thenRejected(INVALID_COMMAND, "invalid-amount");
-    account.when(new OpenAccount("Ada", "EUR", amount("1.001"))).thenRejected(INVALID_COMMAND, "invalid-amount");
+    account
+        .when(new OpenAccount("Ada", "EUR", amount("-1")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
+    account
+        .when(new OpenAccount("Ada", "EUR", amount("1.001")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
   }
 
   @Test
   void shouldDepositAndWithdraw() {
-    Account state = account.given(OPENED, new MoneyDeposited(amount("5.50")))
-        .when(new Withdraw(amount("15.5")))
-        .thenEvents(new MoneyWithdrawn(amount("15.50")));
+    Account state =
+        account
+            .given(OPENED, new MoneyDeposited(amount("5.50")))
+            .when(new Withdraw(amount("15.5")))
+            .thenEvents(new MoneyWithdrawn(amount("15.50")));
 
     assertThat(state.balance()).isEqualByComparingTo("0");
   }
 
   @Test
   void shouldRefuseToWithdrawMoreThanTheBalance() {
-    account.given(OPENED).when(new Withdraw(amount("10.01"))).thenRejected(BUSINESS_RULE, "insufficient-funds");
+    account
+        .given(OPENED)
+        .when(new Withdraw(amount("10.01")))
+        .thenRejected(BUSINESS_RULE, "insufficient-funds");
   }
 
   @Test
   void shouldRefuseZeroNegativeAndTooPreciseAmounts() {
-    account.given(OPENED).when(new Deposit(BigDecimal.ZERO)).thenRejected(INVALID_COMMAND, "invalid-amount");
+    account
+        .given(OPENED)
+        .when(new Deposit(BigDecimal.ZERO))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
     account.when(new Withdraw(amount("-1"))).thenRejected(INVALID_COMMAND, "invalid-amount");
     account.when(new Deposit(amount("0.001"))).thenRejected(INVALID_COMMAND, "invalid-amount");
   }
@@ -99,9 +126,16 @@ class AccountDeciderTest {
 
   @Test
   void shouldCloseOnlyWithAZeroBalance() {
-    account.given(OPENED).when(new CloseAccount("bye")).thenRejected(BUSINESS_RULE, "non-zero-balance");
+    account
+        .given(OPENED)
+        .when(new CloseAccount("bye"))
+        .thenRejected(BUSINESS_RULE, "non-zero-balance");
 
-    Account closed = account.given(new MoneyWithdrawn(amount("10.00"))).when(new CloseAccount("bye")).thenEvents(new AccountClosed("bye"));
+    Account closed =
+        account
+            .given(new MoneyWithdrawn(amount("10.00")))
+            .when(new CloseAccount("bye"))
+            .thenEvents(new AccountClosed("bye"));
 
     assertThat(closed.status()).isEqualTo(Account.Status.CLOSED);
   }
@@ -113,6 +147,8 @@ class AccountDeciderTest {
     account.when(new Deposit(BigDecimal.ONE)).thenRejected(BUSINESS_RULE, "account-closed");
     account.when(new Withdraw(BigDecimal.ONE)).thenRejected(BUSINESS_RULE, "account-closed");
     account.when(new CloseAccount(null)).thenRejected(BUSINESS_RULE, "account-closed");
-    account.when(new OpenAccount("Ada", "EUR", BigDecimal.ONE)).thenRejected(ALREADY_EXISTS, "already-exists");
+    account
+        .when(new OpenAccount("Ada", "EUR", BigDecimal.ONE))
+        .thenRejected(ALREADY_EXISTS, "already-exists");
   }
 }
