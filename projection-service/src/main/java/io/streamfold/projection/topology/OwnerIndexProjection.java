@@ -1,0 +1,42 @@
+package io.streamfold.projection.topology;
+
+import io.streamfold.projection.view.Projected;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/** The secondary index owner → account ids, re-keyed by owner through a repartition topic. */
+public final class OwnerIndexProjection {
+  private OwnerIndexProjection() {}
+
+  public static void build(StreamsBuilder builder, KStream<String, Projected.Applied> applied) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OWNER_INDEX), Serdes.String(), Serdes.String()));
+    applied
+        .filter((id, event) -> event.owner() != null, Named.as("account-opened-filter"))
+        .map((id, event) -> KeyValue.pair(event.owner(), id), Named.as("key-by-owner"))
+        .repartition(Repartitioned.<String, String>as(StoreNames.OWNER_REPARTITION).withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
+        .process(Indexer::new, Named.as(StoreNames.OWNER_INDEXER), StoreNames.OWNER_INDEX);
+  }
+
+  private static final class Indexer implements Processor<String, String, Void, Void> {
+    private KeyValueStore<String, String> index;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      index = context.getStateStore(StoreNames.OWNER_INDEX);
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+      index.put(StoreNames.ownerKey(record.key(), record.value()), record.value());
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.streamfold.projection.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.CurrencyStats;
+import io.streamfold.projection.view.Transaction;
+import io.streamfold.schemas.account.AccountClosed;
+import io.streamfold.schemas.account.AccountEvent;
+import io.streamfold.schemas.account.AccountOpened;
+import io.streamfold.schemas.account.MoneyDeposited;
+import io.streamfold.schemas.account.MoneyWithdrawn;
+import io.streamfold.schemas.registry.InMemorySchemaRegistry;
+import io.streamfold.schemas.serde.AvroSerde;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectionTopologyTest {
+  static final String EVENTS = "accounts.events";
+  static final String DLQ = "accounts.events.dlq";
+  static final Instant T0 = Instant.parse("2026-04-01T09:00:00Z");
+
+  @TempDir Path stateDir;
+  final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+  final AvroSerde<AccountEvent> writer = AvroSerde.of(AccountEvent.class, registry, true);
+  final ProjectionSerdes serdes = ProjectionSerdes.of(registry);
+  final ProjectionCounters counters = new ProjectionCounters();
+  final VersionWaiters waiters = new VersionWaiters();
+  TopologyTestDriver driver;
+  TestInputTopic<String, byte[]> events;
+  TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeEach
+  void start() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projection-topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLQ);
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+    props.put(DeadLetters.COUNTERS_CONFIG, counters);
+    driver = new TopologyTestDriver(ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters), props);
+    events = driver.createInputTopic(EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    deadLetters = driver.createOutputTopic(DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  void pipe(String id, long version, Instant at, Object payload) {
+    AccountEvent event = AccountEvent.newBuilder()
+        .setEventId(id + "-" + version).setAggregateType("account").setAggregateId(id).setVersion(version)
+        .setOccurredAt(at).setCommandId("c-" + version).setCorrelationId("corr").setPayload(payload).build();
+    events.pipeInput(new TestRecord<>(id, writer.encode(EVENTS, event), at));
+  }
+
+  static BigDecimal money(String value) {
+    return new BigDecimal(value);
+  }
+
+  KeyValueStore<String, AccountSummary> summaries() {
+    return driver.getKeyValueStore(StoreNames.SUMMARIES);
+  }
+
+  @Test
+  void shouldFoldEventsIntoTheSummaryAndTheTransactions() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 2, T0.plusSeconds(60), new MoneyDeposited(money("5.50")));
+    pipe("a", 3, T0.plusSeconds(120), new MoneyWithdrawn(money("0.50")));
+
+    AccountSummary summary = summaries().get("a");
+    assertThat(summary.balance()).isEqualByComparingTo("15.00");
+    assertThat(summary.version()).isEqualTo(3);
+    assertThat(summary.transactionCount()).isEqualTo(3);
+    assertThat(summary.openedAt()).isEqualTo(T0);
+    assertThat(summary.lastActivityAt()).isEqualTo(T0.plusSeconds(120));
+    KeyValueStore<String, Transaction> transactions = driver.getKeyValueStore(StoreNames.TRANSACTIONS);
+    Transaction withdrawal = transactions.get(StoreNames.transactionKey("a", 3));
+    assertThat(withdrawal.type()).isEqualTo("WITHDRAWAL");
+    assertThat(withdrawal.amount()).isEqualByComparingTo("0.50");
+    assertThat(withdrawal.balanceAfter()).isEqualByComparingTo("15.00");
+  }
+
+  @Test
+  void shouldSkipDuplicatesByVersion() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+
+    assertThat(summaries().get("a").balance()).isEqualByComparingTo("15.00");
+    assertThat(summaries().get("a").transactionCount()).isEqualTo(2);
+    assertThat(counters.duplicates()).isEqualTo(2);
+    assertThat(stats("EUR").totalBalance()).isEqualByComparingTo("15.00");
+  }
+
+  @Test
+  void shouldCountAndRecordAGap() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 4, T0, new MoneyDeposited(money("1.00")));
+
+    assertThat(counters.gaps()).isEqualTo(1);
+    assertThat(summaries().get("a").missingVersions()).isEqualTo(2);
+    assertThat(summaries().get("a").version()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldKeepLedgerStatsPerCurrencyAfterAMixedSequence() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("b", 1, T0, new AccountOpened("Bob", "EUR", money("0.00")));
+    pipe("c", 1, T0, new AccountOpened("Cy", "USD", money("7.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("2.50")));
+    pipe("b", 2, T0, new AccountClosed("bye"));
+    pipe("c", 2, T0, new MoneyWithdrawn(money("7.00")));
+
+    assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 1, 1, money("12.50")));
+    assertThat(stats("USD").totalBalance()).isEqualByComparingTo("0");
+    assertThat(stats("USD").open()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldIndexAccountsByOwner() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("1.00")));
+    pipe("b", 1, T0, new AccountOpened("Ada", "USD", money("1.00")));
+    pipe("c", 1, T0, new AccountOpened("Bob", "EUR", money("1.00")));
+
+    KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.OWNER_INDEX);
+    List<String> adas = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = index.prefixScan("Ada\u0000", Serdes.String().serializer())) {
+      it.forEachRemaining(kv -> adas.add(kv.value));
+    }
+    assertThat(adas).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void shouldAnswerAsOfFromTheVersionedStoreEvenForOutOfOrderTimestamps() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 2, T0.plusSeconds(3600), new MoneyDeposited(money("5.00")));
+    pipe("a", 3, T0.plusSeconds(1800), new MoneyDeposited(money("1.00"))); // a clock went back
+
+    VersionedKeyValueStore<String, AccountSummary> history = driver.getVersionedKeyValueStore(StoreNames.HISTORY);
+    assertThat(history.get("a", T0.minusSeconds(1).toEpochMilli())).isNull();
+    assertThat(history.get("a", T0.plusSeconds(60).toEpochMilli()).value().balance()).isEqualByComparingTo("10.00");
+    assertThat(history.get("a", T0.plusSeconds(1900).toEpochMilli()).value().version()).isEqualTo(3);
+    assertThat(history.get("a").value().version()).isEqualTo(2); // latest by business time
+  }
+
+  @Test
+  void shouldDeadLetterAPoisonEventWithHeadersAndApplyLaterEvents() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    events.pipeInput("a", "not avro at all".getBytes(StandardCharsets.UTF_8));
+    pipe("a", 2, T0, new MoneyDeposited(money("1.00")));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+    assertThat(dead.headers().lastHeader("__streams.errors.exception")).isNotNull();
+    assertThat(new String(dead.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8)).isEqualTo(EVENTS);
+    assertThat(counters.deadLetters()).isEqualTo(1);
+    assertThat(summaries().get("a").version()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldWakeAReaderWaitingForAVersion() throws Exception {
+    var waiting = waiters.await("a", 2);
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    assertThat(waiting).isNotDone();
+
+    pipe("a", 2, T0, new MoneyDeposited(money("1.00")));
+
+    assertThat(waiting.get()).isEqualTo(2);
+    assertThat(waiters.size()).isZero();
+  }
+
+  @Test
+  void shouldMatchTheCommittedTopologyDescription() throws IOException {
+    String described = ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters).describe().toString();
+    Path golden = Path.of("src/test/resources/projection-topology.txt");
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(golden, described);
+    }
+
+    assertThat(described).isEqualTo(Files.readString(golden));
+  }
+
+  private CurrencyStats stats(String currency) {
+    KeyValueStore<String, CurrencyStats> stats = driver.getKeyValueStore(StoreNames.STATS);
+    return stats.get(currency);
+  }
+
+}
