@@ -2,6 +2,7 @@ package io.streamfold.command.http;
 
 import io.javalin.http.Context;
 import io.streamfold.command.aggregate.ExpectedVersion;
+import io.streamfold.service.http.Ids;
 import io.streamfold.service.http.ProblemException;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -9,20 +10,13 @@ import java.util.regex.Pattern;
 
 /** Reads and validates the request's identity and precondition headers and the aggregate id. */
 final class Preconditions {
-  static final Pattern AGGREGATE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern STRONG_ETAG = Pattern.compile("\"(0|[1-9][0-9]{0,17})\"");
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
   private Preconditions() {}
 
   static String aggregateId(Context ctx) {
-    String id = ctx.pathParam("id");
-    if (!AGGREGATE_ID.matcher(id).matches()) {
-      throw ProblemException.badRequest(
-          "invalid-id",
-          "The id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
-    }
-    return id;
+    return Ids.aggregateId(ctx.pathParam("id"));
   }
 
   /**

@@ -27,20 +27,41 @@ import org.slf4j.LoggerFactory;
 public final class AccountProjection {
   private AccountProjection() {}
 
-  public static KStream<String, Projected.Applied> build(StreamsBuilder builder, String eventsTopic, ProjectionSerdes serdes,
-      Duration historyRetention, VersionWaiters waiters, ProjectionCounters counters) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SUMMARIES), Serdes.String(), serdes.summaries()));
-    builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
-        Stores.persistentVersionedKeyValueStore(StoreNames.HISTORY, historyRetention), Serdes.String(), serdes.summaries()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.TRANSACTIONS), Serdes.String(), serdes.transactions()));
-    return builder
-        .stream(eventsTopic, Consumed.with(Serdes.String(), serdes.events()).withName(StoreNames.EVENTS_SOURCE))
-        .process(() -> new Projector(waiters, counters), Named.as(StoreNames.ACCOUNT_PROJECTOR),
-            StoreNames.SUMMARIES, StoreNames.HISTORY, StoreNames.TRANSACTIONS);
+  public static KStream<String, Projected.Applied> build(
+      StreamsBuilder builder,
+      String eventsTopic,
+      ProjectionSerdes serdes,
+      Duration historyRetention,
+      VersionWaiters waiters,
+      ProjectionCounters counters) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.SUMMARIES),
+            Serdes.String(),
+            serdes.summaries()));
+    builder.addStateStore(
+        Stores.versionedKeyValueStoreBuilder(
+            Stores.persistentVersionedKeyValueStore(StoreNames.HISTORY, historyRetention),
+            Serdes.String(),
+            serdes.summaries()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.TRANSACTIONS),
+            Serdes.String(),
+            serdes.transactions()));
+    return builder.stream(
+            eventsTopic,
+            Consumed.with(Serdes.String(), serdes.events()).withName(StoreNames.EVENTS_SOURCE))
+        .process(
+            () -> new Projector(waiters, counters),
+            Named.as(StoreNames.ACCOUNT_PROJECTOR),
+            StoreNames.SUMMARIES,
+            StoreNames.HISTORY,
+            StoreNames.TRANSACTIONS);
   }
 
-  private static final class Projector implements Processor<String, AccountEvent, String, Projected.Applied> {
+  private static final class Projector
+      implements Processor<String, AccountEvent, String, Projected.Applied> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountProjection.class);
     private final VersionWaiters waiters;
     private final ProjectionCounters counters;
@@ -72,13 +93,22 @@ public final class AccountProjection {
       Projected projected = AccountProjector.apply(summaries.get(id), event);
       if (projected instanceof Projected.Skipped skipped) {
         counters.duplicate();
-        LOG.debug("Skipped event {} of {}: version {} is not newer than {}", event.getEventId(), id, skipped.eventVersion(), skipped.viewVersion());
+        LOG.debug(
+            "Skipped event {} of {}: version {} is not newer than {}",
+            event.getEventId(),
+            id,
+            skipped.eventVersion(),
+            skipped.viewVersion());
         return;
       }
       Projected.Applied applied = (Projected.Applied) projected;
       if (applied.missing() > 0) {
         counters.gap();
-        LOG.warn("Gap in {}: {} version(s) missing before {}; applied and recorded in the view", id, applied.missing(), event.getVersion());
+        LOG.warn(
+            "Gap in {}: {} version(s) missing before {}; applied and recorded in the view",
+            id,
+            applied.missing(),
+            event.getVersion());
       }
       summaries.put(id, applied.summary());
       history.put(id, applied.summary(), record.timestamp());

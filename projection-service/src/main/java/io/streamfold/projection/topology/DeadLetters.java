@@ -12,12 +12,14 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The exception handlers of the projections: a poison event (undecodable, or failing in a
- * projector) goes to the dead-letter topic ({@code errors.dead.letter.queue.topic.name}) with
- * Kafka Streams' error headers, is counted, and later events are still applied. An unreachable
- * registry is not poison: the thread fails and retries.
+ * projector) goes to the dead-letter topic ({@code errors.dead.letter.queue.topic.name}) with Kafka
+ * Streams' error headers, is counted, and later events are still applied. An unreachable registry
+ * is not poison: the thread fails and retries.
  */
 public final class DeadLetters {
-  /** The config key under which the {@link ProjectionCounters} instance is handed to the handlers. */
+  /**
+   * The config key under which the {@link ProjectionCounters} instance is handed to the handlers.
+   */
   public static final String COUNTERS_CONFIG = "streamfold.projection.counters";
 
   private DeadLetters() {}
@@ -42,7 +44,8 @@ public final class DeadLetters {
     private ProjectionCounters counters;
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+        ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
       if (transient_(exception)) {
         return Response.fail();
       }
@@ -59,11 +62,13 @@ public final class DeadLetters {
 
   /** For records that make a processor throw. */
   public static final class OnProcessing implements ProcessingExceptionHandler {
-    private final LogAndContinueProcessingExceptionHandler delegate = new LogAndContinueProcessingExceptionHandler();
+    private final LogAndContinueProcessingExceptionHandler delegate =
+        new LogAndContinueProcessingExceptionHandler();
     private ProjectionCounters counters;
 
     @Override
-    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    public Response handleError(
+        ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
       if (transient_(exception)) {
         return Response.fail();
       }

@@ -23,12 +23,20 @@ import org.apache.kafka.streams.state.Stores;
 public final class LedgerStatsProjection {
   private LedgerStatsProjection() {}
 
-  public static void build(StreamsBuilder builder, KStream<String, Projected.Applied> applied, ProjectionSerdes serdes) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATS), Serdes.String(), serdes.stats()));
+  public static void build(
+      StreamsBuilder builder, KStream<String, Projected.Applied> applied, ProjectionSerdes serdes) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.STATS), Serdes.String(), serdes.stats()));
     applied
         .filter((id, event) -> event.delta().currency() != null, Named.as("known-currency-filter"))
-        .map((id, event) -> KeyValue.pair(event.delta().currency(), event.delta()), Named.as("key-by-currency"))
-        .repartition(Repartitioned.<String, StatsDelta>as(StoreNames.STATS_REPARTITION).withKeySerde(Serdes.String()).withValueSerde(serdes.deltas()))
+        .map(
+            (id, event) -> KeyValue.pair(event.delta().currency(), event.delta()),
+            Named.as("key-by-currency"))
+        .repartition(
+            Repartitioned.<String, StatsDelta>as(StoreNames.STATS_REPARTITION)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.deltas()))
         .process(Aggregator::new, Named.as(StoreNames.STATS_AGGREGATOR), StoreNames.STATS);
   }
 
@@ -43,7 +51,9 @@ public final class LedgerStatsProjection {
     @Override
     public void process(Record<String, StatsDelta> record) {
       CurrencyStats current = stats.get(record.key());
-      stats.put(record.key(), (current == null ? CurrencyStats.empty(record.key()) : current).plus(record.value()));
+      stats.put(
+          record.key(),
+          (current == null ? CurrencyStats.empty(record.key()) : current).plus(record.value()));
     }
   }
 }

@@ -18,11 +18,18 @@ public final class OwnerIndexProjection {
   private OwnerIndexProjection() {}
 
   public static void build(StreamsBuilder builder, KStream<String, Projected.Applied> applied) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OWNER_INDEX), Serdes.String(), Serdes.String()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.OWNER_INDEX),
+            Serdes.String(),
+            Serdes.String()));
     applied
         .filter((id, event) -> event.owner() != null, Named.as("account-opened-filter"))
         .map((id, event) -> KeyValue.pair(event.owner(), id), Named.as("key-by-owner"))
-        .repartition(Repartitioned.<String, String>as(StoreNames.OWNER_REPARTITION).withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
+        .repartition(
+            Repartitioned.<String, String>as(StoreNames.OWNER_REPARTITION)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(Serdes.String()))
         .process(Indexer::new, Named.as(StoreNames.OWNER_INDEXER), StoreNames.OWNER_INDEX);
   }
 

@@ -2,7 +2,9 @@ package io.streamfold.projection.topology;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the projections counted since this instance started: skipped duplicates, gaps, dead letters. */
+/**
+ * What the projections counted since this instance started: skipped duplicates, gaps, dead letters.
+ */
 public final class ProjectionCounters {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong gaps = new AtomicLong();

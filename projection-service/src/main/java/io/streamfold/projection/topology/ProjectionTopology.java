@@ -10,8 +10,12 @@ import org.apache.kafka.streams.kstream.KStream;
 public final class ProjectionTopology {
   private ProjectionTopology() {}
 
-  public static Topology build(String eventsTopic, ProjectionSerdes serdes, Duration historyRetention,
-      VersionWaiters waiters, ProjectionCounters counters) {
+  public static Topology build(
+      String eventsTopic,
+      ProjectionSerdes serdes,
+      Duration historyRetention,
+      VersionWaiters waiters,
+      ProjectionCounters counters) {
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, Projected.Applied> applied =
         AccountProjection.build(builder, eventsTopic, serdes, historyRetention, waiters, counters);

@@ -1,10 +1,10 @@
 package io.streamfold.projection.topology;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 
 /**
  * Read-your-writes without polling: a reader waiting for version N of a key registers here, and the
@@ -20,10 +20,14 @@ public final class VersionWaiters {
     CompletableFuture<Long> future = new CompletableFuture<>();
     Waiter waiter = new Waiter(version, future);
     waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(waiter);
-    future.whenComplete((v, e) -> waiting.computeIfPresent(key, (k, list) -> {
-      list.remove(waiter);
-      return list.isEmpty() ? null : list;
-    }));
+    future.whenComplete(
+        (v, e) ->
+            waiting.computeIfPresent(
+                key,
+                (k, list) -> {
+                  list.remove(waiter);
+                  return list.isEmpty() ? null : list;
+                }));
     return future;
   }
 

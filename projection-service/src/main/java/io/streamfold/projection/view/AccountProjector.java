@@ -23,38 +23,88 @@ public final class AccountProjector {
     }
     long missing = event.getVersion() - seen - 1;
     Object payload = event.getPayload();
-    AccountSummary base = current != null ? current
-        : new AccountSummary(event.getAggregateId(), null, null, ZERO, "UNKNOWN", 0, null, null, 0, 0);
+    AccountSummary base =
+        current != null
+            ? current
+            : new AccountSummary(
+                event.getAggregateId(), null, null, ZERO, "UNKNOWN", 0, null, null, 0, 0);
     if (payload instanceof AccountOpened opened) {
-      AccountSummary next = new AccountSummary(event.getAggregateId(), opened.getOwner(), opened.getCurrency(),
-          opened.getInitialDeposit(), "OPEN", event.getVersion(), event.getOccurredAt(), event.getOccurredAt(),
-          base.transactionCount() + 1, base.missingVersions() + missing);
-      return applied(next, event, "OPENED", opened.getInitialDeposit(),
-          new StatsDelta(opened.getCurrency(), 1, 0, opened.getInitialDeposit()), missing, opened.getOwner());
+      AccountSummary next =
+          new AccountSummary(
+              event.getAggregateId(),
+              opened.getOwner(),
+              opened.getCurrency(),
+              opened.getInitialDeposit(),
+              "OPEN",
+              event.getVersion(),
+              event.getOccurredAt(),
+              event.getOccurredAt(),
+              base.transactionCount() + 1,
+              base.missingVersions() + missing);
+      return applied(
+          next,
+          event,
+          "OPENED",
+          opened.getInitialDeposit(),
+          new StatsDelta(opened.getCurrency(), 1, 0, opened.getInitialDeposit()),
+          missing,
+          opened.getOwner());
     } else if (payload instanceof MoneyDeposited deposited) {
       return money(base, event, "DEPOSIT", deposited.getAmount(), missing);
     } else if (payload instanceof MoneyWithdrawn withdrawn) {
       return money(base, event, "WITHDRAWAL", withdrawn.getAmount().negate(), missing);
     } else if (payload instanceof AccountClosed) {
       AccountSummary next = evolve(base, event, base.balance(), "CLOSED", missing);
-      return applied(next, event, "CLOSED", ZERO, new StatsDelta(base.currency(), -1, 1, ZERO), missing, null);
+      return applied(
+          next, event, "CLOSED", ZERO, new StatsDelta(base.currency(), -1, 1, ZERO), missing, null);
     }
     throw new IllegalArgumentException("Unknown account event payload " + payload);
   }
 
-  private static Projected money(AccountSummary base, AccountEvent event, String type, BigDecimal signed, long missing) {
+  private static Projected money(
+      AccountSummary base, AccountEvent event, String type, BigDecimal signed, long missing) {
     AccountSummary next = evolve(base, event, base.balance().add(signed), base.status(), missing);
-    return applied(next, event, type, signed.abs(), new StatsDelta(base.currency(), 0, 0, signed), missing, null);
+    return applied(
+        next,
+        event,
+        type,
+        signed.abs(),
+        new StatsDelta(base.currency(), 0, 0, signed),
+        missing,
+        null);
   }
 
-  private static AccountSummary evolve(AccountSummary base, AccountEvent event, BigDecimal balance, String status, long missing) {
-    return new AccountSummary(base.accountId(), base.owner(), base.currency(), balance, status, event.getVersion(),
-        base.openedAt(), event.getOccurredAt(), base.transactionCount() + 1, base.missingVersions() + missing);
+  private static AccountSummary evolve(
+      AccountSummary base, AccountEvent event, BigDecimal balance, String status, long missing) {
+    return new AccountSummary(
+        base.accountId(),
+        base.owner(),
+        base.currency(),
+        balance,
+        status,
+        event.getVersion(),
+        base.openedAt(),
+        event.getOccurredAt(),
+        base.transactionCount() + 1,
+        base.missingVersions() + missing);
   }
 
   private static Projected applied(
-      AccountSummary next, AccountEvent event, String type, BigDecimal amount, StatsDelta delta, long missing, String owner) {
-    Transaction transaction = new Transaction(event.getVersion(), type, amount, next.balance(), event.getOccurredAt(), event.getEventId());
+      AccountSummary next,
+      AccountEvent event,
+      String type,
+      BigDecimal amount,
+      StatsDelta delta,
+      long missing,
+      String owner) {
+    Transaction transaction =
+        new Transaction(
+            event.getVersion(),
+            type,
+            amount,
+            next.balance(),
+            event.getOccurredAt(),
+            event.getEventId());
     return new Projected.Applied(next, transaction, delta, missing, owner);
   }
 }

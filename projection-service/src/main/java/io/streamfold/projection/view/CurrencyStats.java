@@ -9,6 +9,7 @@ public record CurrencyStats(String currency, long open, long closed, BigDecimal 
   }
 
   public CurrencyStats plus(StatsDelta delta) {
-    return new CurrencyStats(currency, open + delta.open(), closed + delta.closed(), totalBalance.add(delta.balance()));
+    return new CurrencyStats(
+        currency, open + delta.open(), closed + delta.closed(), totalBalance.add(delta.balance()));
   }
 }

@@ -12,6 +12,7 @@ public sealed interface Projected {
    * @param missing versions skipped over (0 unless there was a gap)
    * @param owner the owner, when this event opened the account (for the owner index), else null
    */
-  record Applied(AccountSummary summary, Transaction transaction, StatsDelta delta, long missing, String owner)
+  record Applied(
+      AccountSummary summary, Transaction transaction, StatsDelta delta, long missing, String owner)
       implements Projected {}
 }

@@ -58,12 +58,22 @@ class ProjectionTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLQ);
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetters.OnDeserialization.class);
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
-    driver = new TopologyTestDriver(ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters), props);
-    events = driver.createInputTopic(EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
-    deadLetters = driver.createOutputTopic(DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    driver =
+        new TopologyTestDriver(
+            ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters),
+            props);
+    events =
+        driver.createInputTopic(
+            EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    deadLetters =
+        driver.createOutputTopic(
+            DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
   }
 
   @AfterEach
@@ -72,9 +82,17 @@ class ProjectionTopologyTest {
   }
 
   void pipe(String id, long version, Instant at, Object payload) {
-    AccountEvent event = AccountEvent.newBuilder()
-        .setEventId(id + "-" + version).setAggregateType("account").setAggregateId(id).setVersion(version)
-        .setOccurredAt(at).setCommandId("c-" + version).setCorrelationId("corr").setPayload(payload).build();
+    AccountEvent event =
+        AccountEvent.newBuilder()
+            .setEventId(id + "-" + version)
+            .setAggregateType("account")
+            .setAggregateId(id)
+            .setVersion(version)
+            .setOccurredAt(at)
+            .setCommandId("c-" + version)
+            .setCorrelationId("corr")
+            .setPayload(payload)
+            .build();
     events.pipeInput(new TestRecord<>(id, writer.encode(EVENTS, event), at));
   }
 
@@ -98,7 +116,8 @@ class ProjectionTopologyTest {
     assertThat(summary.transactionCount()).isEqualTo(3);
     assertThat(summary.openedAt()).isEqualTo(T0);
     assertThat(summary.lastActivityAt()).isEqualTo(T0.plusSeconds(120));
-    KeyValueStore<String, Transaction> transactions = driver.getKeyValueStore(StoreNames.TRANSACTIONS);
+    KeyValueStore<String, Transaction> transactions =
+        driver.getKeyValueStore(StoreNames.TRANSACTIONS);
     Transaction withdrawal = transactions.get(StoreNames.transactionKey("a", 3));
     assertThat(withdrawal.type()).isEqualTo("WITHDRAWAL");
     assertThat(withdrawal.amount()).isEqualByComparingTo("0.50");
@@ -150,7 +169,8 @@ class ProjectionTopologyTest {
 
     KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.OWNER_INDEX);
     List<String> adas = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = index.prefixScan("Ada\u0000", Serdes.String().serializer())) {
+    try (KeyValueIterator<String, String> it =
+        index.prefixScan("Ada\u0000", Serdes.String().serializer())) {
       it.forEachRemaining(kv -> adas.add(kv.value));
     }
     assertThat(adas).containsExactlyInAnyOrder("a", "b");
@@ -162,10 +182,13 @@ class ProjectionTopologyTest {
     pipe("a", 2, T0.plusSeconds(3600), new MoneyDeposited(money("5.00")));
     pipe("a", 3, T0.plusSeconds(1800), new MoneyDeposited(money("1.00"))); // a clock went back
 
-    VersionedKeyValueStore<String, AccountSummary> history = driver.getVersionedKeyValueStore(StoreNames.HISTORY);
+    VersionedKeyValueStore<String, AccountSummary> history =
+        driver.getVersionedKeyValueStore(StoreNames.HISTORY);
     assertThat(history.get("a", T0.minusSeconds(1).toEpochMilli())).isNull();
-    assertThat(history.get("a", T0.plusSeconds(60).toEpochMilli()).value().balance()).isEqualByComparingTo("10.00");
-    assertThat(history.get("a", T0.plusSeconds(1900).toEpochMilli()).value().version()).isEqualTo(3);
+    assertThat(history.get("a", T0.plusSeconds(60).toEpochMilli()).value().balance())
+        .isEqualByComparingTo("10.00");
+    assertThat(history.get("a", T0.plusSeconds(1900).toEpochMilli()).value().version())
+        .isEqualTo(3);
     assertThat(history.get("a").value().version()).isEqualTo(2); // latest by business time
   }
 
@@ -178,7 +201,11 @@ class ProjectionTopologyTest {
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
     assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
     assertThat(dead.headers().lastHeader("__streams.errors.exception")).isNotNull();
-    assertThat(new String(dead.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8)).isEqualTo(EVENTS);
+    assertThat(
+            new String(
+                dead.headers().lastHeader("__streams.errors.topic").value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo(EVENTS);
     assertThat(counters.deadLetters()).isEqualTo(1);
     assertThat(summaries().get("a").version()).isEqualTo(2);
   }
@@ -197,7 +224,10 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
-    String described = ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters).describe().toString();
+    String described =
+        ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters)
+            .describe()
+            .toString();
     Path golden = Path.of("src/test/resources/projection-topology.txt");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, described);
@@ -210,5 +240,4 @@ class ProjectionTopologyTest {
     KeyValueStore<String, CurrencyStats> stats = driver.getKeyValueStore(StoreNames.STATS);
     return stats.get(currency);
   }
-
 }

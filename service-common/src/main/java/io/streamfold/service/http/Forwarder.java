@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -36,7 +37,7 @@ public final class Forwarder {
   public Forwarder(String self, Duration timeout) {
     this.self = self;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   /** Whether this request already came from another instance. */
@@ -44,7 +45,19 @@ public final class Forwarder {
     return ctx.header(FORWARDED_BY) != null;
   }
 
+  /** Answers with the owner's answer, or 503 when the owner does not answer. */
   public void forward(Context ctx, HostInfo owner) {
+    if (!tryForward(ctx, owner, Map.of())) {
+      throw ProblemException.unavailable(
+          "owner-unreachable", "The instance owning this key (" + owner + ") did not answer", 1);
+    }
+  }
+
+  /**
+   * Answers with {@code owner}'s answer and returns true, or returns false (answering nothing) when
+   * it cannot be reached, so the caller may try elsewhere.
+   */
+  public boolean tryForward(Context ctx, HostInfo owner, Map<String, String> extraHeaders) {
     if (wasForwarded(ctx)) {
       throw ProblemException.unavailable(
           "rebalancing", "Ownership of this key is moving between instances; retry shortly", 1);
@@ -60,6 +73,7 @@ public final class Forwarder {
                 + (query == null ? "" : "?" + query));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
+    extraHeaders.forEach(request::header);
     String authorization = ctx.header("Authorization");
     if (authorization != null) {
       request.header("Authorization", authorization);
@@ -72,13 +86,28 @@ public final class Forwarder {
         response.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
       }
       ctx.result(response.body());
+      return true;
     } catch (IOException e) {
-      throw ProblemException.unavailable(
-          "owner-unreachable", "The instance owning this key (" + owner + ") did not answer", 1);
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProblemException.unavailable(
           "owner-unreachable", "Interrupted while asking " + owner, 1);
+    }
+  }
+
+  /** GETs {@code pathAndQuery} from another instance, marked as forwarded; null if unreachable. */
+  public HttpResponse<byte[]> get(HostInfo instance, String pathAndQuery) {
+    URI target = URI.create("http://" + instance.host() + ":" + instance.port() + pathAndQuery);
+    try {
+      return http.send(
+          HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 }

@@ -2,6 +2,7 @@ package io.streamfold.service.kafka;
 
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -43,8 +44,14 @@ public final class StreamsRunner implements AutoCloseable {
     return streams.state();
   }
 
+  /**
+   * Stops processing and leaves the consumer group, so the remaining instances take the partitions
+   * over at once rather than after the session time-out (a crash still waits for it).
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
   }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,13 +69,32 @@ public final class TopicProvisioner {
     }
   }
 
-  private static void verify(Admin admin, List<TopicSpec> topics)
+  /**
+   * Describes the topics, waiting out the moment after creation when the broker does not know them
+   * yet.
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, List<TopicSpec> topics)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, TopicDescription> described =
-        admin
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin
             .describeTopics(topics.stream().map(TopicSpec::name).toList())
             .allTopicNames()
             .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+  }
+
+  private static void verify(Admin admin, List<TopicSpec> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, TopicDescription> described = describe(admin, topics);
     List<String> problems = new ArrayList<>();
     for (TopicSpec spec : topics) {
       int actual = described.get(spec.name()).partitions().size();

@@ -1,0 +1,130 @@
+package io.streamfold.projection;
+
+import io.javalin.Javalin;
+import io.streamfold.projection.config.ProjectionServiceConfig;
+import io.streamfold.projection.query.AccountQueryRoutes;
+import io.streamfold.projection.query.LocalStores;
+import io.streamfold.projection.query.ProjectionLag;
+import io.streamfold.projection.query.ScatterGatherRoutes;
+import io.streamfold.projection.query.StatusRoutes;
+import io.streamfold.projection.topology.ProjectionCounters;
+import io.streamfold.projection.topology.ProjectionSerdes;
+import io.streamfold.projection.topology.ProjectionTopology;
+import io.streamfold.projection.topology.VersionWaiters;
+import io.streamfold.schemas.registry.HttpSchemaRegistry;
+import io.streamfold.service.http.Forwarder;
+import io.streamfold.service.http.Health;
+import io.streamfold.service.http.ProblemException;
+import io.streamfold.service.http.Problems;
+import io.streamfold.service.kafka.StreamsRunner;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One projection-service instance: waits for the event log, runs the projections, serves queries.
+ * Closing stops HTTP first, then Kafka Streams.
+ */
+public final class ProjectionService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProjectionService.class);
+
+  private final StreamsRunner streams;
+  private final ProjectionLag lag;
+  private final Javalin http;
+
+  private ProjectionService(StreamsRunner streams, ProjectionLag lag, Javalin http) {
+    this.streams = streams;
+    this.lag = lag;
+    this.http = http;
+  }
+
+  public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
+    int partitions = ProjectionTopics.awaitEventsAndCreateDeadLetters(config);
+    ProjectionSerdes serdes =
+        ProjectionSerdes.of(HttpSchemaRegistry.cached(config.schemaRegistryUrl()));
+    VersionWaiters waiters = new VersionWaiters();
+    ProjectionCounters counters = new ProjectionCounters();
+    StreamsRunner streams =
+        new StreamsRunner(
+            ProjectionTopology.build(
+                config.eventsTopic(), serdes, config.historyRetention(), waiters, counters),
+            ProjectionSettings.of(config, counters));
+    streams.start();
+    HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
+    LocalStores stores = new LocalStores(streams.streams(), self, config.eventsTopic());
+    Forwarder forwarder =
+        new Forwarder(config.advertisedServer(), config.minVersionMaxWait().plusSeconds(5));
+    ProjectionLag lag =
+        new ProjectionLag(config.clientProperties(), config.applicationId(), config.eventsTopic());
+    var accounts =
+        new AccountQueryRoutes(
+            stores,
+            forwarder,
+            waiters,
+            config.minVersionWait(),
+            config.minVersionMaxWait(),
+            config.maxStandbyLag(),
+            config.historyRetention(),
+            clock);
+    var lists = new ScatterGatherRoutes(stores, forwarder, config.eventsTopic(), partitions);
+    var status = new StatusRoutes(lag, counters, () -> streams.state().name());
+    Javalin http =
+        Javalin.create(
+                javalin -> {
+                  javalin.jetty.host = config.httpHost();
+                  javalin.jetty.port = config.httpPort();
+                  javalin.startup.showJavalinBanner = false;
+                  Problems.install(javalin);
+                  javalin.routes.exception(
+                      LocalStores.StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
+                  javalin.routes.exception(
+                      InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx, e));
+                  Health.install(javalin, () -> readiness(streams));
+                  accounts.install(javalin);
+                  lists.install(javalin);
+                  status.install(javalin);
+                })
+            .start();
+    LOG.info(
+        "Projection service listening on http://{}:{} (advertised as {})",
+        config.httpHost(),
+        http.port(),
+        config.advertisedServer());
+    return new ProjectionService(streams, lag, http);
+  }
+
+  private static void unavailable(io.javalin.http.Context ctx, Exception e) {
+    ProblemException problem =
+        ProblemException.unavailable(
+            "store-unavailable", "The store is migrating or restoring: " + e.getMessage(), 1);
+    problem.headers().forEach(ctx::header);
+    Problems.write(ctx, problem.problem());
+  }
+
+  private static Map<String, String> readiness(StreamsRunner streams) {
+    Map<String, String> problems = new LinkedHashMap<>();
+    if (!streams.isRunning()) {
+      problems.put("kafkaStreams", streams.state().name());
+    }
+    return problems;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public boolean isReady() {
+    return streams.isRunning();
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+    streams.close();
+    lag.close();
+  }
+}

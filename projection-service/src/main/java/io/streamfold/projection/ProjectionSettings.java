@@ -1,0 +1,40 @@
+package io.streamfold.projection;
+
+import io.streamfold.projection.config.ProjectionServiceConfig;
+import io.streamfold.projection.topology.DeadLetters;
+import io.streamfold.projection.topology.ProjectionCounters;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Kafka Streams settings of the projections: exactly-once (the repartition hops of the owner index
+ * and the stats must not count an event twice), reading the event log from its beginning under a
+ * new application id (a rebuild), poison events to the dead-letter topic, and the store caches off
+ * so interactive queries see each applied event at once (read-your-writes).
+ */
+final class ProjectionSettings {
+  private ProjectionSettings() {}
+
+  static Properties of(ProjectionServiceConfig config, ProjectionCounters counters) {
+    Properties props = config.clientProperties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedServer());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetters.OnDeserialization.class);
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+    props.put(DeadLetters.COUNTERS_CONFIG, counters);
+    return props;
+  }
+}

@@ -1,0 +1,78 @@
+package io.streamfold.projection;
+
+import io.streamfold.projection.config.ProjectionServiceConfig;
+import io.streamfold.service.kafka.TopicProvisioner;
+import io.streamfold.service.kafka.TopicSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event log belongs to the command side: this service waits (up to a minute) for it to exist
+ * and reads its partition count; it creates only its own dead-letter topic.
+ */
+final class ProjectionTopics {
+  private static final Logger LOG = LoggerFactory.getLogger(ProjectionTopics.class);
+  private static final Duration EVENTS_WAIT = Duration.ofSeconds(60);
+
+  private ProjectionTopics() {}
+
+  /**
+   * @return the partition count of the events topic
+   */
+  static int awaitEventsAndCreateDeadLetters(ProjectionServiceConfig config) {
+    int partitions = awaitEvents(config);
+    new TopicProvisioner(config.clientProperties())
+        .ensure(
+            List.of(
+                new TopicSpec(
+                    config.deadLetterTopic(),
+                    1,
+                    config.replication(),
+                    Map.of(
+                        "cleanup.policy",
+                        "delete",
+                        "retention.ms",
+                        Long.toString(Duration.ofDays(14).toMillis())))));
+    return partitions;
+  }
+
+  private static int awaitEvents(ProjectionServiceConfig config) {
+    Instant deadline = Instant.now().plus(EVENTS_WAIT);
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      while (true) {
+        try {
+          return admin
+              .describeTopics(List.of(config.eventsTopic()))
+              .allTopicNames()
+              .get(10, TimeUnit.SECONDS)
+              .get(config.eventsTopic())
+              .partitions()
+              .size();
+        } catch (Exception notYet) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException(
+                "The events topic "
+                    + config.eventsTopic()
+                    + " does not exist after "
+                    + EVENTS_WAIT
+                    + ": start the command service first, or check TOPIC_PREFIX",
+                notYet);
+          }
+          LOG.info("Waiting for the events topic {} to exist", config.eventsTopic());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.streamfold.projection.config;
+
+import io.streamfold.service.config.ConfigException;
+import io.streamfold.service.config.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The projection service's settings, from environment variables (see the README).
+ *
+ * @param applicationId the Kafka Streams application id; a new one (e.g. {@code -v2}) rebuilds the
+ *     projections from the start of the event log
+ * @param historyRetention how far back {@code asOf} reads reach
+ * @param minVersionWait how long a {@code minVersion} read waits by default
+ * @param minVersionMaxWait the longest wait a client may ask for
+ * @param maxStandbyLag how many records a standby may trail and still answer when the active is
+ *     gone
+ */
+public record ProjectionServiceConfig(
+    String bootstrapServers,
+    String schemaRegistryUrl,
+    String httpHost,
+    int httpPort,
+    String advertisedServer,
+    String applicationId,
+    Path stateDir,
+    String topicPrefix,
+    short replication,
+    int standbyReplicas,
+    int streamThreads,
+    int commitIntervalMs,
+    Duration historyRetention,
+    Duration minVersionWait,
+    Duration minVersionMaxWait,
+    long maxStandbyLag,
+    Properties kafka) {
+
+  public static ProjectionServiceConfig fromEnv(Map<String, String> variables) {
+    Env env = new Env(variables);
+    int port = env.integer("HTTP_PORT", 8081, 0, 65535);
+    String advertised = env.string("APPLICATION_SERVER", "127.0.0.1:" + port);
+    if (!advertised.matches("[^:/\\s]+:\\d{1,5}")) {
+      throw new ConfigException(
+          "APPLICATION_SERVER", "must be host:port, not '" + advertised + "'");
+    }
+    String registry = env.required("SCHEMA_REGISTRY_URL");
+    if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
+      throw new ConfigException(
+          "SCHEMA_REGISTRY_URL", "must be an http(s) URL, not '" + registry + "'");
+    }
+    Duration wait = env.duration("MIN_VERSION_WAIT", Duration.ofSeconds(2));
+    Duration maxWait = env.duration("MIN_VERSION_MAX_WAIT", Duration.ofSeconds(30));
+    if (wait.compareTo(maxWait) > 0) {
+      throw new ConfigException(
+          "MIN_VERSION_WAIT", "must not exceed MIN_VERSION_MAX_WAIT (" + maxWait + ")");
+    }
+    return new ProjectionServiceConfig(
+        env.required("KAFKA_BOOTSTRAP_SERVERS"),
+        registry,
+        env.string("HTTP_HOST", "0.0.0.0"),
+        port,
+        advertised,
+        env.string("APPLICATION_ID", "streamfold-projections-v1"),
+        Path.of(
+            env.string(
+                "STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-projections")),
+        env.string("TOPIC_PREFIX", ""),
+        (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
+        env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
+        env.integer("NUM_STREAM_THREADS", 1, 1, 64),
+        env.integer("COMMIT_INTERVAL_MS", 100, 1, 60_000),
+        env.duration("HISTORY_RETENTION", Duration.ofDays(90)),
+        wait,
+        maxWait,
+        env.integer("MAX_STANDBY_LAG", 10_000, 0, Integer.MAX_VALUE),
+        env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"));
+  }
+
+  public Properties clientProperties() {
+    Properties properties = new Properties();
+    properties.putAll(kafka);
+    properties.put("bootstrap.servers", bootstrapServers);
+    return properties;
+  }
+
+  public String eventsTopic() {
+    return topicPrefix + "accounts.events";
+  }
+
+  public String deadLetterTopic() {
+    return topicPrefix + "accounts.events.dlq";
+  }
+}

@@ -1,0 +1,231 @@
+package io.streamfold.projection.query;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.streamfold.projection.topology.StoreNames;
+import io.streamfold.projection.topology.VersionWaiters;
+import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.Transaction;
+import io.streamfold.service.http.Forwarder;
+import io.streamfold.service.http.Ids;
+import io.streamfold.service.http.Problem;
+import io.streamfold.service.http.ProblemException;
+import io.streamfold.service.http.Problems;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * One account: {@code GET /api/v1/accounts/{id}} (with {@code minVersion} or {@code asOf}), its
+ * transactions, and the accounts of an owner. Answered here when this instance owns the key,
+ * forwarded otherwise; when the owner is gone, a standby within {@code maxStandbyLag} answers and
+ * says how stale it is ({@code X-Streamfold-Staleness}, in records).
+ */
+public final class AccountQueryRoutes {
+  static final String ALLOW_STALE = "X-Streamfold-Allow-Stale";
+
+  private final LocalStores stores;
+  private final Forwarder forwarder;
+  private final VersionWaiters waiters;
+  private final Duration defaultWait;
+  private final Duration maxWait;
+  private final long maxStandbyLag;
+  private final Duration historyRetention;
+  private final Clock clock;
+
+  public AccountQueryRoutes(
+      LocalStores stores,
+      Forwarder forwarder,
+      VersionWaiters waiters,
+      Duration defaultWait,
+      Duration maxWait,
+      long maxStandbyLag,
+      Duration historyRetention,
+      Clock clock) {
+    this.stores = stores;
+    this.forwarder = forwarder;
+    this.waiters = waiters;
+    this.defaultWait = defaultWait;
+    this.maxWait = maxWait;
+    this.maxStandbyLag = maxStandbyLag;
+    this.historyRetention = historyRetention;
+    this.clock = clock;
+  }
+
+  public void install(JavalinConfig config) {
+    config.routes.get("/api/v1/accounts/{id}", this::account);
+    config.routes.get("/api/v1/accounts/{id}/transactions", this::transactions);
+    config.routes.get("/api/v1/owners/{owner}/accounts", this::owner);
+  }
+
+  private void account(Context ctx) {
+    String id = Ids.aggregateId(ctx.pathParam("id"));
+    Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
+    Instant asOf = QueryParams.instant(ctx, "asOf");
+    Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
+    if (minVersion != null && asOf != null) {
+      throw ProblemException.badRequest("invalid-parameter", "Use minVersion or asOf, not both");
+    }
+    if (asOf != null && asOf.isBefore(clock.instant().minus(historyRetention))) {
+      throw new ProblemException(
+          Problem.of(
+              410,
+              "history-not-retained",
+              "History not retained",
+              "asOf " + asOf + " is older than the retained history (" + historyRetention + ")"));
+    }
+    Location location = stores.locate(StoreNames.SUMMARIES, id);
+    if (location instanceof Location.Here here) {
+      if (asOf != null) {
+        answer(ctx, id, stores.summaryAsOf(id, here.partition(), asOf), "at " + asOf);
+      } else {
+        answerWhenApplied(ctx, id, here.partition(), minVersion, wait);
+      }
+    } else if (location instanceof Location.Elsewhere elsewhere) {
+      if (asOf == null
+          && minVersion == null
+          && ctx.header(ALLOW_STALE) != null
+          && tryStandby(ctx, id, elsewhere.partition())) {
+        return;
+      }
+      if (!forwarder.tryForward(ctx, elsewhere.active(), Map.of())
+          && !failOver(ctx, id, elsewhere, asOf == null && minVersion == null)) {
+        throw ProblemException.unavailable(
+            "owner-unreachable",
+            "The instance owning " + id + " does not answer and no standby can",
+            1);
+      }
+    } else {
+      throw ProblemException.unavailable(
+          "not-ready", ((Location.Unavailable) location).reason(), 1);
+    }
+  }
+
+  /** The active owner did not answer: a standby within the staleness bound answers instead. */
+  private boolean failOver(
+      Context ctx, String id, Location.Elsewhere elsewhere, boolean staleAllowed) {
+    if (!staleAllowed) {
+      return false;
+    }
+    for (HostInfo standby : elsewhere.standbys()) {
+      if (standby.equals(stores.self())
+          ? tryStandby(ctx, id, elsewhere.partition())
+          : forwarder.tryForward(ctx, standby, Map.of(ALLOW_STALE, "true"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean tryStandby(Context ctx, String id, int partition) {
+    OptionalLong lag = stores.standbyLag(StoreNames.SUMMARIES, partition);
+    if (lag.isEmpty() || lag.getAsLong() > maxStandbyLag) {
+      return false;
+    }
+    ctx.header("X-Streamfold-Staleness", Long.toString(lag.getAsLong()));
+    answer(ctx, id, stores.summary(id, partition, true), null);
+    return true;
+  }
+
+  private void answerWhenApplied(
+      Context ctx, String id, int partition, Long minVersion, Duration wait) {
+    AccountSummary summary = stores.summary(id, partition, false);
+    if (minVersion == null || (summary != null && summary.version() >= minVersion)) {
+      answer(ctx, id, summary, null);
+      return;
+    }
+    var applied = waiters.await(id, minVersion);
+    AccountSummary again =
+        stores.summary(id, partition, false); // it may have been applied meanwhile
+    if (again != null && again.version() >= minVersion) {
+      applied.complete(again.version());
+    }
+    ctx.future(
+        () ->
+            applied
+                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+                .handle(
+                    (version, timeout) -> {
+                      AccountSummary now = stores.summary(id, partition, false);
+                      if (timeout != null) {
+                        ctx.header("Retry-After", "1");
+                        Problems.write(
+                            ctx,
+                            Problem.of(
+                                    503,
+                                    "version-not-yet-applied",
+                                    "Version not yet applied",
+                                    "Version "
+                                        + minVersion
+                                        + " of "
+                                        + id
+                                        + " was not applied within "
+                                        + wait.toMillis()
+                                        + " ms")
+                                .with("currentVersion", now == null ? 0 : now.version()));
+                      } else {
+                        answer(ctx, id, now, null);
+                      }
+                      return null;
+                    }));
+  }
+
+  private void answer(Context ctx, String id, AccountSummary summary, String when) {
+    if (summary == null) {
+      throw ProblemException.notFound("No account " + id + (when == null ? "" : " " + when));
+    }
+    ctx.header("ETag", "\"" + summary.version() + "\"")
+        .header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
+        .json(summary);
+  }
+
+  private void transactions(Context ctx) {
+    String id = Ids.aggregateId(ctx.pathParam("id"));
+    long after = QueryParams.nonNegativeLong(ctx, "after", 0);
+    int limit = QueryParams.limit(ctx, 50, 500);
+    Location location = stores.locate(StoreNames.SUMMARIES, id);
+    if (location instanceof Location.Here here) {
+      if (stores.summary(id, here.partition(), false) == null) {
+        throw ProblemException.notFound("No account " + id);
+      }
+      List<Transaction> page = stores.transactions(id, here.partition(), after, limit);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("accountId", id);
+      body.put("transactions", page);
+      body.put(
+          "nextCursor",
+          page.size() == limit ? Long.toString(page.get(page.size() - 1).version()) : null);
+      ctx.json(body);
+    } else {
+      forwardOrUnavailable(ctx, location);
+    }
+  }
+
+  private void owner(Context ctx) {
+    String owner = ctx.pathParam("owner");
+    if (owner.isBlank() || owner.length() > 200) {
+      throw ProblemException.badRequest("invalid-owner", "The owner must be 1 to 200 characters");
+    }
+    Location location = stores.locate(StoreNames.OWNER_INDEX, owner);
+    if (location instanceof Location.Here here) {
+      ctx.json(Map.of("owner", owner, "accounts", stores.ownerAccounts(owner, here.partition())));
+    } else {
+      forwardOrUnavailable(ctx, location);
+    }
+  }
+
+  private void forwardOrUnavailable(Context ctx, Location location) {
+    if (location instanceof Location.Elsewhere elsewhere) {
+      forwarder.forward(ctx, elsewhere.active());
+    } else {
+      throw ProblemException.unavailable(
+          "not-ready", ((Location.Unavailable) location).reason(), 1);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.streamfold.projection.query;
+
+import io.streamfold.projection.topology.StoreNames;
+import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.CurrencyStats;
+import io.streamfold.projection.view.Transaction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.VersionedKeyQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+
+/**
+ * Reads of this instance's stores, by partition. Throws {@link StoreUnavailableException} when a
+ * store is migrating or restoring, so callers answer 503 rather than an empty result.
+ */
+public final class LocalStores {
+  private final KafkaStreams streams;
+  private final HostInfo self;
+  private final String eventsTopic;
+
+  public LocalStores(KafkaStreams streams, HostInfo self, String eventsTopic) {
+    this.streams = streams;
+    this.self = self;
+    this.eventsTopic = eventsTopic;
+  }
+
+  public HostInfo self() {
+    return self;
+  }
+
+  public boolean isRunning() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /** Where {@code key} of {@code store} lives. */
+  public Location locate(String store, String key) {
+    if (!isRunning()) {
+      return new Location.Unavailable("Kafka Streams is " + streams.state());
+    }
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+    if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+      return new Location.Unavailable("The owner of this key is not known yet");
+    }
+    if (self.equals(metadata.activeHost())) {
+      return new Location.Here(metadata.partition());
+    }
+    return new Location.Elsewhere(
+        metadata.partition(), metadata.activeHost(), metadata.standbyHosts());
+  }
+
+  /** How far this instance's standby copy of a partition trails, if it has one. */
+  public OptionalLong standbyLag(String store, int partition) {
+    Map<String, Map<Integer, LagInfo>> lags = streams.allLocalStorePartitionLags();
+    LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
+    return lag == null ? OptionalLong.empty() : OptionalLong.of(lag.offsetLag());
+  }
+
+  public AccountSummary summary(String id, int partition, boolean stale) {
+    return this.<AccountSummary>keyValue(StoreNames.SUMMARIES, partition, stale).get(id);
+  }
+
+  /**
+   * The summary as it was at {@code asOf} (business time), or null if the account did not exist.
+   */
+  public AccountSummary summaryAsOf(String id, int partition, Instant asOf) {
+    StateQueryRequest<VersionedRecord<AccountSummary>> request =
+        StateQueryRequest.inStore(StoreNames.HISTORY)
+            .withQuery(VersionedKeyQuery.<String, AccountSummary>withKey(id).asOf(asOf))
+            .withPartitions(Set.of(partition))
+            .requireActive();
+    StateQueryResult<VersionedRecord<AccountSummary>> result = streams.query(request);
+    QueryResult<VersionedRecord<AccountSummary>> answer =
+        result.getPartitionResults().get(partition);
+    if (answer == null || answer.isFailure()) {
+      throw new StoreUnavailableException(
+          answer == null ? "no answer for partition " + partition : answer.getFailureMessage());
+    }
+    VersionedRecord<AccountSummary> record = answer.getResult();
+    return record == null ? null : record.value();
+  }
+
+  /** Up to {@code limit} transactions of the account with a version above {@code after}. */
+  public List<Transaction> transactions(String id, int partition, long after, int limit) {
+    List<Transaction> page = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, Transaction> store =
+        keyValue(StoreNames.TRANSACTIONS, partition, false);
+    try (KeyValueIterator<String, Transaction> it =
+        store.range(
+            StoreNames.transactionKey(id, after + 1),
+            StoreNames.transactionKey(id, Long.MAX_VALUE))) {
+      while (it.hasNext() && page.size() < limit) {
+        page.add(it.next().value);
+      }
+    }
+    return page;
+  }
+
+  /** The ids of the owner's accounts, in order. */
+  public List<String> ownerAccounts(String owner, int partition) {
+    List<String> ids = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, String> store =
+        keyValue(StoreNames.OWNER_INDEX, partition, false);
+    try (KeyValueIterator<String, String> it =
+        store.prefixScan(owner + '\u0000', Serdes.String().serializer())) {
+      it.forEachRemaining(kv -> ids.add(kv.value));
+    }
+    return ids;
+  }
+
+  /** The partitions of {@code topic} this instance is active for. */
+  public Set<Integer> activePartitions(String store, String topic) {
+    return streams.streamsMetadataForStore(store).stream()
+        .filter(m -> m.hostInfo().equals(self))
+        .flatMap(m -> m.topicPartitions().stream())
+        .filter(tp -> tp.topic().equals(topic) || tp.topic().endsWith("-" + topic))
+        .map(tp -> tp.partition())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Every instance serving the store, active partitions only. */
+  public List<StreamsMetadata> instances(String store) {
+    return new ArrayList<>(streams.streamsMetadataForStore(store));
+  }
+
+  /**
+   * A page of summaries of this instance's active partitions: ids above {@code after}, in id order.
+   */
+  public List<AccountSummary> page(String status, String after, int limit) {
+    TreeMap<String, AccountSummary> merged = new TreeMap<>();
+    for (int partition : activePartitions(StoreNames.SUMMARIES, eventsTopic)) {
+      ReadOnlyKeyValueStore<String, AccountSummary> store =
+          keyValue(StoreNames.SUMMARIES, partition, false);
+      int taken = 0;
+      try (KeyValueIterator<String, AccountSummary> it =
+          after == null ? store.all() : store.range(after, null)) {
+        while (it.hasNext() && taken < limit) {
+          var kv = it.next();
+          if ((after == null || kv.key.compareTo(after) > 0)
+              && (status == null || status.equals(kv.value.status()))) {
+            merged.put(kv.key, kv.value);
+            taken++;
+          }
+        }
+      }
+    }
+    return merged.values().stream()
+        .sorted(Comparator.comparing(AccountSummary::accountId))
+        .limit(limit)
+        .toList();
+  }
+
+  /** Ledger statistics of this instance's active partitions of the stats store. */
+  public List<CurrencyStats> stats() {
+    List<CurrencyStats> all = new ArrayList<>();
+    for (int partition :
+        activePartitions(StoreNames.STATS, StoreNames.STATS_REPARTITION + "-repartition")) {
+      ReadOnlyKeyValueStore<String, CurrencyStats> store =
+          keyValue(StoreNames.STATS, partition, false);
+      try (KeyValueIterator<String, CurrencyStats> it = store.all()) {
+        it.forEachRemaining(kv -> all.add(kv.value));
+      }
+    }
+    return all;
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> keyValue(String name, int partition, boolean stale) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+            .withPartition(partition);
+    try {
+      return streams.store(stale ? parameters.enableStaleStores() : parameters);
+    } catch (InvalidStateStoreException e) {
+      throw new StoreUnavailableException(e.getMessage());
+    }
+  }
+
+  /** A store cannot be read now (migrating, restoring, not yet running). */
+  public static final class StoreUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public StoreUnavailableException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.streamfold.projection.query;
+
+import java.util.Set;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** Where a key of a store can be read right now. */
+public sealed interface Location {
+
+  /** This instance is the active owner of the key's partition. */
+  record Here(int partition) implements Location {}
+
+  /** Another instance is the active owner; these hold standby copies. */
+  record Elsewhere(int partition, HostInfo active, Set<HostInfo> standbys) implements Location {}
+
+  /** No instance owns it right now (starting, rebalancing). */
+  record Unavailable(String reason) implements Location {}
+}

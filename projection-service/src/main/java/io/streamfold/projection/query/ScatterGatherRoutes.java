@@ -1,0 +1,173 @@
+package io.streamfold.projection.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.streamfold.projection.topology.StoreNames;
+import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.CurrencyStats;
+import io.streamfold.service.http.Forwarder;
+import io.streamfold.service.http.Json;
+import io.streamfold.service.http.ProblemException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.streams.StreamsMetadata;
+
+/**
+ * Answers that span every instance: the account list (each account exactly once, in id order, paged
+ * by a cursor) and the ledger statistics. Each instance contributes what its active partitions hold
+ * through {@code /internal/v1/…}; if any partition has no active owner, or an instance does not
+ * answer, the answer is 503 rather than a partial list.
+ */
+public final class ScatterGatherRoutes {
+  private static final TypeReference<List<AccountSummary>> SUMMARIES = new TypeReference<>() {};
+  private static final TypeReference<List<CurrencyStats>> STATS = new TypeReference<>() {};
+
+  private final LocalStores stores;
+  private final Forwarder forwarder;
+  private final String eventsTopic;
+  private final int eventPartitions;
+
+  public ScatterGatherRoutes(
+      LocalStores stores, Forwarder forwarder, String eventsTopic, int eventPartitions) {
+    this.stores = stores;
+    this.forwarder = forwarder;
+    this.eventsTopic = eventsTopic;
+    this.eventPartitions = eventPartitions;
+  }
+
+  public void install(JavalinConfig config) {
+    config.routes.get("/api/v1/accounts", this::list);
+    config.routes.get("/api/v1/stats", this::stats);
+    config.routes.get("/internal/v1/accounts", this::localPage);
+    config.routes.get("/internal/v1/stats", ctx -> ctx.json(stores.stats()));
+  }
+
+  private void list(Context ctx) {
+    String status = status(ctx);
+    String cursor = ctx.queryParam("cursor");
+    int limit = QueryParams.limit(ctx, 100, 1000);
+    String query =
+        "?limit="
+            + limit
+            + (status == null ? "" : "&status=" + status)
+            + (cursor == null
+                ? ""
+                : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+    TreeMap<String, AccountSummary> merged = new TreeMap<>();
+    for (List<AccountSummary> page :
+        gather(
+            "/internal/v1/accounts" + query,
+            SUMMARIES,
+            () -> stores.page(status, cursor, limit),
+            StoreNames.SUMMARIES)) {
+      page.forEach(summary -> merged.put(summary.accountId(), summary));
+    }
+    List<AccountSummary> accounts = merged.values().stream().limit(limit).toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accounts", accounts);
+    body.put(
+        "nextCursor",
+        accounts.size() == limit ? accounts.get(accounts.size() - 1).accountId() : null);
+    ctx.json(body);
+  }
+
+  private void localPage(Context ctx) {
+    ctx.json(stores.page(status(ctx), ctx.queryParam("cursor"), QueryParams.limit(ctx, 100, 1000)));
+  }
+
+  private void stats(Context ctx) {
+    Map<String, CurrencyStats> byCurrency = new TreeMap<>();
+    for (List<CurrencyStats> part :
+        gather("/internal/v1/stats", STATS, stores::stats, StoreNames.STATS)) {
+      for (CurrencyStats stats : part) {
+        byCurrency.merge(
+            stats.currency(),
+            stats,
+            (a, b) ->
+                new CurrencyStats(
+                    a.currency(),
+                    a.open() + b.open(),
+                    a.closed() + b.closed(),
+                    a.totalBalance().add(b.totalBalance())));
+      }
+    }
+    long open = byCurrency.values().stream().mapToLong(CurrencyStats::open).sum();
+    long closed = byCurrency.values().stream().mapToLong(CurrencyStats::closed).sum();
+    Map<String, Object> balances = new TreeMap<>();
+    byCurrency.forEach(
+        (currency, stats) ->
+            balances.put(
+                currency, stats.totalBalance().setScale(2, java.math.RoundingMode.UNNECESSARY)));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accounts", Map.of("open", open, "closed", closed, "total", open + closed));
+    body.put("totalBalanceByCurrency", balances);
+    body.put("byCurrency", byCurrency.values());
+    ctx.json(body);
+  }
+
+  private static String status(Context ctx) {
+    String status = ctx.queryParam("status");
+    if (status != null && !status.equals("OPEN") && !status.equals("CLOSED")) {
+      throw ProblemException.badRequest(
+          "invalid-parameter", "Parameter status must be OPEN or CLOSED");
+    }
+    return status;
+  }
+
+  /** Every instance's part, this one's read locally; 503 unless all partitions are covered. */
+  private <T> List<T> gather(
+      String path, TypeReference<T> type, java.util.function.Supplier<T> local, String store) {
+    if (!stores.isRunning()) {
+      throw ProblemException.unavailable("not-ready", "Kafka Streams is not running", 1);
+    }
+    List<StreamsMetadata> instances = stores.instances(store);
+    if (store.equals(StoreNames.SUMMARIES)) {
+      requireAllPartitionsOwned(instances);
+    }
+    List<T> parts = new ArrayList<>();
+    for (StreamsMetadata instance : instances) {
+      if (instance.hostInfo().equals(stores.self())) {
+        parts.add(local.get());
+        continue;
+      }
+      HttpResponse<byte[]> response = forwarder.get(instance.hostInfo(), path);
+      if (response == null || response.statusCode() != 200) {
+        throw ProblemException.unavailable(
+            "instance-unavailable",
+            "Instance " + instance.hostInfo() + " did not answer its part",
+            1);
+      }
+      try {
+        parts.add(Json.mapper().readValue(response.body(), type));
+      } catch (IOException e) {
+        throw new IllegalStateException("Unreadable answer from " + instance.hostInfo(), e);
+      }
+    }
+    return parts;
+  }
+
+  private void requireAllPartitionsOwned(List<StreamsMetadata> instances) {
+    Set<Integer> owned = new HashSet<>();
+    instances.forEach(
+        m ->
+            m.topicPartitions().stream()
+                .filter(tp -> tp.topic().equals(eventsTopic))
+                .forEach(tp -> owned.add(tp.partition())));
+    if (owned.size() < eventPartitions) {
+      throw ProblemException.unavailable(
+          "rebalancing",
+          "Only " + owned.size() + " of " + eventPartitions + " partitions have an owner right now",
+          1);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.streamfold.projection.query;
+
+import io.javalin.config.JavalinConfig;
+import io.streamfold.projection.topology.ProjectionCounters;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/status}: Streams state, projection lag per partition and in total, counters.
+ */
+public final class StatusRoutes {
+  private final ProjectionLag lag;
+  private final ProjectionCounters counters;
+  private final java.util.function.Supplier<String> state;
+
+  public StatusRoutes(
+      ProjectionLag lag, ProjectionCounters counters, java.util.function.Supplier<String> state) {
+    this.lag = lag;
+    this.counters = counters;
+    this.state = state;
+  }
+
+  public void install(JavalinConfig config) {
+    config.routes.get(
+        "/api/v1/status",
+        ctx -> {
+          ProjectionLag.Snapshot snapshot = lag.snapshot();
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("state", state.get());
+          body.put("lag", Map.of("total", snapshot.total(), "partitions", snapshot.partitions()));
+          body.put("duplicatesSkipped", counters.duplicates());
+          body.put("gaps", counters.gaps());
+          body.put("deadLetters", counters.deadLetters());
+          ctx.json(body);
+        });
+  }
+}

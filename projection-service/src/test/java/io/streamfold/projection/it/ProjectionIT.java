@@ -1,0 +1,279 @@
+package io.streamfold.projection.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.command.CommandService;
+import io.streamfold.command.it.Http;
+import io.streamfold.command.it.Instances;
+import io.streamfold.projection.ProjectionService;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two projection instances over a 6-partition event log fed by a real command service: every
+ * instance answers every key, lists are complete, read-your-writes and as-of reads work, reads
+ * survive the loss of an instance, and a rebuild under a new application id equals the live stores.
+ * The tests share one set of instances and run in order; the last ones stop an instance.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProjectionIT {
+  static final int ACCOUNTS = 12;
+  static Map<String, String> env;
+  static CommandService commands;
+  static ProjectionService a;
+  static ProjectionService b;
+  static String commandApi;
+  static final Map<String, Long> versions = new LinkedHashMap<>();
+  static final Map<String, BigDecimal> balances = new HashMap<>();
+
+  @BeforeAll
+  static void start() {
+    env = Instances.environment("projections");
+    env.put("TOPIC_PARTITIONS", "6");
+    env.put("NUM_STANDBY_REPLICAS", "1");
+    commands = Instances.start(env);
+    Map<String, String> projectionEnv = new HashMap<>(env);
+    projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections-v1");
+    a = ProjectionInstances.start(projectionEnv);
+    b = ProjectionInstances.start(projectionEnv);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> commands.isReady() && a.isReady() && b.isReady());
+    commandApi = Instances.url(commands) + "/api/v1/accounts/";
+    for (int i = 0; i < ACCOUNTS; i++) {
+      String id = "acc-" + i;
+      assertThat(
+              Http.post(
+                      commandApi + id + "/open",
+                      "{\"owner\":\""
+                          + (i % 2 == 0 ? "Ada" : "Bob")
+                          + "\",\"currency\":\""
+                          + (i % 3 == 0 ? "USD" : "EUR")
+                          + "\",\"initialDeposit\":\"10.00\"}")
+                  .status())
+          .isEqualTo(201);
+      Http.Response deposit =
+          Http.post(commandApi + id + "/deposit", "{\"amount\":\"" + (i + 1) + ".25\"}");
+      assertThat(deposit.status()).isEqualTo(200);
+      versions.put(id, 2L);
+      balances.put(id, new BigDecimal("10.00").add(new BigDecimal((i + 1) + ".25")));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable service : new AutoCloseable[] {a, b, commands}) {
+      try {
+        service.close();
+      } catch (Exception e) {
+        // already stopped by a test
+      }
+    }
+  }
+
+  static Http.Response read(ProjectionService instance, String path) {
+    return Http.get(ProjectionInstances.url(instance) + path);
+  }
+
+  @Test
+  @Order(1)
+  void shouldAnswerEveryKeyFromEveryInstance() {
+    int forwarded = 0;
+    for (String id : versions.keySet()) {
+      for (ProjectionService instance : List.of(a, b)) {
+        Http.Response response =
+            read(instance, "/api/v1/accounts/" + id + "?minVersion=" + versions.get(id));
+        assertThat(response.status()).as(response.raw().body()).isEqualTo(200);
+        assertThat(new BigDecimal(response.json().get("balance").asText()))
+            .isEqualByComparingTo(balances.get(id));
+        assertThat(response.header("ETag")).isEqualTo("\"2\"");
+        if (!response.header("X-Streamfold-Served-By").endsWith(":" + instance.port())) {
+          forwarded++;
+        }
+      }
+    }
+    assertThat(forwarded)
+        .as("each key is owned by one of the two, so the other forwards")
+        .isEqualTo(ACCOUNTS);
+  }
+
+  @Test
+  @Order(2)
+  void shouldListEveryAccountExactlyOnceInAStableOrder() {
+    List<String> listed = new ArrayList<>();
+    String cursor = null;
+    do {
+      Http.Response page =
+          read(a, "/api/v1/accounts?limit=5" + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(page.status()).isEqualTo(200);
+      page.json().get("accounts").forEach(account -> listed.add(account.get("accountId").asText()));
+      cursor =
+          page.json().get("nextCursor").isNull() ? null : page.json().get("nextCursor").asText();
+    } while (cursor != null);
+
+    assertThat(listed).containsExactlyElementsOf(versions.keySet().stream().sorted().toList());
+    JsonNode closedOnly = read(b, "/api/v1/accounts?status=CLOSED").json();
+    assertThat(closedOnly.get("accounts")).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void shouldReadItsOwnWriteWithMinVersion() {
+    Http.Response deposit = Http.post(commandApi + "acc-3/deposit", "{\"amount\":\"100.00\"}");
+    long version = Long.parseLong(deposit.header("ETag").replace("\"", ""));
+    versions.put("acc-3", version);
+    balances.put("acc-3", balances.get("acc-3").add(new BigDecimal("100.00")));
+
+    for (ProjectionService instance : List.of(a, b)) {
+      Http.Response read = read(instance, "/api/v1/accounts/acc-3?minVersion=" + version);
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(read.json().get("version").asLong()).isEqualTo(version);
+      assertThat(new BigDecimal(read.json().get("balance").asText()))
+          .isEqualByComparingTo(balances.get("acc-3"));
+    }
+    Http.Response impossible =
+        read(a, "/api/v1/accounts/acc-3?minVersion=" + (version + 5) + "&waitMs=200");
+    assertThat(impossible.status()).isEqualTo(503);
+    assertThat(impossible.header("Retry-After")).isEqualTo("1");
+    assertThat(impossible.json().get("currentVersion").asLong()).isEqualTo(version);
+  }
+
+  @Test
+  @Order(4)
+  void shouldAnswerAsOfATimeBeforeALaterDeposit() {
+    Http.Response first = Http.post(commandApi + "acc-5/deposit", "{\"amount\":\"1.00\"}");
+    Instant between =
+        Instant.parse(first.json().get("events").get(0).get("occurredAt").asText()).plusMillis(1);
+    await().pollDelay(Duration.ofMillis(5)).until(() -> Instant.now().isAfter(between));
+    Http.Response second = Http.post(commandApi + "acc-5/deposit", "{\"amount\":\"50.00\"}");
+    long latest = Long.parseLong(second.header("ETag").replace("\"", ""));
+    BigDecimal before = balances.get("acc-5").add(new BigDecimal("1.00"));
+    balances.put("acc-5", before.add(new BigDecimal("50.00")));
+    versions.put("acc-5", latest);
+    assertThat(read(a, "/api/v1/accounts/acc-5?minVersion=" + latest).status()).isEqualTo(200);
+
+    for (ProjectionService instance : List.of(a, b)) {
+      Http.Response asOf = read(instance, "/api/v1/accounts/acc-5?asOf=" + between);
+      assertThat(asOf.status()).as(asOf.raw().body()).isEqualTo(200);
+      assertThat(new BigDecimal(asOf.json().get("balance").asText())).isEqualByComparingTo(before);
+    }
+    assertThat(read(a, "/api/v1/accounts/acc-5?asOf=2000-01-01T00:00:00Z").status()).isEqualTo(410);
+    assertThat(read(a, "/api/v1/accounts/acc-5?asOf=" + Instant.now().minusSeconds(3600)).status())
+        .isEqualTo(404);
+    assertThat(read(a, "/api/v1/accounts/acc-5?asOf=yesterday").status()).isEqualTo(400);
+  }
+
+  @Test
+  @Order(5)
+  void shouldServeTransactionsOwnersAndStats() {
+    Http.Response page = read(b, "/api/v1/accounts/acc-5/transactions?limit=2");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.json().get("transactions")).hasSize(2);
+    assertThat(page.json().get("transactions").get(1).get("balanceAfter").asText())
+        .isEqualTo(balances.get("acc-5").subtract(new BigDecimal("51.00")).toPlainString());
+    Http.Response rest =
+        read(
+            b,
+            "/api/v1/accounts/acc-5/transactions?after=" + page.json().get("nextCursor").asText());
+    assertThat(rest.json().get("transactions"))
+        .extracting(t -> t.get("version").asLong())
+        .containsExactly(3L, 4L);
+
+    JsonNode adas = read(a, "/api/v1/owners/Ada/accounts").json();
+    assertThat(adas.get("accounts"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("acc-0", "acc-2", "acc-4", "acc-6", "acc-8", "acc-10");
+
+    // the stats are one repartition hop behind the summaries: eventually equal
+    BigDecimal eur =
+        balances.entrySet().stream()
+            .filter(e -> Integer.parseInt(e.getKey().substring(4)) % 3 != 0)
+            .map(Map.Entry::getValue)
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode stats = read(b, "/api/v1/stats").json();
+              assertThat(stats.get("accounts").get("open").asLong()).isEqualTo(ACCOUNTS);
+              assertThat(new BigDecimal(stats.get("totalBalanceByCurrency").get("EUR").asText()))
+                  .isEqualByComparingTo(eur);
+            });
+  }
+
+  @Test
+  @Order(6)
+  void shouldRebuildUnderANewApplicationIdIntoEqualStores() {
+    Map<String, String> rebuildEnv = new HashMap<>(env);
+    rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections-v2");
+    try (ProjectionService rebuilt = ProjectionInstances.start(rebuildEnv)) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  rebuilt.isReady()
+                      && read(rebuilt, "/api/v1/status").json().get("lag").get("total").asLong()
+                          == 0);
+
+      assertThat(everything(rebuilt)).isEqualTo(everything(a));
+    }
+  }
+
+  @Test
+  @Order(7)
+  void shouldKeepAnsweringWhenAnInstanceStops() {
+    b.close();
+    Map<Integer, Integer> statuses = new HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              boolean allGood = true;
+              for (String id : versions.keySet()) {
+                Http.Response response = read(a, "/api/v1/accounts/" + id);
+                statuses.merge(response.status(), 1, Integer::sum);
+                if (response.status() == 200) {
+                  assertThat(new BigDecimal(response.json().get("balance").asText()))
+                      .isEqualByComparingTo(balances.get(id));
+                } else {
+                  allGood = false;
+                }
+              }
+              return allGood;
+            });
+    assertThat(statuses.keySet())
+        .as("only 200, or 503 during the transition: %s", statuses)
+        .isSubsetOf(200, 503);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> read(a, "/api/v1/accounts?limit=100").status() == 200);
+    assertThat(read(a, "/api/v1/accounts?limit=100").json().get("accounts")).hasSize(ACCOUNTS);
+  }
+
+  /** Every summary and every transaction an instance serves, as JSON text. */
+  private static Map<String, String> everything(ProjectionService instance) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("list", read(instance, "/api/v1/accounts?limit=1000").raw().body());
+    all.put("stats", read(instance, "/api/v1/stats").raw().body());
+    for (String id : versions.keySet()) {
+      all.put(
+          id, read(instance, "/api/v1/accounts/" + id + "/transactions?limit=500").raw().body());
+    }
+    return all;
+  }
+}
