@@ -4,7 +4,10 @@ import io.javalin.Javalin;
 import io.streamfold.command.aggregate.Topics;
 import io.streamfold.command.avro.AccountAggregate;
 import io.streamfold.command.config.CommandServiceConfig;
+import io.streamfold.command.domain.account.Account;
+import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.http.AccountResource;
+import io.streamfold.command.http.CommandMetrics;
 import io.streamfold.command.http.CommandRoutes;
 import io.streamfold.command.processing.CommandGateway;
 import io.streamfold.command.processing.CommandTopology;
@@ -14,12 +17,15 @@ import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
+import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.Problems;
+import io.streamfold.service.http.RegistryProbe;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.kafka.TopicProvisioner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -27,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One command-service instance: topics checked, the command processor running, the gateway
- * listening for outcomes, then the HTTP API. Closing stops HTTP first (in-flight requests drain),
- * then the gateway, then Kafka Streams.
+ * listening for outcomes, then the HTTP API. Closing stops HTTP first, then the gateway, then Kafka
+ * Streams (which leaves the group so another instance takes over at once).
  */
 public final class CommandService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
@@ -36,33 +42,39 @@ public final class CommandService implements AutoCloseable {
 
   private final StreamsRunner streams;
   private final CommandGateway<?> gateway;
+  private final RegistryProbe registry;
   private final Javalin http;
 
-  private CommandService(StreamsRunner streams, CommandGateway<?> gateway, Javalin http) {
+  private CommandService(
+      StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry, Javalin http) {
     this.streams = streams;
     this.gateway = gateway;
+    this.registry = registry;
     this.http = http;
   }
 
   public static CommandService start(CommandServiceConfig config, Clock clock) {
-    SchemaRegistry registry = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
-    AccountAggregate accounts = new AccountAggregate(registry, config.autoRegisterSchemas());
+    SchemaRegistry schemas = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
+    AccountAggregate accounts = new AccountAggregate(schemas, config.autoRegisterSchemas());
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
-    CoreSerdes serdes = CoreSerdes.of(registry, config.autoRegisterSchemas());
+    CoreSerdes serdes = CoreSerdes.of(schemas, config.autoRegisterSchemas());
     StreamsRunner streams =
         new StreamsRunner(
             CommandTopology.build(accounts, topics, serdes, clock, config.idempotencyWindow()),
             StreamsSettings.of(config));
-    CommandGateway<io.streamfold.command.domain.account.AccountCommand> gateway =
+    CommandGateway<AccountCommand> gateway =
         new CommandGateway<>(
             config.clientProperties(), topics, accounts.codec(), serdes.outcomes());
     gateway.start();
     streams.start();
-    WriteModel<io.streamfold.command.domain.account.Account> writeModel =
+    Operations operations = new Operations("openapi/command-service.json");
+    operations.bind(streams.streams());
+    RegistryProbe registry = new RegistryProbe(config.schemaRegistryUrl());
+    WriteModel<Account> writeModel =
         new WriteModel<>(
             streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
-    var routes =
+    CommandRoutes<AccountCommand, ?, Account> routes =
         new CommandRoutes<>(
             accounts,
             new AccountResource(),
@@ -72,7 +84,8 @@ public final class CommandService implements AutoCloseable {
             () -> streams.isRunning() && gateway.isListening(),
             config.commandTimeout(),
             clock,
-            config.advertisedServer());
+            config.advertisedServer(),
+            new CommandMetrics(operations.registry()));
     Javalin http =
         Javalin.create(
                 javalin -> {
@@ -81,7 +94,8 @@ public final class CommandService implements AutoCloseable {
                   javalin.jetty.port = config.httpPort();
                   javalin.startup.showJavalinBanner = false;
                   Problems.install(javalin);
-                  Health.install(javalin, () -> readiness(streams, gateway));
+                  Health.install(javalin, () -> readiness(streams, gateway, registry));
+                  operations.install(javalin);
                   routes.install(javalin);
                 })
             .start();
@@ -90,16 +104,20 @@ public final class CommandService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new CommandService(streams, gateway, http);
+    return new CommandService(streams, gateway, registry, http);
   }
 
-  private static Map<String, String> readiness(StreamsRunner streams, CommandGateway<?> gateway) {
+  private static Map<String, String> readiness(
+      StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (!streams.isRunning()) {
       problems.put("kafkaStreams", streams.state().name());
     }
     if (!gateway.isListening()) {
       problems.put("resultsListener", "stopped");
+    }
+    if (!registry.reachable()) {
+      problems.put("schemaRegistry", "unreachable");
     }
     return problems;
   }
@@ -109,7 +127,14 @@ public final class CommandService implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return readiness(streams, gateway).isEmpty();
+    return readiness(streams, gateway, registry).isEmpty();
+  }
+
+  /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
+  public List<String> routes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+        .toList();
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.query.AccountQueryRoutes;
 import io.streamfold.projection.query.LocalStores;
 import io.streamfold.projection.query.ProjectionLag;
+import io.streamfold.projection.query.ProjectionMetrics;
 import io.streamfold.projection.query.ScatterGatherRoutes;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.topology.ProjectionCounters;
@@ -14,8 +15,10 @@ import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
+import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.ProblemException;
 import io.streamfold.service.http.Problems;
+import io.streamfold.service.http.RegistryProbe;
 import io.streamfold.service.kafka.StreamsRunner;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -72,6 +75,10 @@ public final class ProjectionService implements AutoCloseable {
             clock);
     var lists = new ScatterGatherRoutes(stores, forwarder, config.eventsTopic(), partitions);
     var status = new StatusRoutes(lag, counters, () -> streams.state().name());
+    Operations operations = new Operations("openapi/projection-service.json");
+    operations.bind(streams.streams());
+    ProjectionMetrics.bind(operations.registry(), counters, lag);
+    RegistryProbe registry = new RegistryProbe(config.schemaRegistryUrl());
     Javalin http =
         Javalin.create(
                 javalin -> {
@@ -83,7 +90,8 @@ public final class ProjectionService implements AutoCloseable {
                       LocalStores.StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                   javalin.routes.exception(
                       InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx, e));
-                  Health.install(javalin, () -> readiness(streams));
+                  Health.install(javalin, () -> readiness(streams, registry));
+                  operations.install(javalin);
                   accounts.install(javalin);
                   lists.install(javalin);
                   status.install(javalin);
@@ -105,12 +113,22 @@ public final class ProjectionService implements AutoCloseable {
     Problems.write(ctx, problem.problem());
   }
 
-  private static Map<String, String> readiness(StreamsRunner streams) {
+  private static Map<String, String> readiness(StreamsRunner streams, RegistryProbe registry) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (!streams.isRunning()) {
       problems.put("kafkaStreams", streams.state().name());
     }
+    if (!registry.reachable()) {
+      problems.put("schemaRegistry", "unreachable");
+    }
     return problems;
+  }
+
+  /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
+  public java.util.List<String> routes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+        .toList();
   }
 
   public int port() {

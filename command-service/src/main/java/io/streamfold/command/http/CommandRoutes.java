@@ -40,6 +40,7 @@ public final class CommandRoutes<C, E, S> {
   private final Duration timeout;
   private final Clock clock;
   private final String self;
+  private final CommandMetrics metrics;
 
   public CommandRoutes(
       Aggregate<C, E, S> aggregate,
@@ -50,7 +51,8 @@ public final class CommandRoutes<C, E, S> {
       BooleanSupplier ready,
       Duration timeout,
       Clock clock,
-      String self) {
+      String self,
+      CommandMetrics metrics) {
     this.aggregate = aggregate;
     this.resource = resource;
     this.gateway = gateway;
@@ -60,6 +62,7 @@ public final class CommandRoutes<C, E, S> {
     this.timeout = timeout;
     this.clock = clock;
     this.self = self;
+    this.metrics = metrics;
   }
 
   public void install(JavalinConfig config) {
@@ -84,6 +87,11 @@ public final class CommandRoutes<C, E, S> {
     }
     C command = parse(ctx, parser);
     CommandEnvelope<C> envelope = envelope(ctx, id, command);
+    String action = ctx.pathParam("action");
+    long start = System.nanoTime();
+    if (!ready.getAsBoolean()) {
+      metrics.count("not_ready");
+    }
     requireReady();
     ctx.future(
         () ->
@@ -92,12 +100,16 @@ public final class CommandRoutes<C, E, S> {
                 .handle(
                     (outcome, error) -> {
                       if (error != null) {
-                        Problems.write(ctx, failure(envelope, error));
-                        if (unwrap(error) instanceof CommandGateway.CommandNotSentException) {
+                        Problem problem = failure(envelope, error);
+                        Problems.write(ctx, problem);
+                        if (problem.status() == 503) {
                           ctx.header("Retry-After", "1");
                         }
+                        metrics.record(
+                            action, problem.status() == 504 ? "timeout" : "not_published", start);
                       } else {
                         answer(ctx, envelope, outcome);
+                        metrics.record(action, OutcomeProblems.kind(outcome), start);
                       }
                       return null;
                     }));

@@ -8,6 +8,20 @@ import io.streamfold.service.http.Problem;
 final class OutcomeProblems {
   private OutcomeProblems() {}
 
+  /** The outcome's kind as a metric tag: accepted, or the rejection kind in lower case. */
+  static String kind(CommandOutcome outcome) {
+    if (outcome.getRejection() == null) {
+      return "accepted";
+    }
+    return switch0(outcome.getRejection().getKind().name());
+  }
+
+  private static String switch0(String kind) {
+    return kind.equals("INVALID_COMMAND")
+        ? "invalid"
+        : kind.equals("UNKNOWN") ? "internal_error" : kind.toLowerCase(java.util.Locale.ROOT);
+  }
+
   static Problem of(CommandOutcome outcome) {
     Rejection rejection = outcome.getRejection();
     int status;

@@ -189,6 +189,31 @@ class CommandHttpIT {
   }
 
   @Test
+  void shouldServeAnOpenApiDocumentThatMatchesTheRoutes() throws Exception {
+    Http.Response document = Http.get(Instances.url(service) + "/openapi.json");
+
+    assertThat(document.status()).isEqualTo(200);
+    assertThat(OpenApi.operations(document.raw().body()))
+        .isEqualTo(OpenApi.routes(service.routes()));
+  }
+
+  @Test
+  void shouldExposeCommandLatencyOutcomesAndKafkaStreamsMetrics() {
+    open(newId());
+    assertProblem(open("x".repeat(65)), 400, "invalid-id");
+
+    String metrics = Http.get(Instances.url(service) + "/metrics").raw().body();
+
+    assertThat(metrics)
+        .contains("streamfold_command_latency_seconds_bucket{command=\"open\",outcome=\"accepted\"")
+        .contains("streamfold_command_outcomes_total{kind=\"accepted\"}")
+        .contains("kafka_stream_thread_process_total")
+        .contains("jvm_memory_used_bytes");
+    assertThat(Http.get(Instances.url(service) + "/health/ready").status()).isEqualTo(200);
+    assertThat(Http.get(Instances.url(service) + "/health/live").status()).isEqualTo(200);
+  }
+
+  @Test
   void shouldAnswer504WithTheCommandIdWhenTheOutcomeIsLate() {
     Map<String, String> env = Instances.environment("timeout-it");
     env.put("COMMAND_TIMEOUT", "1"); // 1 ms: no outcome can come back in time

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamfold.command.CommandService;
 import io.streamfold.command.it.Http;
 import io.streamfold.command.it.Instances;
+import io.streamfold.command.it.OpenApi;
 import io.streamfold.projection.ProjectionService;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -87,6 +88,25 @@ class ProjectionIT {
 
   static Http.Response read(ProjectionService instance, String path) {
     return Http.get(ProjectionInstances.url(instance) + path);
+  }
+
+  @Test
+  @Order(0)
+  void shouldServeOperationsEndpoints() throws Exception {
+    Http.Response document = read(a, "/openapi.json");
+    assertThat(OpenApi.operations(document.raw().body())).isEqualTo(OpenApi.routes(a.routes()));
+    assertThat(read(a, "/health/ready").status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> read(a, "/api/v1/status").json().get("lag").get("total").asLong() == 0);
+    JsonNode status = read(a, "/api/v1/status").json();
+    assertThat(status.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(status.get("lag").get("partitions")).hasSize(6);
+    assertThat(read(a, "/metrics").raw().body())
+        .contains("streamfold_projection_lag_records 0.0")
+        .contains("streamfold_projection_dead_letters_total")
+        .contains("streamfold_projection_gaps_total")
+        .contains("kafka_stream_thread_process_total");
   }
 
   @Test

@@ -1,0 +1,41 @@
+package io.streamfold.command.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The gateway's meters: {@code streamfold_command_latency_seconds} (a histogram by command and
+ * outcome, from request to answer) and {@code streamfold_command_outcomes_total} by outcome kind:
+ * accepted, already_exists, not_found, version_mismatch, business_rule, invalid, internal_error,
+ * timeout, not_published, not_ready.
+ */
+public final class CommandMetrics {
+  private final MeterRegistry registry;
+
+  public CommandMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void record(String command, String outcome, long startNanos) {
+    Timer.builder("streamfold.command.latency")
+        .description("Command latency from request to answer")
+        .tag("command", command)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)
+        .record(Duration.ofNanos(System.nanoTime() - startNanos));
+    count(outcome);
+  }
+
+  void count(String outcome) {
+    Counter.builder("streamfold.command.outcomes")
+        .description("Command outcomes by kind")
+        .tag("kind", outcome)
+        .register(registry)
+        .increment();
+  }
+}
