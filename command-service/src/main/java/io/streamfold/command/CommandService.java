@@ -17,6 +17,7 @@ import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
+import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.Problems;
 import io.streamfold.service.http.RegistryProbe;
@@ -93,6 +94,7 @@ public final class CommandService implements AutoCloseable {
                   javalin.jetty.host = config.httpHost();
                   javalin.jetty.port = config.httpPort();
                   javalin.startup.showJavalinBanner = false;
+                  Json.install(javalin);
                   Problems.install(javalin);
                   Health.install(javalin, () -> readiness(streams, gateway, registry));
                   operations.install(javalin);

@@ -24,14 +24,16 @@ public final class ApicurioRegistry implements AutoCloseable {
   private final int port;
   private final String compatibility;
   private final Path workDir;
+  private final boolean persistent;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private ChildJvm jvm;
 
-  private ApicurioRegistry(int port, String compatibility, Path workDir) {
+  private ApicurioRegistry(int port, String compatibility, Path workDir, boolean persistent) {
     this.port = port == 0 ? Ports.freeLoopbackPort() : port;
     this.compatibility = compatibility;
-    this.workDir = workDir;
+    this.workDir = workDir.toAbsolutePath();
+    this.persistent = persistent;
   }
 
   /** Starts a registry on a free port with BACKWARD global compatibility. */
@@ -47,7 +49,17 @@ public final class ApicurioRegistry implements AutoCloseable {
    * @param workDir receives the log file
    */
   public static ApicurioRegistry start(int port, String compatibility, Path workDir) {
-    ApicurioRegistry registry = new ApicurioRegistry(port, compatibility, workDir);
+    ApicurioRegistry registry = new ApicurioRegistry(port, compatibility, workDir, false);
+    registry.launch();
+    return registry;
+  }
+
+  /**
+   * Starts a registry whose schemas survive restarts (H2 database files in {@code workDir}): events
+   * written before a restart carry schema ids that must still resolve after it.
+   */
+  public static ApicurioRegistry startPersistent(int port, String compatibility, Path workDir) {
+    ApicurioRegistry registry = new ApicurioRegistry(port, compatibility, workDir, true);
     registry.launch();
     return registry;
   }
@@ -55,19 +67,25 @@ public final class ApicurioRegistry implements AutoCloseable {
   private void launch() {
     Path runner = findRunnerJar(BuildInfo.apicurioHome());
     List<String> args =
-        List.of(
-            "-Xms128m",
-            "-Xmx384m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dquarkus.http.host=127.0.0.1",
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.management.enabled=false",
-            "-Dquarkus.management.host=127.0.0.1",
-            "-Dquarkus.log.level=WARN",
-            "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
-            "-jar",
-            runner.toString());
+        new java.util.ArrayList<>(
+            List.of(
+                "-Xms128m",
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.enabled=false",
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.log.level=WARN",
+                "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
+                "-jar",
+                runner.toString()));
+    if (persistent) {
+      args.add(
+          args.size() - 2,
+          "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + workDir.resolve("registry-db"));
+    }
     jvm = ChildJvm.start("apicurio-registry", args, workDir.resolve("registry.log"));
     awaitReady();
     setGlobalCompatibility();

@@ -26,7 +26,7 @@ public final class ChildJvm implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
-    this.reaper = new Thread(process::destroyForcibly, name + "-reaper");
+    this.reaper = new Thread(this::reap, name + "-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
@@ -51,6 +51,24 @@ public final class ChildJvm implements AutoCloseable {
       return new ChildJvm(name, process, logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + name + ": " + command, e);
+    }
+  }
+
+  /**
+   * At JVM exit: the owner's own shutdown hook (which runs at the same time) gets a grace period to
+   * stop the child in order, e.g. the broker after the services that use it; then it is stopped,
+   * and killed as a last resort, so a child never outlives its parent's orderly exit.
+   */
+  private void reap() {
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
     }
   }
 

@@ -39,11 +39,45 @@ public final class KafkaBroker implements AutoCloseable {
   private KafkaBroker(Builder builder) {
     this.temporary = builder.dataDir == null;
     this.dataDir = temporary ? Dirs.temporary("kafka-") : builder.dataDir.toAbsolutePath();
-    this.port = builder.port == 0 ? Ports.freeLoopbackPort() : builder.port;
-    this.controllerPort =
-        builder.controllerPort == 0 ? Ports.freeLoopbackPort() : builder.controllerPort;
+    Properties remembered = rememberedPorts(dataDir);
+    this.port = choose(builder.port, remembered, "port");
+    this.controllerPort = choose(builder.controllerPort, remembered, "controller.port");
     this.overrides = Map.copyOf(builder.overrides);
     this.heap = builder.heap;
+  }
+
+  /**
+   * A persistent broker keeps its ports: the controller's endpoint is part of the formatted KRaft
+   * metadata, so a restart must listen where the first start did.
+   */
+  private static Properties rememberedPorts(Path dataDir) {
+    Properties ports = new Properties();
+    Path file = dataDir.resolve("ports.properties");
+    if (Files.exists(file)) {
+      try (var in = Files.newBufferedReader(file)) {
+        ports.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return ports;
+  }
+
+  private static int choose(int asked, Properties remembered, String name) {
+    if (asked != 0) {
+      return asked;
+    }
+    String known = remembered.getProperty(name);
+    return known != null ? Integer.parseInt(known) : Ports.freeLoopbackPort();
+  }
+
+  private void rememberPorts() throws IOException {
+    Properties ports = new Properties();
+    ports.setProperty("port", Integer.toString(port));
+    ports.setProperty("controller.port", Integer.toString(controllerPort));
+    try (var out = Files.newBufferedWriter(dataDir.resolve("ports.properties"))) {
+      ports.store(out, "Ports of this broker: reused on restart");
+    }
   }
 
   public static Builder builder() {
@@ -64,6 +98,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
     try {
       Files.createDirectories(dataDir);
+      rememberPorts();
       Path config = writeConfig();
       Path log4j = writeLog4jConfig();
       Path logFile = dataDir.resolve("broker.log");

@@ -15,6 +15,7 @@ import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
+import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.ProblemException;
 import io.streamfold.service.http.Problems;
@@ -85,6 +86,7 @@ public final class ProjectionService implements AutoCloseable {
                   javalin.jetty.host = config.httpHost();
                   javalin.jetty.port = config.httpPort();
                   javalin.startup.showJavalinBanner = false;
+                  Json.install(javalin);
                   Problems.install(javalin);
                   javalin.routes.exception(
                       LocalStores.StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));

@@ -35,6 +35,11 @@ public final class Json {
     }
   }
 
+  /** Makes Javalin's {@code ctx.json(…)} use this mapper. */
+  public static void install(io.javalin.config.JavalinConfig config) {
+    config.jsonMapper(new io.javalin.json.JavalinJackson(MAPPER, false));
+  }
+
   /** The shared, configured mapper (thread-safe; do not reconfigure it). */
   public static ObjectMapper mapper() {
     return MAPPER;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts the whole platform on this machine: a Kafka broker (KRaft), Apicurio Registry, the command
+# service (:8080) and the projection service (:8081). Needs only a JDK 17+. ./run.sh --help for options.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+for arg in "$@"; do
+  if [ "$arg" = "-h" ] || [ "$arg" = "--help" ]; then
+    sed -n '/static final String USAGE/,/;$/p' launcher/src/main/java/io/streamfold/launcher/LauncherOptions.java \
+      | sed -n 's/^ *"\(.*\)"[,);]*$/\1/p' | sed 's/\\"/"/g'
+    exit 0
+  fi
+done
+
+classpath=launcher/target/launcher.classpath
+# Build when never built, or when a source or build file changed since the last build.
+if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$classpath" -type f 2>/dev/null | head -n 1)" ]; then
+  echo "Building (first run, or sources changed)..."
+  ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl launcher -am package
+fi
+
+exec java -XX:+UseG1GC -Xmx1g -cp "launcher/target/classes:$(cat "$classpath")" io.streamfold.launcher.Launcher "$@"
