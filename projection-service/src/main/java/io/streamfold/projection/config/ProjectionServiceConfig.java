@@ -38,7 +38,18 @@ public record ProjectionServiceConfig(
     Properties kafka) {
 
   public static ProjectionServiceConfig fromEnv(Map<String, String> variables) {
-    Env env = new Env(variables);
+    return fromEnv(new Env(variables));
+  }
+
+  /** The names of the variables this service reads (besides the {@code KAFKA_*} passthrough). */
+  public static java.util.Set<String> variables() {
+    Env env =
+        new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r"));
+    fromEnv(env);
+    return env.asked();
+  }
+
+  static ProjectionServiceConfig fromEnv(Env env) {
     int port = env.integer("HTTP_PORT", 8081, 0, 65535);
     String advertised = env.string("APPLICATION_SERVER", "127.0.0.1:" + port);
     if (!advertised.matches("[^:/\\s]+:\\d{1,5}")) {

@@ -2,19 +2,31 @@ package io.streamfold.service.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Typed reads of environment variables, each failure naming its variable. */
 public final class Env {
   private final Map<String, String> env;
+  private final Set<String> asked = new TreeSet<>();
 
   public Env(Map<String, String> env) {
     this.env = env;
   }
 
+  /**
+   * Every variable read so far: the configuration's documented surface, checked against deploy/.
+   */
+  public Set<String> asked() {
+    return Collections.unmodifiableSet(asked);
+  }
+
   public String string(String name, String fallback) {
+    asked.add(name);
     String value = env.get(name);
     return value == null || value.isBlank() ? fallback : value.trim();
   }

@@ -1,0 +1,67 @@
+package io.streamfold.command;
+
+import io.streamfold.command.aggregate.Topics;
+import io.streamfold.schemas.account.AccountCommand;
+import io.streamfold.schemas.account.AccountEvent;
+import io.streamfold.schemas.account.AccountState;
+import io.streamfold.schemas.core.CommandOutcome;
+import io.streamfold.schemas.core.VersionRecord;
+import io.streamfold.schemas.registry.HttpSchemaRegistry;
+import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.schemas.serde.SubjectNameStrategy;
+import io.streamfold.service.config.Env;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * Registers every schema the services write, under the subjects they use, for deployments that run
+ * with {@code SCHEMA_AUTO_REGISTER=false}: a release step (e.g. a Kubernetes Job) before the new
+ * version starts. The registry's compatibility level refuses an incompatible schema, and the run
+ * then fails, naming the subject. Reads {@code SCHEMA_REGISTRY_URL} and {@code TOPIC_PREFIX}.
+ */
+public final class PublishSchemas {
+  private PublishSchemas() {}
+
+  public static void main(String[] args) {
+    Env env = new Env(System.getenv());
+    SchemaRegistry registry =
+        new HttpSchemaRegistry(
+            env.required("SCHEMA_REGISTRY_URL"), 5, Duration.ofMillis(200), Duration.ofSeconds(10));
+    publish(registry, env.string("TOPIC_PREFIX", ""))
+        .forEach((subject, id) -> System.out.println(subject + " -> id " + id));
+  }
+
+  /** Subject to schema of everything the command service writes. */
+  public static Map<String, Schema> subjects(String topicPrefix) {
+    Topics topics = Topics.of(topicPrefix, "accounts");
+    Map<String, Schema> subjects = new LinkedHashMap<>();
+    subjects.put(
+        SubjectNameStrategy.TOPIC_NAME.subject(topics.commands(), false, null),
+        AccountCommand.getClassSchema());
+    subjects.put(
+        SubjectNameStrategy.TOPIC_NAME.subject(topics.events(), false, null),
+        AccountEvent.getClassSchema());
+    subjects.put(
+        SubjectNameStrategy.TOPIC_NAME.subject(topics.results(), false, null),
+        CommandOutcome.getClassSchema());
+    for (Schema byRecord :
+        new Schema[] {
+          CommandOutcome.getClassSchema(),
+          VersionRecord.getClassSchema(),
+          AccountState.getClassSchema()
+        }) {
+      subjects.put(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord);
+    }
+    return subjects;
+  }
+
+  /** Registers them all; returns subject to id. */
+  public static Map<String, Integer> publish(SchemaRegistry registry, String topicPrefix) {
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    subjects(topicPrefix)
+        .forEach((subject, schema) -> ids.put(subject, registry.register(subject, schema)));
+    return ids;
+  }
+}
