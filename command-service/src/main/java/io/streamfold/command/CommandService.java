@@ -45,17 +45,22 @@ public final class CommandService implements AutoCloseable {
   private final CommandGateway<?> gateway;
   private final RegistryProbe registry;
   private final Javalin http;
+  private final Duration drainTimeout;
+  private final java.util.concurrent.atomic.AtomicBoolean draining;
 
-  private CommandService(
-      StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry, Javalin http) {
+  private CommandService(StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry, Javalin http,
+      Duration drainTimeout, java.util.concurrent.atomic.AtomicBoolean draining) {
     this.streams = streams;
     this.gateway = gateway;
     this.registry = registry;
     this.http = http;
+    this.drainTimeout = drainTimeout;
+    this.draining = draining;
   }
 
   public static CommandService start(CommandServiceConfig config, Clock clock) {
     SchemaRegistry schemas = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
+    java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     AccountAggregate accounts = new AccountAggregate(schemas, config.autoRegisterSchemas());
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
@@ -82,7 +87,7 @@ public final class CommandService implements AutoCloseable {
             gateway,
             writeModel,
             new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
-            () -> streams.isRunning() && gateway.isListening(),
+            () -> !draining.get() && streams.isRunning() && gateway.isListening(),
             config.commandTimeout(),
             clock,
             config.advertisedServer(),
@@ -96,7 +101,7 @@ public final class CommandService implements AutoCloseable {
                   javalin.startup.showJavalinBanner = false;
                   Json.install(javalin);
                   Problems.install(javalin);
-                  Health.install(javalin, () -> readiness(streams, gateway, registry));
+                  Health.install(javalin, () -> readiness(streams, gateway, registry, draining));
                   operations.install(javalin);
                   routes.install(javalin);
                 })
@@ -106,12 +111,15 @@ public final class CommandService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new CommandService(streams, gateway, registry, http);
+    return new CommandService(streams, gateway, registry, http, config.commandTimeout(), draining);
   }
 
   private static Map<String, String> readiness(
-      StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry) {
+      StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry, java.util.concurrent.atomic.AtomicBoolean draining) {
     Map<String, String> problems = new LinkedHashMap<>();
+    if (draining.get()) {
+      problems.put("shutdown", "draining");
+    }
     if (!streams.isRunning()) {
       problems.put("kafkaStreams", streams.state().name());
     }
@@ -129,7 +137,7 @@ public final class CommandService implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return readiness(streams, gateway, registry).isEmpty();
+    return readiness(streams, gateway, registry, draining).isEmpty();
   }
 
   /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
@@ -141,8 +149,23 @@ public final class CommandService implements AutoCloseable {
 
   @Override
   public void close() {
+    draining.set(true); // new commands get 503 and readiness turns false
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     http.stop();
     gateway.close();
     streams.close();
+  }
+
+  /** Commands published by this instance and still awaiting their outcome. */
+  public int inFlight() {
+    return gateway.inFlight();
   }
 }
