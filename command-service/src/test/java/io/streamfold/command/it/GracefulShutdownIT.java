@@ -42,7 +42,7 @@ class GracefulShutdownIT {
       statuses.add(answer.get());
     }
     clients.shutdown();
-    assertThat(statuses).as("accepted commands answered, later ones refused cleanly").containsOnly(201, 503, -1);
+    assertThat(statuses).as("accepted commands answered, later ones refused cleanly").isSubsetOf(201, 503, -1);
     assertThat(statuses).contains(201);
   }
 }
