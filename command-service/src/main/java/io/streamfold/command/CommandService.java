@@ -48,8 +48,13 @@ public final class CommandService implements AutoCloseable {
   private final Duration drainTimeout;
   private final java.util.concurrent.atomic.AtomicBoolean draining;
 
-  private CommandService(StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry, Javalin http,
-      Duration drainTimeout, java.util.concurrent.atomic.AtomicBoolean draining) {
+  private CommandService(
+      StreamsRunner streams,
+      CommandGateway<?> gateway,
+      RegistryProbe registry,
+      Javalin http,
+      Duration drainTimeout,
+      java.util.concurrent.atomic.AtomicBoolean draining) {
     this.streams = streams;
     this.gateway = gateway;
     this.registry = registry;
@@ -60,7 +65,8 @@ public final class CommandService implements AutoCloseable {
 
   public static CommandService start(CommandServiceConfig config, Clock clock) {
     SchemaRegistry schemas = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
-    java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean draining =
+        new java.util.concurrent.atomic.AtomicBoolean();
     AccountAggregate accounts = new AccountAggregate(schemas, config.autoRegisterSchemas());
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
@@ -115,7 +121,10 @@ public final class CommandService implements AutoCloseable {
   }
 
   private static Map<String, String> readiness(
-      StreamsRunner streams, CommandGateway<?> gateway, RegistryProbe registry, java.util.concurrent.atomic.AtomicBoolean draining) {
+      StreamsRunner streams,
+      CommandGateway<?> gateway,
+      RegistryProbe registry,
+      java.util.concurrent.atomic.AtomicBoolean draining) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (draining.get()) {
       problems.put("shutdown", "draining");

@@ -78,7 +78,7 @@ public final class ProjectionService implements AutoCloseable {
     var status = new StatusRoutes(lag, counters, () -> streams.state().name());
     Operations operations = new Operations("openapi/projection-service.json");
     operations.bind(streams.streams());
-    ProjectionMetrics.bind(operations.registry(), counters, lag);
+    ProjectionMetrics.bind(operations.registry(), counters, lag, partitions);
     RegistryProbe registry = new RegistryProbe(config.schemaRegistryUrl());
     Javalin http =
         Javalin.create(

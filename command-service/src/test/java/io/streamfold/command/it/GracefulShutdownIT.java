@@ -23,17 +23,24 @@ class GracefulShutdownIT {
     List<Future<Integer>> answers = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String id = "graceful-" + i;
-      answers.add(clients.submit(() -> {
-        try {
-          return Http.post(api + id + "/open", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}").status();
-        } catch (IllegalStateException failed) {
-          // refused: the listener was already closed, the command never accepted; anything else
-          // (a reset or an unanswered request) would be a command accepted and then dropped
-          return failed.getCause() instanceof java.net.ConnectException ? -1 : -2;
-        }
-      }));
+      answers.add(
+          clients.submit(
+              () -> {
+                try {
+                  return Http.post(api + id + "/open", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}")
+                      .status();
+                } catch (IllegalStateException failed) {
+                  // refused: the listener was already closed, the command never accepted; anything
+                  // else
+                  // (a reset or an unanswered request) would be a command accepted and then dropped
+                  return failed.getCause() instanceof java.net.ConnectException ? -1 : -2;
+                }
+              }));
     }
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> service.inFlight() > 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> service.inFlight() > 0);
 
     service.close();
 
@@ -42,7 +49,9 @@ class GracefulShutdownIT {
       statuses.add(answer.get());
     }
     clients.shutdown();
-    assertThat(statuses).as("accepted commands answered, later ones refused cleanly").isSubsetOf(201, 503, -1);
+    assertThat(statuses)
+        .as("accepted commands answered, later ones refused cleanly")
+        .isSubsetOf(201, 503, -1);
     assertThat(statuses).contains(201);
   }
 }

@@ -8,8 +8,8 @@ import io.streamfold.projection.topology.ProjectionCounters;
 /**
  * The projections' meters: {@code streamfold_projection_lag_records} (total), {@code
  * streamfold_projection_dead_letters_total}, {@code streamfold_projection_gaps_total} and {@code
- * streamfold_projection_duplicates_total}. Per-partition lag is in {@code GET /api/v1/status} and,
- * as the consumer's {@code records-lag}, among the Kafka Streams metrics.
+ * streamfold_projection_duplicates_total}, and {@code streamfold_projection_partition_lag_records}
+ * per partition of the event log (also in {@code GET /api/v1/status}).
  */
 public final class ProjectionMetrics {
   private ProjectionMetrics() {}
@@ -32,9 +32,11 @@ public final class ProjectionMetrics {
         .register(registry);
   }
 
-  private static double safeLag(ProjectionLag lag) {
+  /** The total ({@code partition} -1) or one partition's lag; NaN while it cannot be read. */
+  private static double safeLag(ProjectionLag lag, int partition) {
     try {
-      return lag.snapshot().total();
+      ProjectionLag.Snapshot snapshot = lag.snapshot();
+      return partition < 0 ? snapshot.total() : snapshot.partitions().getOrDefault(partition, 0L);
     } catch (RuntimeException unavailable) {
       return Double.NaN;
     }

@@ -104,6 +104,7 @@ class ProjectionIT {
     assertThat(status.get("lag").get("partitions")).hasSize(6);
     assertThat(read(a, "/metrics").raw().body())
         .contains("streamfold_projection_lag_records 0.0")
+        .contains("streamfold_projection_partition_lag_records{partition=\"5\"} 0.0")
         .contains("streamfold_projection_dead_letters_total")
         .contains("streamfold_projection_gaps_total")
         .contains("kafka_stream_thread_process_total");
