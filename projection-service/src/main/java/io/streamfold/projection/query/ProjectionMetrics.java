@@ -6,19 +6,28 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamfold.projection.topology.ProjectionCounters;
 
 /**
- * The projections' meters: {@code streamfold_projection_lag_records} (total), {@code
- * streamfold_projection_dead_letters_total}, {@code streamfold_projection_gaps_total} and {@code
- * streamfold_projection_duplicates_total}, and {@code streamfold_projection_partition_lag_records}
- * per partition of the event log (also in {@code GET /api/v1/status}).
+ * The projections' meters: {@code streamfold_projection_lag_records} (total) and {@code
+ * streamfold_projection_partition_lag_records} per partition of the event log (both also in {@code
+ * GET /api/v1/status}), {@code streamfold_projection_dead_letters_total}, {@code
+ * streamfold_projection_gaps_total} and {@code streamfold_projection_duplicates_total}.
  */
 public final class ProjectionMetrics {
   private ProjectionMetrics() {}
 
-  public static void bind(MeterRegistry registry, ProjectionCounters counters, ProjectionLag lag) {
-    Gauge.builder("streamfold.projection.lag", lag, l -> safeLag(l))
+  public static void bind(
+      MeterRegistry registry, ProjectionCounters counters, ProjectionLag lag, int partitions) {
+    Gauge.builder("streamfold.projection.lag", lag, l -> safeLag(l, -1))
         .baseUnit("records")
         .description("Events in the log not yet applied by this application")
         .register(registry);
+    for (int partition = 0; partition < partitions; partition++) {
+      int p = partition;
+      Gauge.builder("streamfold.projection.partition.lag", lag, l -> safeLag(l, p))
+          .baseUnit("records")
+          .tag("partition", Integer.toString(p))
+          .description("Events of one partition of the log not yet applied")
+          .register(registry);
+    }
     FunctionCounter.builder(
             "streamfold.projection.dead.letters", counters, ProjectionCounters::deadLetters)
         .description("Poison events sent to the dead-letter topic")

@@ -1,0 +1,208 @@
+package io.streamfold.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./bench.sh [--quick]}: starts the stack on this machine, runs every scenario and its
+ * baseline, and writes {@code bench/results/<timestamp>/report.{json,md}} and {@code latency.svg}.
+ * Quick mode (about 3 minutes) runs shorter and smaller; the full mode is the one to quote.
+ */
+public final class Bench {
+  private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
+  static final int PARTITIONS = 6;
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    Duration step = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(20);
+    int[] rates = quick ? new int[] {500, 1000, 2000} : new int[] {500, 1000, 2000, 5000};
+    int rebuildEvents = quick ? 100_000 : 2_000_000;
+    Path out =
+        Path.of(
+            "bench",
+            "results",
+            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("mode", quick ? "quick" : "full");
+    results.put("machine", machine());
+    List<Report.Row> rows = new ArrayList<>();
+    List<OpenLoop.Result> commandRates = new ArrayList<>();
+    Map<Integer, Latency> eosRates = new TreeMap<>();
+    try (Stack stack = new Stack(PARTITIONS)) {
+      awaitReady(stack);
+      Baselines baselines = new Baselines(stack.broker.bootstrapServers(), PARTITIONS);
+      CommandScenarios commands = new CommandScenarios(stack.commandUrl(), stack.projectionUrl(0));
+      LOG.info("Opening {} accounts", CommandScenarios.ACCOUNTS);
+      commands.openAccounts();
+      commands.fixedRate(500, Duration.ofSeconds(quick ? 3 : 10)); // warm-up, not reported
+
+      Map<String, Object> rawKafka = baselines.produceAndConsume(quick ? 200_000 : 2_000_000);
+      Latency singleSend = baselines.singleSend(quick ? 1000 : 5000);
+      rawKafka.put("singleSend", singleSend.json());
+      results.put("rawKafka", rawKafka);
+
+      List<Map<String, Object>> fixed = new ArrayList<>();
+      for (int rate : rates) {
+        LOG.info("Command latency at {}/s", rate);
+        OpenLoop.Result result = commands.fixedRate(rate, step);
+        commandRates.add(result);
+        Latency eos = baselines.eosLatency(rate, step);
+        eosRates.put(rate, eos);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("rate", rate);
+        json.put("achievedPerSecond", Math.round(result.achievedPerSecond()));
+        json.put("latency", result.latency().json());
+        json.put("statuses", result.statuses());
+        json.put("failed", result.failed());
+        json.put("eosPassthroughLatency", eos.json());
+        fixed.add(json);
+        rows.add(
+            new Report.Row(
+                "command p50 at " + rate + "/s",
+                result.latency().p50(),
+                eos.p50(),
+                "ms",
+                "EOS passthrough p50"));
+        rows.add(
+            new Report.Row(
+                "command p99 at " + rate + "/s",
+                result.latency().p99(),
+                eos.p99(),
+                "ms",
+                "EOS passthrough p99"));
+      }
+      results.put("commandLatencyAtFixedRates", fixed);
+
+      LOG.info("Throughput at saturation");
+      long eosThroughput = baselines.eosThroughput(quick ? 100_000 : 1_000_000);
+      List<Map<String, Object>> saturation = new ArrayList<>();
+      for (int clients : quick ? new int[] {16, 64} : new int[] {4, 16, 64, 128}) {
+        Map<String, Object> free = commands.saturation(clients, step, false);
+        saturation.add(free);
+        rows.add(
+            new Report.Row(
+                "accepted commands/s, " + clients + " clients, no contention",
+                ((Number) free.get("acceptedPerSecond")).doubleValue(),
+                eosThroughput,
+                "/s",
+                "EOS passthrough records/s"));
+      }
+      Map<String, Object> contended = commands.saturation(32, step, true);
+      saturation.add(contended);
+      results.put("throughputAtSaturation", saturation);
+      results.put("eosPassthroughRecordsPerSecond", eosThroughput);
+
+      LOG.info("Reads");
+      ReadScenarios reads = new ReadScenarios(stack.projectionUrl(0));
+      Map<Boolean, List<String>> owned = reads.ownership(CommandScenarios.ACCOUNTS);
+      Map<String, Object> local = reads.closedLoop(owned.get(true), 16, step);
+      Map<String, Object> forwarded = reads.closedLoop(owned.get(false), 16, step);
+      results.put("reads", Map.of("local", local, "forwarded", forwarded));
+      rows.add(
+          new Report.Row(
+              "read p99, local", p99(local), singleSend.p99(), "ms", "single send p99 (acks=all)"));
+      rows.add(
+          new Report.Row(
+              "read p99, forwarded",
+              p99(forwarded),
+              singleSend.p99(),
+              "ms",
+              "single send p99 (acks=all)"));
+      rows.add(
+          new Report.Row(
+              "reads/s, local",
+              ((Number) local.get("readsPerSecond")).doubleValue(),
+              ((Number) rawKafka.get("consumerRecordsPerSecond")).doubleValue(),
+              "/s",
+              "consumer records/s"));
+
+      LOG.info("Command to visible");
+      Map<String, Object> visible = commands.commandToVisible(1000, step);
+      results.put("commandToVisibleAt1000PerSecond", visible);
+      @SuppressWarnings("unchecked")
+      double visibleP99 =
+          ((Number) ((Map<String, Object>) visible.get("visibleAfterAck")).get("p99Ms"))
+              .doubleValue();
+      rows.add(
+          new Report.Row(
+              "command-to-visible p99 at 1000/s",
+              visibleP99,
+              eosRates.get(1000).p99(),
+              "ms",
+              "EOS passthrough p99 at 1000/s"));
+
+      LOG.info("Projection rebuild of {} events", rebuildEvents);
+      Map<String, Object> rebuild = new Rebuild(stack).run(rebuildEvents, PARTITIONS);
+      results.put("rebuild", rebuild);
+      rows.add(
+          new Report.Row(
+              "projection rebuild events/s",
+              ((Number) rebuild.get("eventsPerSecond")).doubleValue(),
+              ((Number) rawKafka.get("consumerRecordsPerSecond")).doubleValue(),
+              "/s",
+              "consumer records/s"));
+    }
+    results.put(
+        "summary",
+        rows.stream()
+            .map(
+                r ->
+                    Map.of(
+                        "figure",
+                        r.figure(),
+                        "ours",
+                        r.ours(),
+                        "baseline",
+                        r.baseline(),
+                        "unit",
+                        r.unit(),
+                        "baselineIs",
+                        r.baselineName(),
+                        "ratio",
+                        r.ratio()))
+            .toList());
+    Report.write(out, results, rows, commandRates, eosRates, machine());
+    LOG.info("Report written to {}", out.toAbsolutePath());
+    System.out.println(
+        String.join("\n", java.nio.file.Files.readAllLines(out.resolve("report.md"))));
+    System.exit(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double p99(Map<String, Object> read) {
+    return ((Number) ((Map<String, Object>) read.get("latency")).get("p99Ms")).doubleValue();
+  }
+
+  private static void awaitReady(Stack stack) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!stack.ready()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("The stack was not ready within 2 minutes");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String machine() {
+    return Runtime.getRuntime().availableProcessors()
+        + " cores, "
+        + (Runtime.getRuntime().maxMemory() >> 20)
+        + " MiB heap for the bench JVM, Java "
+        + System.getProperty("java.version")
+        + ", "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.arch");
+  }
+}
