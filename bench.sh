@@ -10,4 +10,4 @@ if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$cl
   echo "Building..."
   ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl bench -am package
 fi
-exec java -XX:+UseG1GC -Xmx2g -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.Bench "$@"
+exec java -XX:+UseG1GC -Xmx2g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.Bench "$@"

@@ -19,4 +19,4 @@ if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$cl
   ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl launcher -am package
 fi
 
-exec java -XX:+UseG1GC -Xmx1g -cp "launcher/target/classes:$(cat "$classpath")" io.streamfold.launcher.Launcher "$@"
+exec java -XX:+UseG1GC -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -cp "launcher/target/classes:$(cat "$classpath")" io.streamfold.launcher.Launcher "$@"

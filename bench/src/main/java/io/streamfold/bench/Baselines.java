@@ -1,5 +1,6 @@
 package io.streamfold.bench;
 
+import io.streamfold.service.kafka.TopicProvisioner;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ final class Baselines {
     String topic = "baseline-" + name + "-" + System.nanoTime();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      TopicProvisioner.awaitLeaders(admin, List.of(topic));
     }
     return topic;
   }
@@ -187,10 +189,7 @@ final class Baselines {
       long start = System.nanoTime();
       for (int i = 0; i < total; i++) {
         long intended = start + i * period;
-        long wait;
-        while ((wait = intended - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
-        }
+        OpenLoop.waitUntil(intended);
         byte[] value = ByteBuffer.allocate(RECORD_BYTES).putLong(intended).array();
         producer.send(new ProducerRecord<>(in, key(i), value));
       }

@@ -4,14 +4,9 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -101,61 +96,49 @@ final class CommandScenarios {
     AtomicLong accepted = new AtomicLong();
     AtomicLong mismatched = new AtomicLong();
     AtomicLong other = new AtomicLong();
-    long deadline = System.nanoTime() + duration.toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    List<Future<?>> running = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int c = 0; c < clients; c++) {
-      running.add(
-          pool.submit(
-              () -> {
-                Map<Integer, Long> known = new java.util.HashMap<>();
-                while (System.nanoTime() < deadline) {
-                  int account =
-                      contended
-                          ? ThreadLocalRandom.current().nextInt(4)
-                          : ThreadLocalRandom.current().nextInt(ACCOUNTS);
-                  String[] headers =
-                      contended
-                          ? new String[] {"If-Match", "\"" + known.getOrDefault(account, 1L) + "\""}
-                          : new String[0];
-                  HttpResponse<String> response;
-                  try {
-                    response =
-                        http.send(
-                            Http.post(
-                                commands + "bench-" + account + "/deposit",
-                                "{\"amount\":\"1.00\"}",
-                                headers),
-                            HttpResponse.BodyHandlers.ofString());
-                  } catch (IOException | InterruptedException e) {
-                    other.incrementAndGet();
-                    continue;
-                  }
-                  if (response.statusCode() == 200) {
-                    accepted.incrementAndGet();
-                    known.put(account, Http.version(response));
-                  } else if (response.statusCode() == 412) {
-                    mismatched.incrementAndGet();
-                    String body = response.body();
-                    int at = body.indexOf("\"currentVersion\":");
-                    if (at >= 0) {
-                      known.put(
-                          account,
-                          Long.parseLong(body.substring(at + 17).replaceAll("[^0-9].*$", "")));
-                    }
-                  } else {
-                    other.incrementAndGet();
-                  }
+    ThreadLocal<Map<Integer, Long>> knownVersions = ThreadLocal.withInitial(java.util.HashMap::new);
+    double seconds =
+        ClosedLoop.run(
+            clients,
+            duration,
+            () -> {
+              Map<Integer, Long> known = knownVersions.get();
+              int account =
+                  contended
+                      ? ThreadLocalRandom.current().nextInt(4)
+                      : ThreadLocalRandom.current().nextInt(ACCOUNTS);
+              String[] headers =
+                  contended
+                      ? new String[] {"If-Match", "\"" + known.getOrDefault(account, 1L) + "\""}
+                      : new String[0];
+              HttpResponse<String> response;
+              try {
+                response =
+                    http.send(
+                        Http.post(
+                            commands + "bench-" + account + "/deposit",
+                            "{\"amount\":\"1.00\"}",
+                            headers),
+                        HttpResponse.BodyHandlers.ofString());
+              } catch (IOException e) {
+                other.incrementAndGet();
+                return;
+              }
+              if (response.statusCode() == 200) {
+                accepted.incrementAndGet();
+                known.put(account, Http.version(response));
+              } else if (response.statusCode() == 412) {
+                mismatched.incrementAndGet();
+                String body = response.body();
+                int at = body.indexOf("\"currentVersion\":");
+                if (at >= 0) {
+                  known.put(
+                      account, Long.parseLong(body.substring(at + 17).replaceAll("[^0-9].*$", "")));
                 }
-                return null;
-              }));
-    }
-    for (Future<?> client : running) {
-      client.get();
-    }
-    pool.shutdown();
-    double seconds = (System.nanoTime() - start) / 1e9;
+              } else {
+                other.incrementAndGet();
+              }
+            });
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("clients", clients);
     json.put("contended", contended);

@@ -36,6 +36,14 @@ final class OpenLoop {
 
   private OpenLoop() {}
 
+  /** Parks until {@code System.nanoTime()} reaches {@code intended}: the pacing of an open loop. */
+  static void waitUntil(long intended) {
+    long wait;
+    while ((wait = intended - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+    }
+  }
+
   static Result run(
       HttpClient http, int rate, Duration duration, IntFunction<HttpRequest> request, Then then) {
     Histogram histogram = Latency.histogram();
@@ -47,10 +55,7 @@ final class OpenLoop {
     long start = System.nanoTime();
     for (int i = 0; i < total; i++) {
       long intended = start + i * period;
-      long wait;
-      while ((wait = intended - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
+      waitUntil(intended);
       int index = i;
       all[i] =
           http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.ofString())

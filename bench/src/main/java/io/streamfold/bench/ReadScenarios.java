@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -45,35 +42,23 @@ final class ReadScenarios {
     Histogram histogram = Latency.histogram();
     AtomicLong ok = new AtomicLong();
     AtomicLong other = new AtomicLong();
-    long deadline = System.nanoTime() + duration.toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    List<Future<?>> running = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int c = 0; c < clients; c++) {
-      running.add(
-          pool.submit(
-              () -> {
-                while (System.nanoTime() < deadline) {
-                  String key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
-                  long sent = System.nanoTime();
-                  HttpResponse<String> response =
-                      http.send(
-                          Http.get(base + "/api/v1/accounts/" + key),
-                          HttpResponse.BodyHandlers.ofString());
-                  long micros = (System.nanoTime() - sent) / 1000;
-                  synchronized (histogram) {
-                    histogram.recordValue(Math.max(1, micros));
-                  }
-                  (response.statusCode() == 200 ? ok : other).incrementAndGet();
-                }
-                return null;
-              }));
-    }
-    for (Future<?> client : running) {
-      client.get();
-    }
-    pool.shutdown();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds =
+        ClosedLoop.run(
+            clients,
+            duration,
+            () -> {
+              String key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+              long sent = System.nanoTime();
+              HttpResponse<String> response =
+                  http.send(
+                      Http.get(base + "/api/v1/accounts/" + key),
+                      HttpResponse.BodyHandlers.ofString());
+              long micros = (System.nanoTime() - sent) / 1000;
+              synchronized (histogram) {
+                histogram.recordValue(Math.max(1, micros));
+              }
+              (response.statusCode() == 200 ? ok : other).incrementAndGet();
+            });
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("clients", clients);
     json.put("readsPerSecond", Math.round(ok.get() / seconds));

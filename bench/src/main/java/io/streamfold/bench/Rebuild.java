@@ -6,14 +6,18 @@ import io.streamfold.schemas.account.AccountOpened;
 import io.streamfold.schemas.account.MoneyDeposited;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
+import io.streamfold.service.kafka.TopicProvisioner;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,6 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * starts a fresh projection application and times it until its committed position reaches the end.
  */
 final class Rebuild {
+  /** Stream threads of the rebuilding instance (two measured no faster than one on 2 cores). */
+  static final int THREADS = 1;
+
   private final Stack stack;
 
   Rebuild(Stack stack) {
@@ -39,17 +46,24 @@ final class Rebuild {
     String topic = prefix + "accounts.events";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      TopicProvisioner.awaitLeaders(admin, List.of(topic));
     }
     long preloadStart = System.nanoTime();
     preload(topic, events);
     double preloadSeconds = (System.nanoTime() - preloadStart) / 1e9;
+    Map<TopicPartition, Long> ends = endOffsets(topic);
+    long written = ends.values().stream().mapToLong(Long::longValue).sum();
+    if (written != events) {
+      throw new IllegalStateException("Preloaded " + written + " events, not " + events);
+    }
     String applicationId = prefix + "projections";
     long start = System.nanoTime();
-    try (ProjectionService rebuilt = stack.startProjection(applicationId, prefix)) {
-      awaitCaughtUp(applicationId, topic);
+    try (ProjectionService rebuilt = stack.startProjection(applicationId, prefix, THREADS)) {
+      awaitCaughtUp(applicationId, ends);
       double seconds = (System.nanoTime() - start) / 1e9;
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("events", events);
+      json.put("streamThreads", THREADS);
       json.put("seconds", Math.round(seconds * 100) / 100.0);
       json.put("eventsPerSecond", Math.round(events / seconds));
       json.put("preloadEventsPerSecond", Math.round(events / preloadSeconds));
@@ -65,12 +79,12 @@ final class Rebuild {
     config.put("acks", "all");
     config.put("linger.ms", 20);
     config.put("batch.size", 262_144);
-    config.put("compression.type", "lz4");
     int accounts = Math.max(1, events / 100);
     Instant at = Instant.now().minusSeconds(3600);
+    AtomicReference<Exception> failure = new AtomicReference<>();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < events; i++) {
+      for (int i = 0; i < events && failure.get() == null; i++) {
         int account = i % accounts;
         long version = i / accounts + 1;
         Object payload =
@@ -94,38 +108,53 @@ final class Rebuild {
                 null,
                 at.plusMillis(i).toEpochMilli(),
                 "r-" + account,
-                serde.encode(topic, event)));
+                serde.encode(topic, event)),
+            (metadata, error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+              }
+            });
       }
       producer.flush();
     }
+    if (failure.get() != null) {
+      throw new IllegalStateException(
+          "Preloading the events failed: " + failure.get(), failure.get());
+    }
   }
 
-  private void awaitCaughtUp(String applicationId, String topic) throws Exception {
+  private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
-      List<TopicPartition> partitions =
-          admin
-              .describeTopics(List.of(topic))
-              .allTopicNames()
-              .get()
-              .get(topic)
-              .partitions()
-              .stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-      var ends = admin.listOffsets(latest).all().get();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> entry :
+          admin.listOffsets(latest).all().get().entrySet()) {
+        ends.put(entry.getKey(), entry.getValue().offset());
+      }
+      return ends;
+    }
+  }
+
+  private void awaitCaughtUp(String applicationId, Map<TopicPartition, Long> ends)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
       while (System.nanoTime() < deadline) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-        boolean done =
-            partitions.stream()
-                .allMatch(
-                    p ->
-                        committed.get(p) != null
-                            && committed.get(p).offset() >= ends.get(p).offset());
-        if (done) {
+        if (ends.entrySet().stream()
+            .allMatch(
+                end ->
+                    end.getValue() == 0
+                        || (committed.get(end.getKey()) != null
+                            && committed.get(end.getKey()).offset() >= end.getValue()))) {
           return;
         }
         TimeUnit.MILLISECONDS.sleep(50);

@@ -57,8 +57,13 @@ final class Stack implements AutoCloseable {
   }
 
   ProjectionService startProjection(String applicationId, String topicPrefix) {
+    return startProjection(applicationId, topicPrefix, 1);
+  }
+
+  ProjectionService startProjection(String applicationId, String topicPrefix, int streamThreads) {
     Map<String, String> settings = instance("projection", applicationId);
     settings.put("TOPIC_PREFIX", topicPrefix);
+    settings.put("NUM_STREAM_THREADS", Integer.toString(streamThreads));
     return ProjectionService.start(ProjectionServiceConfig.fromEnv(settings), Clock.systemUTC());
   }
 

@@ -1,6 +1,7 @@
 package io.streamfold.command;
 
 import io.streamfold.command.config.CommandServiceConfig;
+import io.streamfold.service.kafka.StreamsRunner;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,6 +21,11 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  *       every command of the interval in one transaction;
  *   <li>producer {@code linger.ms} 5: the commit flushes anyway, so lingering costs nothing when a
  *       commit is due;
+ *   <li>producer {@code retry.backoff.ms} 5 (max 50): the first send of a transaction that follows
+ *       a commit at once can be refused with CONCURRENT_TRANSACTIONS while the broker completes the
+ *       previous one, and is retried; with the default 100 ms backoff (growing to 1 s) every such
+ *       retry stalled the partition and the commands behind it (see the bench figures in the
+ *       README);
  *   <li>the source serdes cannot fail (String and bytes); the processor decodes and dead-letters
  *       itself, so the deserialization handler is set to fail explicitly.
  * </ul>
@@ -28,20 +34,24 @@ final class StreamsSettings {
   private StreamsSettings() {}
 
   static Properties of(CommandServiceConfig config) {
-    Properties props = config.clientProperties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedServer());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    Properties props =
+        StreamsRunner.properties(
+            config.clientProperties(),
+            new StreamsRunner.Identity(
+                config.applicationId(),
+                config.advertisedServer(),
+                config.stateDir(),
+                config.standbyReplicas(),
+                config.streamThreads(),
+                config.replication(),
+                config.commitIntervalMs()));
     props.put(StreamsConfig.POLL_MS_CONFIG, config.pollMs());
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailExceptionHandler.class);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
     return props;
   }

@@ -3,6 +3,7 @@ package io.streamfold.projection;
 import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.topology.DeadLetters;
 import io.streamfold.projection.topology.ProjectionCounters;
+import io.streamfold.service.kafka.StreamsRunner;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,15 +18,17 @@ final class ProjectionSettings {
   private ProjectionSettings() {}
 
   static Properties of(ProjectionServiceConfig config, ProjectionCounters counters) {
-    Properties props = config.clientProperties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedServer());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    Properties props =
+        StreamsRunner.properties(
+            config.clientProperties(),
+            new StreamsRunner.Identity(
+                config.applicationId(),
+                config.advertisedServer(),
+                config.stateDir(),
+                config.standbyReplicas(),
+                config.streamThreads(),
+                config.replication(),
+                config.commitIntervalMs()));
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());

@@ -1,6 +1,5 @@
 package io.streamfold.command.config;
 
-import io.streamfold.service.config.ConfigException;
 import io.streamfold.service.config.Env;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,16 +57,8 @@ public record CommandServiceConfig(
 
   static CommandServiceConfig fromEnv(Env env) {
     int port = env.integer("HTTP_PORT", 8080, 0, 65535);
-    String advertised = env.string("APPLICATION_SERVER", "127.0.0.1:" + port);
-    if (!advertised.matches("[^:/\\s]+:\\d{1,5}")) {
-      throw new ConfigException(
-          "APPLICATION_SERVER", "must be host:port, not '" + advertised + "'");
-    }
-    String registry = env.required("SCHEMA_REGISTRY_URL");
-    if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
-      throw new ConfigException(
-          "SCHEMA_REGISTRY_URL", "must be an http(s) URL, not '" + registry + "'");
-    }
+    String advertised = env.hostAndPort("APPLICATION_SERVER", "127.0.0.1:" + port);
+    String registry = env.httpUrl("SCHEMA_REGISTRY_URL");
     return new CommandServiceConfig(
         env.required("KAFKA_BOOTSTRAP_SERVERS"),
         registry,
@@ -94,10 +85,7 @@ public record CommandServiceConfig(
    * The base of every client's configuration: bootstrap servers plus the passed-through settings.
    */
   public Properties clientProperties() {
-    Properties properties = new Properties();
-    properties.putAll(kafka);
-    properties.put("bootstrap.servers", bootstrapServers);
-    return properties;
+    return Env.clientProperties(bootstrapServers, kafka);
   }
 
   /** The same settings with some changed, for tests and embedding. */

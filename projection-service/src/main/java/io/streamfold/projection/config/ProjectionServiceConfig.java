@@ -51,16 +51,8 @@ public record ProjectionServiceConfig(
 
   static ProjectionServiceConfig fromEnv(Env env) {
     int port = env.integer("HTTP_PORT", 8081, 0, 65535);
-    String advertised = env.string("APPLICATION_SERVER", "127.0.0.1:" + port);
-    if (!advertised.matches("[^:/\\s]+:\\d{1,5}")) {
-      throw new ConfigException(
-          "APPLICATION_SERVER", "must be host:port, not '" + advertised + "'");
-    }
-    String registry = env.required("SCHEMA_REGISTRY_URL");
-    if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
-      throw new ConfigException(
-          "SCHEMA_REGISTRY_URL", "must be an http(s) URL, not '" + registry + "'");
-    }
+    String advertised = env.hostAndPort("APPLICATION_SERVER", "127.0.0.1:" + port);
+    String registry = env.httpUrl("SCHEMA_REGISTRY_URL");
     Duration wait = env.duration("MIN_VERSION_WAIT", Duration.ofSeconds(2));
     Duration maxWait = env.duration("MIN_VERSION_MAX_WAIT", Duration.ofSeconds(30));
     if (wait.compareTo(maxWait) > 0) {
@@ -90,10 +82,7 @@ public record ProjectionServiceConfig(
   }
 
   public Properties clientProperties() {
-    Properties properties = new Properties();
-    properties.putAll(kafka);
-    properties.put("bootstrap.servers", bootstrapServers);
-    return properties;
+    return Env.clientProperties(bootstrapServers, kafka);
   }
 
   public String eventsTopic() {

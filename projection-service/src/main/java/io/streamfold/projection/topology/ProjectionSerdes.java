@@ -1,5 +1,12 @@
 package io.streamfold.projection.topology;
 
+import static io.streamfold.projection.topology.BinarySerde.readDecimal;
+import static io.streamfold.projection.topology.BinarySerde.readInstant;
+import static io.streamfold.projection.topology.BinarySerde.readString;
+import static io.streamfold.projection.topology.BinarySerde.writeDecimal;
+import static io.streamfold.projection.topology.BinarySerde.writeInstant;
+import static io.streamfold.projection.topology.BinarySerde.writeString;
+
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
 import io.streamfold.projection.view.StatsDelta;
@@ -8,21 +15,87 @@ import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
 
-/** The serdes of the projections: Avro events in, JSON views in the stores. */
+/** The serdes of the projections: Avro events in, a compact binary format in the stores. */
 public record ProjectionSerdes(
     AvroSerde<AccountEvent> events,
-    JsonSerde<AccountSummary> summaries,
-    JsonSerde<Transaction> transactions,
-    JsonSerde<StatsDelta> deltas,
-    JsonSerde<CurrencyStats> stats) {
+    BinarySerde<AccountSummary> summaries,
+    BinarySerde<Transaction> transactions,
+    BinarySerde<StatsDelta> deltas,
+    BinarySerde<CurrencyStats> stats) {
 
   /** The projections only read events, so they never register a schema. */
   public static ProjectionSerdes of(SchemaRegistry registry) {
     return new ProjectionSerdes(
-        AvroSerde.of(AccountEvent.class, registry, false),
-        new JsonSerde<>(AccountSummary.class),
-        new JsonSerde<>(Transaction.class),
-        new JsonSerde<>(StatsDelta.class),
-        new JsonSerde<>(CurrencyStats.class));
+        AvroSerde.of(AccountEvent.class, registry, false), SUMMARIES, TRANSACTIONS, DELTAS, STATS);
   }
+
+  static final BinarySerde<AccountSummary> SUMMARIES =
+      new BinarySerde<>(
+          "AccountSummary",
+          (s, out) -> {
+            out.writeUTF(s.accountId());
+            writeString(out, s.owner());
+            writeString(out, s.currency());
+            writeDecimal(out, s.balance());
+            out.writeUTF(s.status());
+            out.writeLong(s.version());
+            writeInstant(out, s.openedAt());
+            writeInstant(out, s.lastActivityAt());
+            out.writeLong(s.transactionCount());
+            out.writeLong(s.missingVersions());
+          },
+          in ->
+              new AccountSummary(
+                  in.readUTF(),
+                  readString(in),
+                  readString(in),
+                  readDecimal(in),
+                  in.readUTF(),
+                  in.readLong(),
+                  readInstant(in),
+                  readInstant(in),
+                  in.readLong(),
+                  in.readLong()));
+
+  static final BinarySerde<Transaction> TRANSACTIONS =
+      new BinarySerde<>(
+          "Transaction",
+          (t, out) -> {
+            out.writeLong(t.version());
+            out.writeUTF(t.type());
+            writeDecimal(out, t.amount());
+            writeDecimal(out, t.balanceAfter());
+            writeInstant(out, t.at());
+            out.writeUTF(t.eventId());
+          },
+          in ->
+              new Transaction(
+                  in.readLong(),
+                  in.readUTF(),
+                  readDecimal(in),
+                  readDecimal(in),
+                  readInstant(in),
+                  in.readUTF()));
+
+  static final BinarySerde<StatsDelta> DELTAS =
+      new BinarySerde<>(
+          "StatsDelta",
+          (d, out) -> {
+            out.writeUTF(d.currency());
+            out.writeLong(d.open());
+            out.writeLong(d.closed());
+            writeDecimal(out, d.balance());
+          },
+          in -> new StatsDelta(in.readUTF(), in.readLong(), in.readLong(), readDecimal(in)));
+
+  static final BinarySerde<CurrencyStats> STATS =
+      new BinarySerde<>(
+          "CurrencyStats",
+          (c, out) -> {
+            out.writeUTF(c.currency());
+            out.writeLong(c.open());
+            out.writeLong(c.closed());
+            writeDecimal(out, c.totalBalance());
+          },
+          in -> new CurrencyStats(in.readUTF(), in.readLong(), in.readLong(), readDecimal(in)));
 }

@@ -87,6 +87,32 @@ public final class Env {
     }
   }
 
+  /** A {@code host:port}, e.g. {@code APPLICATION_SERVER}. */
+  public String hostAndPort(String name, String fallback) {
+    String value = string(name, fallback);
+    if (!value.matches("[^:/\\s]+:\\d{1,5}")) {
+      throw new ConfigException(name, "must be host:port, not '" + value + "'");
+    }
+    return value;
+  }
+
+  /** A required http(s) URL, e.g. {@code SCHEMA_REGISTRY_URL}. */
+  public String httpUrl(String name) {
+    String value = required(name);
+    if (!value.startsWith("http://") && !value.startsWith("https://")) {
+      throw new ConfigException(name, "must be an http(s) URL, not '" + value + "'");
+    }
+    return value;
+  }
+
+  /** The base of every Kafka client's configuration: bootstrap servers plus the passthrough. */
+  public static Properties clientProperties(String bootstrapServers, Properties passthrough) {
+    Properties properties = new Properties();
+    properties.putAll(passthrough);
+    properties.put("bootstrap.servers", bootstrapServers);
+    return properties;
+  }
+
   /**
    * Every {@code KAFKA_*} variable but the named exceptions, as a Kafka client property: {@code
    * KAFKA_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}.

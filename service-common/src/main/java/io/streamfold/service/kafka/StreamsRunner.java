@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -26,6 +27,36 @@ public final class StreamsRunner implements AutoCloseable {
           LOG.error("A stream thread failed; replacing it", e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+  }
+
+  /**
+   * The instance settings every Streamfold application has: its identity, exactly-once, and sizing.
+   */
+  public record Identity(
+      String applicationId,
+      String applicationServer,
+      java.nio.file.Path stateDir,
+      int standbyReplicas,
+      int streamThreads,
+      short replication,
+      int commitIntervalMs) {}
+
+  /**
+   * Client settings plus the identity as Kafka Streams properties, with {@code exactly_once_v2}: a
+   * zombie instance is fenced and every output commits with the input offsets.
+   */
+  public static Properties properties(Properties clientConfig, Identity identity) {
+    Properties props = new Properties();
+    props.putAll(clientConfig);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, identity.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, identity.applicationServer());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, identity.stateDir().toString());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, identity.standbyReplicas());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, identity.streamThreads());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) identity.replication());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, identity.commitIntervalMs());
+    return props;
   }
 
   public KafkaStreams streams() {

@@ -1,6 +1,7 @@
 package io.streamfold.service.kafka;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -44,6 +47,7 @@ public final class TopicProvisioner {
       }
       create(admin, missing);
       verify(admin, topics);
+      awaitLeaders(admin, topics.stream().map(TopicSpec::name).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while provisioning topics", e);
@@ -112,6 +116,40 @@ public final class TopicProvisioner {
       throw new IllegalStateException(
           "Topic layout mismatch (partition counts must never change; set TOPIC_PARTITIONS to the existing count or migrate): "
               + String.join("; ", problems));
+    }
+  }
+
+  /**
+   * Waits until every partition of {@code topics} answers a ListOffsets request, i.e. its leader
+   * has loaded it: a producer writing to a topic in its first moments can otherwise be refused
+   * (NOT_LEADER_OR_FOLLOWER) and, idempotent, get stuck retrying out of sequence.
+   */
+  public static void awaitLeaders(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin
+            .describeTopics(topics)
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .forEach(
+                (name, description) ->
+                    description
+                        .partitions()
+                        .forEach(
+                            p ->
+                                latest.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     }
   }
 }

@@ -1,0 +1,67 @@
+package io.streamfold.projection.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.CurrencyStats;
+import io.streamfold.projection.view.StatsDelta;
+import io.streamfold.projection.view.Transaction;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+class BinarySerdeTest {
+  static <T> T roundTrip(Serde<T> serde, T value) {
+    return serde.deserializer().deserialize("t", serde.serializer().serialize("t", value));
+  }
+
+  @Test
+  void shouldRoundTripEveryViewExactly() {
+    AccountSummary summary =
+        new AccountSummary(
+            "a",
+            "Ada Lovelace",
+            "EUR",
+            new BigDecimal("-12345678901234.56"),
+            "OPEN",
+            42,
+            Instant.parse("2026-01-02T03:04:05.123456789Z"),
+            null,
+            7,
+            1);
+    AccountSummary beforeOpen =
+        new AccountSummary("b", null, null, new BigDecimal("0.00"), "UNKNOWN", 3, null, null, 1, 2);
+    Transaction transaction =
+        new Transaction(
+            9,
+            "WITHDRAWAL",
+            new BigDecimal("0.01"),
+            new BigDecimal("9999999999999999.99"),
+            Instant.parse("2026-01-02T03:04:05Z"),
+            "e-1");
+    StatsDelta delta = new StatsDelta("USD", -1, 1, new BigDecimal("-5.50"));
+    CurrencyStats stats = new CurrencyStats("JPY", 10, 2, new BigDecimal("100"));
+
+    assertThat(roundTrip(ProjectionSerdes.SUMMARIES, summary)).isEqualTo(summary);
+    assertThat(roundTrip(ProjectionSerdes.SUMMARIES, beforeOpen)).isEqualTo(beforeOpen);
+    assertThat(roundTrip(ProjectionSerdes.TRANSACTIONS, transaction)).isEqualTo(transaction);
+    assertThat(roundTrip(ProjectionSerdes.DELTAS, delta)).isEqualTo(delta);
+    assertThat(roundTrip(ProjectionSerdes.STATS, stats)).isEqualTo(stats);
+  }
+
+  @Test
+  void shouldRefuseAnotherFormatNamingTheWayOut() {
+    byte[] bytes =
+        ProjectionSerdes.STATS
+            .serializer()
+            .serialize("t", new CurrencyStats("EUR", 1, 0, BigDecimal.ONE));
+    bytes[0] = 9;
+
+    assertThatThrownBy(() -> ProjectionSerdes.STATS.deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("rebuild");
+  }
+}
