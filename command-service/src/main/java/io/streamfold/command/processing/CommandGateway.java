@@ -46,6 +46,17 @@ public final class CommandGateway<C> implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, CompletableFuture<CommandOutcome>> pending = new ConcurrentHashMap<>();
   private final Thread listener;
+
+  /**
+   * Completes the futures, so that what follows an outcome (rendering and writing the HTTP answer)
+   * runs in parallel rather than on the single listener thread: profiling showed the listener
+   * spending most of its time writing responses, capping the gateway near one core.
+   */
+  private final java.util.concurrent.ExecutorService completions =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
+          daemonThreads("gateway-completion"));
+
   private volatile boolean running = true;
 
   public CommandGateway(
@@ -146,7 +157,8 @@ public final class CommandGateway<C> implements AutoCloseable {
   private void complete(
       CompletableFuture<CommandOutcome> waiting, ConsumerRecord<String, byte[]> record) {
     try {
-      waiting.complete(outcomes.decode(record.value()));
+      CommandOutcome outcome = outcomes.decode(record.value());
+      completions.execute(() -> waiting.complete(outcome));
     } catch (RuntimeException e) {
       LOG.warn(
           "Unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
@@ -174,6 +186,17 @@ public final class CommandGateway<C> implements AutoCloseable {
           Duration.ofSeconds(5)); // never started, or already stopped and closed (idempotent)
     }
     producer.close(Duration.ofSeconds(10));
+    completions.shutdown();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    java.util.concurrent.atomic.AtomicInteger count =
+        new java.util.concurrent.atomic.AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** The command could not be written to Kafka. */
