@@ -5,8 +5,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -14,11 +16,14 @@ import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends requests at a fixed rate whatever the answers (open loop). Each latency runs from the
- * request's intended start, not its actual send, so a stall shows in full (no coordinated
- * omission).
+ * Sends requests at a fixed rate whatever the answers (open loop), over at most {@link
+ * #MAX_IN_FLIGHT} connections like wrk2. Each latency runs from the request's intended start, not
+ * its actual send, so a stall or a wait for a connection shows in full (no coordinated omission).
  */
 final class OpenLoop {
+  /** Requests in flight at most: the load generator's connections. */
+  static final int MAX_IN_FLIGHT = 256;
+
   /** The outcome of one run. */
   record Result(
       int rate,
@@ -49,6 +54,7 @@ final class OpenLoop {
     Histogram histogram = Latency.histogram();
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     AtomicInteger failed = new AtomicInteger();
+    Semaphore connections = new Semaphore(MAX_IN_FLIGHT);
     int total = (int) (rate * duration.toMillis() / 1000);
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     CompletableFuture<?>[] all = new CompletableFuture<?>[total];
@@ -56,6 +62,7 @@ final class OpenLoop {
     for (int i = 0; i < total; i++) {
       long intended = start + i * period;
       waitUntil(intended);
+      connections.acquireUninterruptibly();
       int index = i;
       all[i] =
           http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.ofString())
@@ -73,15 +80,12 @@ final class OpenLoop {
                   e -> {
                     failed.incrementAndGet();
                     return null;
-                  });
+                  })
+              .whenComplete((done, error) -> connections.release());
     }
-    CompletableFuture.allOf(all).orTimeout(120, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    CompletableFuture.allOf(all).orTimeout(300, TimeUnit.SECONDS).exceptionally(e -> null).join();
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(
-        rate,
-        Latency.of(histogram),
-        new java.util.TreeMap<>(statuses),
-        total / seconds,
-        failed.get());
+        rate, Latency.of(histogram), new TreeMap<>(statuses), total / seconds, failed.get());
   }
 }

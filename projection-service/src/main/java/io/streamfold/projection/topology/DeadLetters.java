@@ -29,9 +29,17 @@ public final class DeadLetters {
     return counters instanceof ProjectionCounters c ? c : new ProjectionCounters();
   }
 
-  private static boolean transient_(Exception exception) {
+  /**
+   * Failures of the infrastructure rather than of the record: an unreachable registry, a store that
+   * cannot write (disk full, too many open files), a retriable Kafka error. Dead-lettering the
+   * record would lose an event that is fine; the thread fails instead and the record is retried.
+   */
+  static boolean isInfrastructureFailure(Exception exception) {
     for (Throwable t = exception; t != null; t = t.getCause()) {
-      if (t instanceof RegistryUnavailableException) {
+      if (t instanceof RegistryUnavailableException
+          || t instanceof org.apache.kafka.streams.errors.ProcessorStateException
+          || t instanceof org.apache.kafka.common.errors.RetriableException
+          || t instanceof java.io.IOException) {
         return true;
       }
     }
@@ -46,7 +54,7 @@ public final class DeadLetters {
     @Override
     public Response handleError(
         ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-      if (transient_(exception)) {
+      if (isInfrastructureFailure(exception)) {
         return Response.fail();
       }
       counters.deadLetter();
@@ -69,7 +77,7 @@ public final class DeadLetters {
     @Override
     public Response handleError(
         ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-      if (transient_(exception)) {
+      if (isInfrastructureFailure(exception)) {
         return Response.fail();
       }
       counters.deadLetter();
