@@ -1,7 +1,6 @@
 package io.streamfold.command;
 
 import io.streamfold.command.config.CommandServiceConfig;
-import io.streamfold.service.kafka.StreamsRunner;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,17 +33,7 @@ final class StreamsSettings {
   private StreamsSettings() {}
 
   static Properties of(CommandServiceConfig config) {
-    Properties props =
-        StreamsRunner.properties(
-            config.clientProperties(),
-            new StreamsRunner.Identity(
-                config.applicationId(),
-                config.advertisedServer(),
-                config.stateDir(),
-                config.standbyReplicas(),
-                config.streamThreads(),
-                config.replication(),
-                config.commitIntervalMs()));
+    Properties props = config.streamsProperties();
     props.put(StreamsConfig.POLL_MS_CONFIG, config.pollMs());
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

@@ -3,7 +3,6 @@ package io.streamfold.projection;
 import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.topology.DeadLetters;
 import io.streamfold.projection.topology.ProjectionCounters;
-import io.streamfold.service.kafka.StreamsRunner;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,17 +17,7 @@ final class ProjectionSettings {
   private ProjectionSettings() {}
 
   static Properties of(ProjectionServiceConfig config, ProjectionCounters counters) {
-    Properties props =
-        StreamsRunner.properties(
-            config.clientProperties(),
-            new StreamsRunner.Identity(
-                config.applicationId(),
-                config.advertisedServer(),
-                config.stateDir(),
-                config.standbyReplicas(),
-                config.streamThreads(),
-                config.replication(),
-                config.commitIntervalMs()));
+    Properties props = config.streamsProperties();
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());

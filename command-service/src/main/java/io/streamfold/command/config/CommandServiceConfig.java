@@ -1,6 +1,7 @@
 package io.streamfold.command.config;
 
 import io.streamfold.service.config.Env;
+import io.streamfold.service.kafka.StreamsInstanceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,7 +42,8 @@ public record CommandServiceConfig(
     Duration commandTimeout,
     Duration idempotencyWindow,
     boolean autoRegisterSchemas,
-    Properties kafka) {
+    Properties kafka)
+    implements StreamsInstanceConfig {
 
   public static CommandServiceConfig fromEnv(Map<String, String> variables) {
     return fromEnv(new Env(variables));
@@ -49,10 +51,7 @@ public record CommandServiceConfig(
 
   /** The names of the variables this service reads (besides the {@code KAFKA_*} passthrough). */
   public static java.util.Set<String> variables() {
-    Env env =
-        new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r"));
-    fromEnv(env);
-    return env.asked();
+    return Env.variablesRead(CommandServiceConfig::fromEnv);
   }
 
   static CommandServiceConfig fromEnv(Env env) {
@@ -84,6 +83,7 @@ public record CommandServiceConfig(
   /**
    * The base of every client's configuration: bootstrap servers plus the passed-through settings.
    */
+  @Override
   public Properties clientProperties() {
     return Env.clientProperties(bootstrapServers, kafka);
   }

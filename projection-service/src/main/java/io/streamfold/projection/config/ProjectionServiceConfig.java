@@ -2,6 +2,7 @@ package io.streamfold.projection.config;
 
 import io.streamfold.service.config.ConfigException;
 import io.streamfold.service.config.Env;
+import io.streamfold.service.kafka.StreamsInstanceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +36,8 @@ public record ProjectionServiceConfig(
     Duration minVersionWait,
     Duration minVersionMaxWait,
     long maxStandbyLag,
-    Properties kafka) {
+    Properties kafka)
+    implements StreamsInstanceConfig {
 
   public static ProjectionServiceConfig fromEnv(Map<String, String> variables) {
     return fromEnv(new Env(variables));
@@ -43,10 +45,7 @@ public record ProjectionServiceConfig(
 
   /** The names of the variables this service reads (besides the {@code KAFKA_*} passthrough). */
   public static java.util.Set<String> variables() {
-    Env env =
-        new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r"));
-    fromEnv(env);
-    return env.asked();
+    return Env.variablesRead(ProjectionServiceConfig::fromEnv);
   }
 
   static ProjectionServiceConfig fromEnv(Env env) {
@@ -81,6 +80,7 @@ public record ProjectionServiceConfig(
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"));
   }
 
+  @Override
   public Properties clientProperties() {
     return Env.clientProperties(bootstrapServers, kafka);
   }

@@ -19,8 +19,17 @@ public final class Env {
   }
 
   /**
-   * Every variable read so far: the configuration's documented surface, checked against deploy/.
+   * The variables a configuration reader asks for, given only the two required ones: the
+   * configuration's documented surface, checked against the deployment files.
    */
+  public static Set<String> variablesRead(java.util.function.Consumer<Env> reader) {
+    Env env =
+        new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r"));
+    reader.accept(env);
+    return env.asked();
+  }
+
+  /** Every variable read so far. */
   public Set<String> asked() {
     return Collections.unmodifiableSet(asked);
   }
