@@ -63,7 +63,13 @@ public final class ProjectionService implements AutoCloseable {
     Forwarder forwarder =
         new Forwarder(config.advertisedServer(), config.minVersionMaxWait().plusSeconds(5));
     ProjectionLag lag =
-        new ProjectionLag(config.clientProperties(), config.applicationId(), config.eventsTopic());
+        new ProjectionLag(
+            config.clientProperties(),
+            config.applicationId(),
+            config.eventsTopic(),
+            java.util.List.of(
+                io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION,
+                io.streamfold.projection.topology.StoreNames.STATS_REPARTITION));
     var accounts =
         new AccountQueryRoutes(
             stores,

@@ -2,6 +2,8 @@ package io.streamfold.projection.query;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,24 +16,41 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How far the projections trail the event log: per partition, the end offset minus the offset the
- * application committed (its position as of the last commit), for the whole application (all
- * instances). Cached for a second; a rebuild has caught up when the total is 0.
+ * How far the projections trail: per partition of the event log, the end offset minus the offset
+ * the application committed, for the whole application (all instances); and the same for its
+ * repartition topics, behind which the owner index and the statistics are one hop late. Cached for
+ * a second. A rebuild has caught up, and readers may switch to it, when the total is 0.
  */
 public final class ProjectionLag implements AutoCloseable {
   private final Admin admin;
   private final String applicationId;
   private final String eventsTopic;
+  private final List<String> repartitionTopics;
   private Snapshot cached;
   private Instant cachedAt = Instant.EPOCH;
 
-  /** The lag at one moment. */
-  public record Snapshot(long total, Map<Integer, Long> partitions) {}
+  /**
+   * The lag at one moment.
+   *
+   * @param total the events' lag plus the repartition topics' lag
+   * @param partitions the events' lag per partition
+   * @param repartition the repartition topics' lag in all
+   */
+  public record Snapshot(long total, Map<Integer, Long> partitions, long repartition) {}
 
-  public ProjectionLag(Properties adminConfig, String applicationId, String eventsTopic) {
+  /**
+   * @param repartitionNames the repartition operators' names, e.g. {@code accounts-by-owner}
+   */
+  public ProjectionLag(
+      Properties adminConfig,
+      String applicationId,
+      String eventsTopic,
+      List<String> repartitionNames) {
     this.admin = Admin.create(adminConfig);
     this.applicationId = applicationId;
     this.eventsTopic = eventsTopic;
+    this.repartitionTopics =
+        repartitionNames.stream().map(name -> applicationId + "-" + name + "-repartition").toList();
   }
 
   public synchronized Snapshot snapshot() {
@@ -39,35 +58,19 @@ public final class ProjectionLag implements AutoCloseable {
       return cached;
     }
     try {
-      List<TopicPartition> partitions =
-          admin
-              .describeTopics(List.of(eventsTopic))
-              .allTopicNames()
-              .get(10, TimeUnit.SECONDS)
-              .get(eventsTopic)
-              .partitions()
-              .stream()
-              .map(p -> new TopicPartition(eventsTopic, p.partition()))
-              .toList();
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-          admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin
-              .listConsumerGroupOffsets(applicationId)
-              .partitionsToOffsetAndMetadata()
-              .get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, Long> lags = lags();
       Map<Integer, Long> byPartition = new TreeMap<>();
-      long total = 0;
-      for (TopicPartition partition : partitions) {
-        OffsetAndMetadata position = committed.get(partition);
-        long lag =
-            Math.max(0, ends.get(partition).offset() - (position == null ? 0 : position.offset()));
-        byPartition.put(partition.partition(), lag);
-        total += lag;
+      long events = 0;
+      long repartition = 0;
+      for (Map.Entry<TopicPartition, Long> lag : lags.entrySet()) {
+        if (lag.getKey().topic().equals(eventsTopic)) {
+          byPartition.put(lag.getKey().partition(), lag.getValue());
+          events += lag.getValue();
+        } else {
+          repartition += lag.getValue();
+        }
       }
-      cached = new Snapshot(total, byPartition);
+      cached = new Snapshot(events + repartition, byPartition, repartition);
       cachedAt = Instant.now();
       return cached;
     } catch (InterruptedException e) {
@@ -76,6 +79,40 @@ public final class ProjectionLag implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Could not read the projection lag: " + e.getMessage(), e);
     }
+  }
+
+  private Map<TopicPartition, Long> lags() throws Exception {
+    List<String> topics = new ArrayList<>(List.of(eventsTopic));
+    List<String> existing = new ArrayList<>(admin.listTopics().names().get(10, TimeUnit.SECONDS));
+    repartitionTopics.stream().filter(existing::contains).forEach(topics::add);
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get(10, TimeUnit.SECONDS)
+        .forEach(
+            (name, description) ->
+                description
+                    .partitions()
+                    .forEach(
+                        p ->
+                            latest.put(
+                                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(applicationId)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, Long> lags = new HashMap<>();
+    for (TopicPartition partition : latest.keySet()) {
+      OffsetAndMetadata position = committed.get(partition);
+      lags.put(
+          partition,
+          Math.max(0, ends.get(partition).offset() - (position == null ? 0 : position.offset())));
+    }
+    return lags;
   }
 
   @Override

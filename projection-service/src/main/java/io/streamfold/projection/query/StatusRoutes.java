@@ -27,7 +27,15 @@ public final class StatusRoutes {
           ProjectionLag.Snapshot snapshot = lag.snapshot();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("state", state.get());
-          body.put("lag", Map.of("total", snapshot.total(), "partitions", snapshot.partitions()));
+          body.put(
+              "lag",
+              Map.of(
+                  "total",
+                  snapshot.total(),
+                  "partitions",
+                  snapshot.partitions(),
+                  "repartition",
+                  snapshot.repartition()));
           body.put("duplicatesSkipped", counters.duplicates());
           body.put("gaps", counters.gaps());
           body.put("deadLetters", counters.deadLetters());
