@@ -39,9 +39,6 @@ public final class Launcher {
     }
     Launcher launcher = new Launcher();
     Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "launcher-shutdown"));
-    // Ctrl-C must stop everything even when SIGINT was ignored on entry (a job started in the
-    // background by a non-interactive shell), where the JVM would not install its own handler.
-    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(130));
     try {
       launcher.start(options);
     } catch (RuntimeException e) {
