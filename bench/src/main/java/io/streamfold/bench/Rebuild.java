@@ -6,10 +6,10 @@ import io.streamfold.schemas.account.AccountOpened;
 import io.streamfold.schemas.account.MoneyDeposited;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
+import io.streamfold.service.kafka.Offsets;
 import io.streamfold.service.kafka.TopicProvisioner;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -125,20 +123,7 @@ final class Rebuild {
 
   private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get()
-          .get(topic)
-          .partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> entry :
-          admin.listOffsets(latest).all().get().entrySet()) {
-        ends.put(entry.getKey(), entry.getValue().offset());
-      }
-      return ends;
+      return Offsets.end(admin, List.of(topic));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.streamfold.projection.query;
 
+import io.streamfold.service.kafka.Offsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +11,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -85,32 +84,17 @@ public final class ProjectionLag implements AutoCloseable {
     List<String> topics = new ArrayList<>(List.of(eventsTopic));
     List<String> existing = new ArrayList<>(admin.listTopics().names().get(10, TimeUnit.SECONDS));
     repartitionTopics.stream().filter(existing::contains).forEach(topics::add);
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin
-        .describeTopics(topics)
-        .allTopicNames()
-        .get(10, TimeUnit.SECONDS)
-        .forEach(
-            (name, description) ->
-                description
-                    .partitions()
-                    .forEach(
-                        p ->
-                            latest.put(
-                                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, Long> ends = Offsets.end(admin, topics);
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin
             .listConsumerGroupOffsets(applicationId)
             .partitionsToOffsetAndMetadata()
             .get(10, TimeUnit.SECONDS);
     Map<TopicPartition, Long> lags = new HashMap<>();
-    for (TopicPartition partition : latest.keySet()) {
+    for (TopicPartition partition : ends.keySet()) {
       OffsetAndMetadata position = committed.get(partition);
       lags.put(
-          partition,
-          Math.max(0, ends.get(partition).offset() - (position == null ? 0 : position.offset())));
+          partition, Math.max(0, ends.get(partition) - (position == null ? 0 : position.offset())));
     }
     return lags;
   }

@@ -1,7 +1,6 @@
 package io.streamfold.service.kafka;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,9 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -129,20 +126,7 @@ public final class TopicProvisioner {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin
-            .describeTopics(topics)
-            .allTopicNames()
-            .get(10, TimeUnit.SECONDS)
-            .forEach(
-                (name, description) ->
-                    description
-                        .partitions()
-                        .forEach(
-                            p ->
-                                latest.put(
-                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        Offsets.end(admin, topics);
         return;
       } catch (ExecutionException e) {
         if (System.nanoTime() > deadline) {
