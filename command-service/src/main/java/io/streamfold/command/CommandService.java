@@ -159,15 +159,7 @@ public final class CommandService implements AutoCloseable {
   @Override
   public void close() {
     draining.set(true); // new commands get 503 and readiness turns false
-    long deadline = System.nanoTime() + drainTimeout.toNanos();
-    while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    gateway.awaitInFlight(drainTimeout);
     http.stop();
     gateway.close();
     streams.close();

@@ -18,18 +18,21 @@ public final class AccountResource
 
   @Override
   public Map<String, CommandParser<AccountCommand>> actions() {
-    return Map.of(
-        "open",
-            body ->
-                new AccountCommand.OpenAccount(
-                    body.requiredString("owner", AccountDecider.MAX_OWNER_LENGTH),
-                    currency(body),
-                    body.amount("initialDeposit", false)),
-        "deposit", body -> new AccountCommand.Deposit(body.positiveAmount("amount")),
-        "withdraw", body -> new AccountCommand.Withdraw(body.positiveAmount("amount")),
-        "close",
-            body -> new AccountCommand.CloseAccount(body.optionalString("reason", MAX_REASON)));
+    return ACTIONS;
   }
+
+  private static final Map<String, CommandParser<AccountCommand>> ACTIONS =
+      Map.of(
+          "open",
+              body ->
+                  new AccountCommand.OpenAccount(
+                      body.requiredString("owner", AccountDecider.MAX_OWNER_LENGTH),
+                      currency(body),
+                      body.amount("initialDeposit", false)),
+          "deposit", body -> new AccountCommand.Deposit(body.positiveAmount("amount")),
+          "withdraw", body -> new AccountCommand.Withdraw(body.positiveAmount("amount")),
+          "close",
+              body -> new AccountCommand.CloseAccount(body.optionalString("reason", MAX_REASON)));
 
   private static String currency(JsonBody body) {
     String code = body.requiredString("currency", 3);

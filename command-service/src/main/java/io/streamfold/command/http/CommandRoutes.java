@@ -11,6 +11,7 @@ import io.streamfold.command.processing.CommandGateway;
 import io.streamfold.command.processing.WriteModel;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.OutcomeStatus;
+import io.streamfold.schemas.serde.WireFormat;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Problem;
@@ -184,10 +185,7 @@ public final class CommandRoutes<C, E, S> {
     return encoded.stream()
         .map(
             buffer -> {
-              ByteBuffer view = buffer.duplicate();
-              byte[] bytes = new byte[view.remaining()];
-              view.get(bytes);
-              EventEnvelope<E> event = aggregate.codec().decodeEvent(bytes);
+              EventEnvelope<E> event = aggregate.codec().decodeEvent(WireFormat.toBytes(buffer));
               Map<String, Object> json = new LinkedHashMap<>();
               json.put("eventId", event.eventId());
               json.put("type", resource.eventType(event.event()));

@@ -130,6 +130,22 @@ public final class CommandGateway<C> implements AutoCloseable {
     return outcome;
   }
 
+  /**
+   * Waits until every command now awaiting its outcome has it (or has timed out), at most {@code
+   * timeout}: the drain of a graceful shutdown.
+   */
+  public void awaitInFlight(Duration timeout) {
+    try {
+      CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+          .exceptionally(e -> null)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      LOG.warn("{} commands still awaiting their outcome at shutdown", pending.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** How many commands are awaiting their outcome. */
   public int inFlight() {
     return pending.size();

@@ -7,6 +7,7 @@ import io.streamfold.command.domain.Decider;
 import io.streamfold.command.domain.Decision;
 import io.streamfold.command.domain.Rejection;
 import io.streamfold.schemas.core.VersionRecord;
+import io.streamfold.schemas.serde.WireFormat;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class Decide<C, E, S> {
     S state =
         row == null
             ? decider.initialState()
-            : aggregate.codec().decodeState(bytes(row.getSnapshot()));
+            : aggregate.codec().decodeState(WireFormat.toBytes(row.getSnapshot()));
     Decision<E> decision = decider.decide(command.command(), state, now);
     if (decision instanceof Decision.Rejected<E> rejected) {
       return rejected(command, version, rejected.rejection(), now);
@@ -83,13 +84,6 @@ final class Decide<C, E, S> {
             .setUpdatedAt(now)
             .build();
     return new Decided(encoded, newRow, Outcomes.accepted(command, nextVersion, ids, encoded, now));
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer view = buffer.duplicate();
-    byte[] bytes = new byte[view.remaining()];
-    view.get(bytes);
-    return bytes;
   }
 
   private static <C> Decided rejected(

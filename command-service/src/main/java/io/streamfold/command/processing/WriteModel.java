@@ -2,7 +2,7 @@ package io.streamfold.command.processing;
 
 import io.streamfold.command.aggregate.Aggregate;
 import io.streamfold.schemas.core.VersionRecord;
-import java.nio.ByteBuffer;
+import io.streamfold.schemas.serde.WireFormat;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -51,10 +51,8 @@ public final class WriteModel<S> {
       if (row == null) {
         return new Lookup.Missing<>();
       }
-      ByteBuffer snapshot = row.getSnapshot().duplicate();
-      byte[] bytes = new byte[snapshot.remaining()];
-      snapshot.get(bytes);
-      return new Lookup.Found<>(row.getVersion(), aggregate.codec().decodeState(bytes));
+      return new Lookup.Found<>(
+          row.getVersion(), aggregate.codec().decodeState(WireFormat.toBytes(row.getSnapshot())));
     } catch (InvalidStateStoreException e) {
       return new Lookup.Unavailable<>("The store is migrating or restoring: " + e.getMessage());
     }

@@ -12,6 +12,17 @@ public final class WireFormat {
 
   private WireFormat() {}
 
+  /**
+   * The bytes of an Avro {@code bytes} field (a {@link ByteBuffer}), copied without moving its
+   * position, e.g. an embedded wire-format record.
+   */
+  public static byte[] toBytes(ByteBuffer buffer) {
+    ByteBuffer view = buffer.duplicate();
+    byte[] bytes = new byte[view.remaining()];
+    view.get(bytes);
+    return bytes;
+  }
+
   static void writeHeader(ByteBuffer buffer, int schemaId) {
     buffer.put(MAGIC_BYTE).putInt(schemaId);
   }
