@@ -23,6 +23,7 @@ import io.streamfold.service.http.Problems;
 import io.streamfold.service.http.RegistryProbe;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.kafka.TopicProvisioner;
+import io.streamfold.service.security.Security;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -107,6 +108,7 @@ public final class CommandService implements AutoCloseable {
                   javalin.startup.showJavalinBanner = false;
                   Json.install(javalin);
                   Problems.install(javalin);
+                  new Security(config.security()).install(javalin);
                   Health.install(javalin, () -> readiness(streams, gateway, registry, draining));
                   operations.install(javalin);
                   routes.install(javalin);

@@ -21,6 +21,7 @@ import io.streamfold.service.http.ProblemException;
 import io.streamfold.service.http.Problems;
 import io.streamfold.service.http.RegistryProbe;
 import io.streamfold.service.kafka.StreamsRunner;
+import io.streamfold.service.security.Security;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,6 +95,7 @@ public final class ProjectionService implements AutoCloseable {
                   javalin.startup.showJavalinBanner = false;
                   Json.install(javalin);
                   Problems.install(javalin);
+                  new Security(config.security()).install(javalin);
                   javalin.routes.exception(
                       LocalStores.StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                   javalin.routes.exception(

@@ -2,6 +2,7 @@ package io.streamfold.command.config;
 
 import io.streamfold.service.config.Env;
 import io.streamfold.service.kafka.StreamsInstanceConfig;
+import io.streamfold.service.security.SecuritySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Properties;
  * @param commandTimeout how long the gateway waits for an outcome before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
+ * @param security authentication and rate limits of the HTTP API
  * @param kafka every {@code KAFKA_*} variable passed through to all clients (TLS, SASL, …)
  */
 public record CommandServiceConfig(
@@ -42,7 +44,8 @@ public record CommandServiceConfig(
     Duration commandTimeout,
     Duration idempotencyWindow,
     boolean autoRegisterSchemas,
-    Properties kafka)
+    Properties kafka,
+    SecuritySettings security)
     implements StreamsInstanceConfig {
 
   public static CommandServiceConfig fromEnv(Map<String, String> variables) {
@@ -77,7 +80,8 @@ public record CommandServiceConfig(
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
         env.bool("SCHEMA_AUTO_REGISTER", true),
-        env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"));
+        env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
+        SecuritySettings.fromEnv(env));
   }
 
   /**
@@ -108,6 +112,7 @@ public record CommandServiceConfig(
         commandTimeout,
         idempotencyWindow,
         autoRegisterSchemas,
-        kafka);
+        kafka,
+        security);
   }
 }

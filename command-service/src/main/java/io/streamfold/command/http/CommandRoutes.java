@@ -17,6 +17,7 @@ import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
 import io.streamfold.service.http.Problems;
+import io.streamfold.service.security.Security;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,7 +152,7 @@ public final class CommandRoutes<C, E, S> {
         id,
         Preconditions.expectedVersion(ctx),
         Preconditions.correlationId(ctx, commandId),
-        null,
+        Security.principal(ctx),
         clock.instant(),
         command);
   }
@@ -191,6 +192,9 @@ public final class CommandRoutes<C, E, S> {
               json.put("type", resource.eventType(event.event()));
               json.put("version", event.version());
               json.put("occurredAt", event.occurredAt().toString());
+              if (event.principal() != null) {
+                json.put("principal", event.principal());
+              }
               json.put("data", resource.eventData(event.event()));
               return json;
             })

@@ -3,6 +3,7 @@ package io.streamfold.projection.config;
 import io.streamfold.service.config.ConfigException;
 import io.streamfold.service.config.Env;
 import io.streamfold.service.kafka.StreamsInstanceConfig;
+import io.streamfold.service.security.SecuritySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +37,8 @@ public record ProjectionServiceConfig(
     Duration minVersionWait,
     Duration minVersionMaxWait,
     long maxStandbyLag,
-    Properties kafka)
+    Properties kafka,
+    SecuritySettings security)
     implements StreamsInstanceConfig {
 
   public static ProjectionServiceConfig fromEnv(Map<String, String> variables) {
@@ -77,7 +79,8 @@ public record ProjectionServiceConfig(
         wait,
         maxWait,
         env.integer("MAX_STANDBY_LAG", 10_000, 0, Integer.MAX_VALUE),
-        env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"));
+        env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
+        SecuritySettings.fromEnv(env));
   }
 
   @Override

@@ -66,6 +66,7 @@ public final class ScatterGatherRoutes {
     TreeMap<String, AccountSummary> merged = new TreeMap<>();
     for (List<AccountSummary> page :
         gather(
+            ctx,
             "/internal/v1/accounts" + query,
             SUMMARIES,
             () -> stores.page(status, cursor, limit),
@@ -88,7 +89,7 @@ public final class ScatterGatherRoutes {
   private void stats(Context ctx) {
     Map<String, CurrencyStats> byCurrency = new TreeMap<>();
     for (List<CurrencyStats> part :
-        gather("/internal/v1/stats", STATS, stores::stats, StoreNames.STATS)) {
+        gather(ctx, "/internal/v1/stats", STATS, stores::stats, StoreNames.STATS)) {
       for (CurrencyStats stats : part) {
         byCurrency.merge(
             stats.currency(),
@@ -126,7 +127,11 @@ public final class ScatterGatherRoutes {
 
   /** Every instance's part, this one's read locally; 503 unless all partitions are covered. */
   private <T> List<T> gather(
-      String path, TypeReference<T> type, java.util.function.Supplier<T> local, String store) {
+      Context ctx,
+      String path,
+      TypeReference<T> type,
+      java.util.function.Supplier<T> local,
+      String store) {
     if (!stores.isRunning()) {
       throw ProblemException.unavailable("not-ready", "Kafka Streams is not running", 1);
     }
@@ -140,7 +145,7 @@ public final class ScatterGatherRoutes {
         parts.add(local.get());
         continue;
       }
-      HttpResponse<byte[]> response = forwarder.get(instance.hostInfo(), path);
+      HttpResponse<byte[]> response = forwarder.get(ctx, instance.hostInfo(), path);
       if (response == null || response.statusCode() != 200) {
         throw ProblemException.unavailable(
             "instance-unavailable",

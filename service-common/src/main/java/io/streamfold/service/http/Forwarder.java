@@ -27,6 +27,8 @@ public final class Forwarder {
           "X-Streamfold-Served-By",
           "X-Streamfold-Staleness");
 
+  private static final List<String> CREDENTIAL_HEADERS = List.of("Authorization", "X-API-Key");
+
   private final HttpClient http;
   private final String self;
   private final Duration timeout;
@@ -38,6 +40,19 @@ public final class Forwarder {
     this.self = self;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  /**
+   * The receiver authenticates a forwarded request like any other, with the caller's own
+   * credentials: forwarding never widens access, and no instance-to-instance secret exists to leak.
+   */
+  private static void copyCredentials(Context ctx, HttpRequest.Builder request) {
+    for (String name : CREDENTIAL_HEADERS) {
+      String value = ctx.header(name);
+      if (value != null) {
+        request.header(name, value);
+      }
+    }
   }
 
   /** Whether this request already came from another instance. */
@@ -74,10 +89,7 @@ public final class Forwarder {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
     extraHeaders.forEach(request::header);
-    String authorization = ctx.header("Authorization");
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
+    copyCredentials(ctx, request);
     try {
       HttpResponse<byte[]> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -96,13 +108,17 @@ public final class Forwarder {
     }
   }
 
-  /** GETs {@code pathAndQuery} from another instance, marked as forwarded; null if unreachable. */
-  public HttpResponse<byte[]> get(HostInfo instance, String pathAndQuery) {
+  /**
+   * GETs {@code pathAndQuery} from another instance on behalf of the caller of {@code ctx} (whose
+   * credentials go along), marked as forwarded; null if unreachable.
+   */
+  public HttpResponse<byte[]> get(Context ctx, HostInfo instance, String pathAndQuery) {
     URI target = URI.create("http://" + instance.host() + ":" + instance.port() + pathAndQuery);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
+    copyCredentials(ctx, request);
     try {
-      return http.send(
-          HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
