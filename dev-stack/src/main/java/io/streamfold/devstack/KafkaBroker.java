@@ -27,6 +27,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final String BROKER_USER = "broker";
+  private static final String BROKER_PASSWORD = "broker-secret";
 
   private final Path dataDir;
   private final boolean temporary;
@@ -34,6 +36,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final Map<String, String> overrides;
   private final String heap;
+  private final Map<String, String> saslUsers;
   private ChildJvm jvm;
 
   private KafkaBroker(Builder builder) {
@@ -44,6 +47,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.controllerPort = choose(builder.controllerPort, remembered, "controller.port");
     this.overrides = Map.copyOf(builder.overrides);
     this.heap = builder.heap;
+    this.saslUsers = Map.copyOf(builder.saslUsers);
   }
 
   /**
@@ -152,12 +156,24 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+    String client = saslUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
     props.put(
-        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        "listeners", client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", client + "://127.0.0.1:" + port);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    props.put("inter.broker.listener.name", client);
+    props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT," + client + ":" + client);
+    if (!saslUsers.isEmpty()) {
+      props.put("sasl.enabled.mechanisms", "PLAIN");
+      props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      StringBuilder jaas = new StringBuilder(plainLogin(BROKER_USER, BROKER_PASSWORD));
+      jaas.setLength(jaas.length() - 1);
+      jaas.append(" user_").append(BROKER_USER).append("=\"").append(BROKER_PASSWORD).append('"');
+      saslUsers.forEach(
+          (user, password) ->
+              jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+      props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
     props.put("log.dirs", dataDir.resolve("logs").toString());
     props.put("auto.create.topics.enable", "false");
     props.put("num.partitions", "1");
@@ -202,13 +218,36 @@ public final class KafkaBroker implements AutoCloseable {
     return config;
   }
 
+  /**
+   * What a client needs besides the bootstrap servers: nothing for a plaintext broker; for a SASL
+   * broker, SASL/PLAIN as the broker's own user.
+   */
+  public Map<String, String> clientProperties() {
+    return saslUsers.isEmpty() ? Map.of() : saslClient(BROKER_USER, BROKER_PASSWORD);
+  }
+
+  /** The client properties of SASL/PLAIN as {@code user}. */
+  public static Map<String, String> saslClient(String user, String password) {
+    return Map.of(
+        "security.protocol", "SASL_PLAINTEXT",
+        "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", plainLogin(user, password));
+  }
+
+  private static String plainLogin(String user, String password) {
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
+  }
+
   private void awaitReady() {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    Map<String, Object> config = new java.util.HashMap<>(clientProperties());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
     try (Admin admin = Admin.create(config)) {
       while (true) {
         if (!jvm.isAlive()) {
@@ -292,8 +331,18 @@ public final class KafkaBroker implements AutoCloseable {
     private int controllerPort;
     private String heap = "512m";
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Makes the client listener SASL_PLAINTEXT with the PLAIN mechanism, accepting this user (call
+     * once per user); the broker talks to itself as its own user.
+     */
+    public Builder saslPlainUser(String user, String password) {
+      saslUsers.put(user, password);
+      return this;
+    }
 
     /** Keeps the log in this directory across restarts (formatted on first start). */
     public Builder dataDir(Path dataDir) {
