@@ -212,9 +212,19 @@ public final class AccountQueryRoutes {
     if (owner.isBlank() || owner.length() > 200) {
       throw ProblemException.badRequest("invalid-owner", "The owner must be 1 to 200 characters");
     }
+    String after = ctx.queryParam("cursor");
+    if (after != null) {
+      Ids.aggregateId(after);
+    }
+    int limit = QueryParams.limit(ctx, 100, 1000);
     Location location = stores.locate(StoreNames.OWNER_INDEX, owner);
     if (location instanceof Location.Here here) {
-      ctx.json(Map.of("owner", owner, "accounts", stores.ownerAccounts(owner, here.partition())));
+      List<String> accounts = stores.ownerAccounts(owner, here.partition(), after, limit);
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("owner", owner);
+      body.put("accounts", accounts);
+      body.put("nextCursor", accounts.size() == limit ? accounts.get(limit - 1) : null);
+      ctx.json(body);
     } else {
       forwardOrUnavailable(ctx, location);
     }

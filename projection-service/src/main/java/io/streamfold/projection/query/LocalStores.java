@@ -116,14 +116,22 @@ public final class LocalStores {
     return page;
   }
 
-  /** The ids of the owner's accounts, in order. */
-  public List<String> ownerAccounts(String owner, int partition) {
+  /** Up to {@code limit} ids of the owner's accounts after {@code after} (if given), in order. */
+  public List<String> ownerAccounts(String owner, int partition, String after, int limit) {
     List<String> ids = new ArrayList<>();
     ReadOnlyKeyValueStore<String, String> store =
         keyValue(StoreNames.OWNER_INDEX, partition, false);
+    String prefix = owner + '\u0000';
     try (KeyValueIterator<String, String> it =
-        store.prefixScan(owner + '\u0000', Serdes.String().serializer())) {
-      it.forEachRemaining(kv -> ids.add(kv.value));
+        after == null
+            ? store.prefixScan(prefix, Serdes.String().serializer())
+            : store.range(StoreNames.ownerKey(owner, after) + '\u0000', prefix + '\uffff')) {
+      while (it.hasNext() && ids.size() < limit) {
+        var entry = it.next();
+        if (entry.key.startsWith(prefix)) {
+          ids.add(entry.value);
+        }
+      }
     }
     return ids;
   }

@@ -218,6 +218,20 @@ class ProjectionIT {
     assertThat(adas.get("accounts"))
         .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("acc-0", "acc-2", "acc-4", "acc-6", "acc-8", "acc-10");
+    JsonNode firstPage = read(b, "/api/v1/owners/Ada/accounts?limit=4").json();
+    JsonNode secondPage =
+        read(
+                a,
+                "/api/v1/owners/Ada/accounts?limit=4&cursor="
+                    + firstPage.get("nextCursor").asText())
+            .json();
+    assertThat(firstPage.get("accounts"))
+        .extracting(JsonNode::asText)
+        .containsExactly("acc-0", "acc-10", "acc-2", "acc-4");
+    assertThat(secondPage.get("accounts"))
+        .extracting(JsonNode::asText)
+        .containsExactly("acc-6", "acc-8");
+    assertThat(secondPage.get("nextCursor").isNull()).isTrue();
 
     // the stats are one repartition hop behind the summaries: eventually equal
     BigDecimal eur =

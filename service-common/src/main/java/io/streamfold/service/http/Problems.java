@@ -17,6 +17,7 @@ public final class Problems {
   private Problems() {}
 
   public static void install(JavalinConfig config) {
+    config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
     config.routes.exception(
         ProblemException.class,
         (e, ctx) -> {

@@ -1,0 +1,205 @@
+package io.streamfold.projection.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamfold.command.CommandService;
+import io.streamfold.command.it.Hostile;
+import io.streamfold.command.it.Http;
+import io.streamfold.command.it.Instances;
+import io.streamfold.projection.ProjectionService;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Property-based hostile queries over real HTTP against a real projection service: bad {@code
+ * minVersion}, {@code asOf}, {@code waitMs}, paging parameters and ids are always a 4xx
+ * problem+json, never a 5xx, and the projected account never changes.
+ */
+class HostileQueryIT {
+  static CommandService commands;
+  static ProjectionService projections;
+  static String api;
+  static String expected;
+
+  @BeforeContainer
+  static void start() {
+    Map<String, String> env = Instances.environment("hostile-queries");
+    commands = Instances.start(env);
+    Map<String, String> projectionEnv = new HashMap<>(env);
+    projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections");
+    projections = ProjectionInstances.start(projectionEnv);
+    await().atMost(Duration.ofSeconds(90)).until(() -> commands.isReady() && projections.isReady());
+    String commandApi = Instances.url(commands) + "/api/v1/accounts/q-target";
+    assertThat(Http.post(commandApi + "/open", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}").status())
+        .isEqualTo(201);
+    assertThat(Http.post(commandApi + "/deposit", "{\"amount\":\"7.00\"}").status()).isEqualTo(200);
+    api = ProjectionInstances.url(projections);
+    Http.Response read = Http.get(api + "/api/v1/accounts/q-target?minVersion=2");
+    assertThat(read.status()).isEqualTo(200);
+    expected = read.raw().body();
+  }
+
+  @AfterContainer
+  static void stop() {
+    try {
+      assertThat(Http.get(api + "/api/v1/accounts/q-target").raw().body()).isEqualTo(expected);
+      System.out.printf("HostileQueryIT: %d hostile queries, all 4xx%n", Hostile.tried());
+    } finally {
+      projections.close();
+      commands.close();
+    }
+  }
+
+  static void refused(String path, String parameter, String value) {
+    String url =
+        api
+            + path
+            + "?"
+            + parameter
+            + "="
+            + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    Hostile.assertRefused(Http.get(url), parameter + "=" + value);
+  }
+
+  @Property(tries = 120)
+  void badVersionsAndWaitsAreRefused(
+      @ForAll("versionParameters") String parameter, @ForAll("notPositiveNumbers") String value) {
+    refused("/api/v1/accounts/q-target", parameter, value);
+  }
+
+  @Property(tries = 120)
+  void badInstantsAreRefused(@ForAll("notInstants") String value) {
+    refused("/api/v1/accounts/q-target", "asOf", value);
+  }
+
+  @Property(tries = 120)
+  void badPagingIsRefused(
+      @ForAll("pagedPaths") String path, @ForAll("notPositiveNumbers") String value) {
+    refused(path, "limit", value);
+  }
+
+  @Property(tries = 60)
+  void limitsBeyondTheMaximumAreRefused(
+      @ForAll("pagedPaths") String path, @ForAll("overLimit") long value) {
+    refused(path, "limit", Long.toString(value));
+  }
+
+  @Property(tries = 60)
+  void badStatusFiltersAreRefused(@ForAll("notStatuses") String value) {
+    refused("/api/v1/accounts", "status", value);
+  }
+
+  @Property(tries = 120)
+  void badIdsAreRefused(@ForAll("badIds") String id, @ForAll("idPaths") String suffix) {
+    String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    Hostile.assertRefused(Http.get(api + "/api/v1/accounts/" + encoded + suffix), "id " + id);
+  }
+
+  @Provide
+  Arbitrary<String> versionParameters() {
+    return Arbitraries.of("minVersion", "waitMs");
+  }
+
+  @Provide
+  Arbitrary<String> notPositiveNumbers() {
+    return Arbitraries.oneOf(
+        Arbitraries.of(
+            "0",
+            "-1",
+            "01",
+            "1.5",
+            "1e3",
+            "",
+            " ",
+            "abc",
+            "9999999999999999999999",
+            "0x1",
+            "+1",
+            "١"),
+        Arbitraries.longs().lessOrEqual(0).map(String::valueOf),
+        Arbitraries.strings()
+            .ofMinLength(1)
+            .ofMaxLength(30)
+            .filter(s -> !s.matches("[1-9][0-9]{0,17}")));
+  }
+
+  @Provide
+  Arbitrary<Long> overLimit() {
+    return Arbitraries.longs().between(1001, 999_999_999_999L);
+  }
+
+  @Provide
+  Arbitrary<String> notInstants() {
+    return Arbitraries.oneOf(
+            Arbitraries.of(
+                "2026-01-02",
+                "2026-01-02T03:04:05",
+                "yesterday",
+                "1700000000",
+                "2026-13-01T00:00:00Z",
+                "2026-01-02T25:00:00Z",
+                "2026-01-02 03:04:05Z",
+                "",
+                "+999999999-12-31T23:59:59Z1"),
+            Arbitraries.strings().ofMinLength(1).ofMaxLength(40))
+        .filter(HostileQueryIT::notAnInstant);
+  }
+
+  @Provide
+  Arbitrary<String> pagedPaths() {
+    return Arbitraries.of(
+        "/api/v1/accounts",
+        "/api/v1/accounts/q-target/transactions",
+        "/api/v1/owners/Ada/accounts");
+  }
+
+  @Provide
+  Arbitrary<String> notStatuses() {
+    return Arbitraries.strings()
+        .ofMinLength(1)
+        .ofMaxLength(20)
+        .filter(s -> !s.equals("OPEN") && !s.equals("CLOSED"));
+  }
+
+  @Provide
+  Arbitrary<String> badIds() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().alpha().numeric().ofMinLength(65).ofMaxLength(300),
+        Arbitraries.strings()
+            .ofMinLength(1)
+            .ofMaxLength(30)
+            .filter(s -> !s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")));
+  }
+
+  @Provide
+  Arbitrary<String> idPaths() {
+    return Arbitraries.of("", "/transactions");
+  }
+
+  static boolean notAnInstant(String value) {
+    try {
+      OffsetDateTime.parse(value);
+      return false;
+    } catch (RuntimeException e) {
+      try {
+        Instant.parse(value);
+        return false;
+      } catch (RuntimeException again) {
+        return true;
+      }
+    }
+  }
+}
