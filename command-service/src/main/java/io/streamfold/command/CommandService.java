@@ -15,12 +15,12 @@ import io.streamfold.command.processing.CoreSerdes;
 import io.streamfold.command.processing.WriteModel;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.service.http.Dependencies;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.Problems;
-import io.streamfold.service.http.RegistryProbe;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.kafka.TopicProvisioner;
 import io.streamfold.service.security.Security;
@@ -44,7 +44,7 @@ public final class CommandService implements AutoCloseable {
 
   private final StreamsRunner streams;
   private final CommandGateway<?> gateway;
-  private final RegistryProbe registry;
+  private final Dependencies dependencies;
   private final Javalin http;
   private final Duration drainTimeout;
   private final java.util.concurrent.atomic.AtomicBoolean draining;
@@ -52,13 +52,13 @@ public final class CommandService implements AutoCloseable {
   private CommandService(
       StreamsRunner streams,
       CommandGateway<?> gateway,
-      RegistryProbe registry,
+      Dependencies dependencies,
       Javalin http,
       Duration drainTimeout,
       java.util.concurrent.atomic.AtomicBoolean draining) {
     this.streams = streams;
     this.gateway = gateway;
-    this.registry = registry;
+    this.dependencies = dependencies;
     this.http = http;
     this.drainTimeout = drainTimeout;
     this.draining = draining;
@@ -83,7 +83,8 @@ public final class CommandService implements AutoCloseable {
     streams.start();
     Operations operations = new Operations("openapi/command-service.json");
     operations.bind(streams.streams());
-    RegistryProbe registry = new RegistryProbe(config.schemaRegistryUrl());
+    Dependencies dependencies =
+        new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     WriteModel<Account> writeModel =
         new WriteModel<>(
             streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
@@ -94,7 +95,11 @@ public final class CommandService implements AutoCloseable {
             gateway,
             writeModel,
             new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
-            () -> !draining.get() && streams.isRunning() && gateway.isListening(),
+            () ->
+                !draining.get()
+                    && streams.isRunning()
+                    && gateway.isListening()
+                    && dependencies.kafkaReachable(),
             config.commandTimeout(),
             clock,
             config.advertisedServer(),
@@ -109,7 +114,8 @@ public final class CommandService implements AutoCloseable {
                   Json.install(javalin);
                   Problems.install(javalin);
                   new Security(config.security()).install(javalin);
-                  Health.install(javalin, () -> readiness(streams, gateway, registry, draining));
+                  Health.install(
+                      javalin, () -> readiness(streams, gateway, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);
                 })
@@ -119,13 +125,14 @@ public final class CommandService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new CommandService(streams, gateway, registry, http, config.commandTimeout(), draining);
+    return new CommandService(
+        streams, gateway, dependencies, http, config.commandTimeout(), draining);
   }
 
   private static Map<String, String> readiness(
       StreamsRunner streams,
       CommandGateway<?> gateway,
-      RegistryProbe registry,
+      Dependencies dependencies,
       java.util.concurrent.atomic.AtomicBoolean draining) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (draining.get()) {
@@ -137,9 +144,7 @@ public final class CommandService implements AutoCloseable {
     if (!gateway.isListening()) {
       problems.put("resultsListener", "stopped");
     }
-    if (!registry.reachable()) {
-      problems.put("schemaRegistry", "unreachable");
-    }
+    dependencies.check(problems);
     return problems;
   }
 
@@ -148,7 +153,7 @@ public final class CommandService implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return readiness(streams, gateway, registry, draining).isEmpty();
+    return readiness(streams, gateway, dependencies, draining).isEmpty();
   }
 
   /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
@@ -165,6 +170,7 @@ public final class CommandService implements AutoCloseable {
     http.stop();
     gateway.close();
     streams.close();
+    dependencies.close();
   }
 
   /** Commands published by this instance and still awaiting their outcome. */

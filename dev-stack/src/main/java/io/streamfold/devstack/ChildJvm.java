@@ -36,13 +36,28 @@ public final class ChildJvm implements AutoCloseable {
    * @param logFile receives the child's standard output and error (appended)
    */
   public static ChildJvm start(String name, List<String> jvmAndMainArgs, Path logFile) {
+    return start(name, jvmAndMainArgs, java.util.Map.of(), logFile);
+  }
+
+  /**
+   * Starts {@code java <jvmArgs> <mainArgs>} with these environment variables added to this JVM's.
+   *
+   * @param logFile receives the child's standard output and error (appended)
+   */
+  public static ChildJvm start(
+      String name,
+      List<String> jvmAndMainArgs,
+      java.util.Map<String, String> environment,
+      Path logFile) {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(jvmAndMainArgs);
     try {
       Files.createDirectories(logFile.getParent());
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       Process process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .redirectInput(ProcessBuilder.Redirect.PIPE)

@@ -8,18 +8,19 @@ import io.streamfold.projection.query.ProjectionLag;
 import io.streamfold.projection.query.ProjectionMetrics;
 import io.streamfold.projection.query.ScatterGatherRoutes;
 import io.streamfold.projection.query.StatusRoutes;
+import io.streamfold.projection.query.StoreDigests;
 import io.streamfold.projection.topology.ProjectionCounters;
 import io.streamfold.projection.topology.ProjectionSerdes;
 import io.streamfold.projection.topology.ProjectionTopology;
 import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
+import io.streamfold.service.http.Dependencies;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.ProblemException;
 import io.streamfold.service.http.Problems;
-import io.streamfold.service.http.RegistryProbe;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.security.Security;
 import java.time.Clock;
@@ -40,11 +41,14 @@ public final class ProjectionService implements AutoCloseable {
   private final StreamsRunner streams;
   private final ProjectionLag lag;
   private final Javalin http;
+  private final Dependencies dependencies;
 
-  private ProjectionService(StreamsRunner streams, ProjectionLag lag, Javalin http) {
+  private ProjectionService(
+      StreamsRunner streams, ProjectionLag lag, Javalin http, Dependencies dependencies) {
     this.streams = streams;
     this.lag = lag;
     this.http = http;
+    this.dependencies = dependencies;
   }
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
@@ -53,11 +57,10 @@ public final class ProjectionService implements AutoCloseable {
         ProjectionSerdes.of(HttpSchemaRegistry.cached(config.schemaRegistryUrl()));
     VersionWaiters waiters = new VersionWaiters();
     ProjectionCounters counters = new ProjectionCounters();
-    StreamsRunner streams =
-        new StreamsRunner(
-            ProjectionTopology.build(
-                config.eventsTopic(), serdes, config.historyRetention(), waiters, counters),
-            ProjectionSettings.of(config, counters));
+    org.apache.kafka.streams.Topology topology =
+        ProjectionTopology.build(
+            config.eventsTopic(), serdes, config.historyRetention(), waiters, counters);
+    StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
     streams.start();
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
     LocalStores stores = new LocalStores(streams.streams(), self, config.eventsTopic());
@@ -82,11 +85,21 @@ public final class ProjectionService implements AutoCloseable {
             config.historyRetention(),
             clock);
     var lists = new ScatterGatherRoutes(stores, forwarder, config.eventsTopic(), partitions);
-    var status = new StatusRoutes(lag, counters, () -> streams.state().name());
+    var digests =
+        new StoreDigests(
+            streams.streams(),
+            topology.describe(),
+            java.util.List.of(
+                io.streamfold.projection.topology.StoreNames.SUMMARIES,
+                io.streamfold.projection.topology.StoreNames.TRANSACTIONS,
+                io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
+                io.streamfold.projection.topology.StoreNames.STATS));
+    var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Operations operations = new Operations("openapi/projection-service.json");
     operations.bind(streams.streams());
     ProjectionMetrics.bind(operations.registry(), counters, lag, partitions);
-    RegistryProbe registry = new RegistryProbe(config.schemaRegistryUrl());
+    Dependencies dependencies =
+        new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     Javalin http =
         Javalin.create(
                 javalin -> {
@@ -100,7 +113,7 @@ public final class ProjectionService implements AutoCloseable {
                       LocalStores.StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                   javalin.routes.exception(
                       InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx, e));
-                  Health.install(javalin, () -> readiness(streams, registry));
+                  Health.install(javalin, () -> readiness(streams, dependencies));
                   operations.install(javalin);
                   accounts.install(javalin);
                   lists.install(javalin);
@@ -112,7 +125,7 @@ public final class ProjectionService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new ProjectionService(streams, lag, http);
+    return new ProjectionService(streams, lag, http, dependencies);
   }
 
   private static void unavailable(io.javalin.http.Context ctx, Exception e) {
@@ -123,14 +136,12 @@ public final class ProjectionService implements AutoCloseable {
     Problems.write(ctx, problem.problem());
   }
 
-  private static Map<String, String> readiness(StreamsRunner streams, RegistryProbe registry) {
+  private static Map<String, String> readiness(StreamsRunner streams, Dependencies dependencies) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (!streams.isRunning()) {
       problems.put("kafkaStreams", streams.state().name());
     }
-    if (!registry.reachable()) {
-      problems.put("schemaRegistry", "unreachable");
-    }
+    dependencies.check(problems);
     return problems;
   }
 
@@ -154,5 +165,6 @@ public final class ProjectionService implements AutoCloseable {
     http.stop();
     streams.close();
     lag.close();
+    dependencies.close();
   }
 }

@@ -160,7 +160,9 @@ public final class CommandRoutes<C, E, S> {
   private void requireReady() {
     if (!ready.getAsBoolean()) {
       throw ProblemException.unavailable(
-          "not-ready", "The command processor is not running yet (starting or rebalancing)", 1);
+          "not-ready",
+          "The command processor is not ready: starting, rebalancing, or the Kafka cluster does not answer",
+          1);
     }
   }
 

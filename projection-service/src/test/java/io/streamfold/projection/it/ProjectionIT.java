@@ -265,6 +265,10 @@ class ProjectionIT {
                           == 0);
 
       assertThat(everything(rebuilt)).isEqualTo(everything(a));
+      Map<String, String> live =
+          Digests.of(List.of(ProjectionInstances.url(a), ProjectionInstances.url(b)));
+      Map<String, String> fresh = Digests.of(List.of(ProjectionInstances.url(rebuilt)));
+      assertThat(fresh).as("digests per store partition").hasSize(24).isEqualTo(live);
     }
   }
 

@@ -2,6 +2,7 @@ package io.streamfold.service.kafka;
 
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -56,6 +57,10 @@ public final class StreamsRunner implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, identity.streamThreads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) identity.replication());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, identity.commitIntervalMs());
+    // A crashed instance's partitions move after the session time-out: 10 s rather than the
+    // consumer's 45 s; KAFKA_SESSION_TIMEOUT_MS and KAFKA_HEARTBEAT_INTERVAL_MS override it.
+    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
     return props;
   }
 

@@ -1,0 +1,99 @@
+package io.streamfold.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamfold.devstack.KafkaBroker;
+import io.streamfold.devstack.SharedStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker stopped (and, every other time, killed) and restarted under load: both services report
+ * not ready while it is gone, become ready again by themselves, and the log and projections agree
+ * with the clients afterwards.
+ */
+class BrokerRestartIT {
+  @Test
+  void shouldRecoverByThemselvesFromBrokerRestarts() throws Exception {
+    int restarts = Soak.count("broker.restarts", 2, 12);
+    Duration between = Soak.seconds("broker.interval.seconds", 6, 20);
+    List<String> recoveries = new ArrayList<>();
+    try (KafkaBroker broker = KafkaBroker.builder().build().start();
+        Cluster cluster =
+            Cluster.start(
+                "broker-restart",
+                broker.bootstrapServers(),
+                SharedStack.registry().url(),
+                1,
+                1,
+                Map.of())) {
+      List<ServiceProcess> services = new ArrayList<>(cluster.commands);
+      services.addAll(cluster.projections);
+      Ledger ledger = new Ledger();
+      List<String> accounts = IntStream.range(0, 12).mapToObj(i -> "acct-" + i).toList();
+      Workload workload =
+          new Workload(
+                  cluster::commandUrls,
+                  ledger,
+                  new Workload.Options(accounts, 8, false, Duration.ofSeconds(120), 0.05))
+              .start();
+
+      for (int restart = 0; restart < restarts; restart++) {
+        Pause.of(between);
+        boolean crash = restart % 2 == 1;
+        if (crash) {
+          broker.kill();
+        } else {
+          broker.stop();
+        }
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .alias("every service reports not ready while the broker is gone")
+            .until(() -> services.stream().noneMatch(ServiceProcess::isReady));
+        Pause.of(Duration.ofSeconds(2));
+        long restarted = System.nanoTime();
+        broker.start();
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(250))
+            .alias("every service is ready again by itself")
+            .until(() -> services.stream().allMatch(ServiceProcess::isReady));
+        recoveries.add(
+            (crash ? "kill" : "stop")
+                + ": ready "
+                + Duration.ofNanos(System.nanoTime() - restarted).toMillis()
+                + " ms after the broker restarted");
+      }
+      Pause.of(between);
+      workload.stop();
+
+      InvariantChecker.Report report =
+          new InvariantChecker(
+                  broker.bootstrapServers(), SharedStack.registry().url(), cluster.eventsTopic())
+              .check(ledger, cluster.projectionUrls());
+      System.out.printf(
+          "BrokerRestartIT: %d commands issued, %d broker restarts survived (%s), %d retries, %d"
+              + " replays, statuses %s; %s%n",
+          workload.issued(),
+          restarts,
+          recoveries,
+          workload.retries(),
+          workload.replays(),
+          workload.statuses(),
+          report.summary());
+      assertThat(report.violations()).isEmpty();
+      assertThat(report.lost()).isZero();
+      assertThat(report.duplicated()).isZero();
+      assertThat(workload.replayMismatches()).isEmpty();
+      assertThat(workload.statusCodes()).isSubsetOf(200, 201, 422, 503, 504, -1);
+      assertThat(services).allMatch(ServiceProcess::isAlive);
+      assertThat(services).allMatch(s -> s.starts() == 1);
+    }
+  }
+}
