@@ -1,0 +1,106 @@
+package io.streamfold.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamfold.command.CommandService;
+import io.streamfold.command.it.Instances;
+import io.streamfold.devstack.SharedStack;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker itself: clean on an honest log, and it catches each kind of wrong it claims to — a
+ * lost acknowledged command, an event written twice, an event of a refused command, an event nobody
+ * issued.
+ */
+class InvariantCheckerIT {
+  @Test
+  void shouldPassAnHonestLogAndCatchEveryKindOfWrong() throws Exception {
+    Map<String, String> env = Instances.environment("checker");
+    try (CommandService service = Instances.start(env)) {
+      await().atMost(Duration.ofSeconds(90)).until(service::isReady);
+      Ledger ledger = new Ledger();
+      Workload workload =
+          new Workload(
+                  () -> List.of(Instances.url(service)),
+                  ledger,
+                  new Workload.Options(List.of("a", "b", "c"), 3, false, Duration.ofSeconds(30), 0))
+              .start();
+      Pause.of(Duration.ofSeconds(2));
+      workload.stop();
+      String topic = env.get("TOPIC_PREFIX") + "accounts.events";
+      InvariantChecker checker =
+          new InvariantChecker(
+              SharedStack.broker().bootstrapServers(), SharedStack.registry().url(), topic);
+
+      InvariantChecker.Report honest = checker.check(ledger, List.of());
+      assertThat(honest.violations()).isEmpty();
+      assertThat(honest.eventsChecked()).isEqualTo(ledger.count(Ledger.Answer.ACCEPTED));
+
+      Ledger.Command acknowledgedButMissing =
+          ledger.issue("never-written", "a", new BigDecimal("1.00"));
+      Ledger.accepted(acknowledgedButMissing, 200, List.of("no-such-event"));
+      Ledger.Command refusedButWritten =
+          ledger.all().stream()
+              .filter(c -> c.answer == Ledger.Answer.ACCEPTED && c.commandId.length() > 30)
+              .findFirst()
+              .orElseThrow();
+      Ledger.refused(refusedButWritten, 422);
+      ConsumerRecord<byte[], byte[]> first = firstRecord(topic);
+      try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        producer.send(new ProducerRecord<>(topic, first.key(), first.value())).get();
+      }
+
+      InvariantChecker.Report tampered = checker.check(ledger, List.of());
+      assertThat(tampered.lost()).isEqualTo(1);
+      assertThat(tampered.duplicated()).isGreaterThanOrEqualTo(1);
+      assertThat(tampered.violations())
+          .anyMatch(v -> v.contains("never-written was accepted"))
+          .anyMatch(v -> v.contains(refusedButWritten.commandId + " was refused"))
+          .anyMatch(v -> v.startsWith("event id twice"))
+          .anyMatch(v -> v.contains("log folds to"));
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties config = new Properties();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.broker().bootstrapServers());
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static ConsumerRecord<byte[], byte[]> firstRecord(String topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.broker().bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          return record;
+        }
+      }
+    }
+    throw new IllegalStateException("No event in " + topic);
+  }
+}
