@@ -73,24 +73,14 @@ class BrokerRestartIT {
       Pause.of(between);
       workload.stop();
 
-      InvariantChecker.Report report =
-          new InvariantChecker(
-                  broker.bootstrapServers(), SharedStack.registry().url(), cluster.eventsTopic())
-              .check(ledger, cluster.projectionUrls());
-      System.out.printf(
-          "BrokerRestartIT: %d commands issued, %d broker restarts survived (%s), %d retries, %d"
-              + " replays, statuses %s; %s%n",
-          workload.issued(),
-          restarts,
-          recoveries,
-          workload.retries(),
-          workload.replays(),
-          workload.statuses(),
-          report.summary());
-      assertThat(report.violations()).isEmpty();
-      assertThat(report.lost()).isZero();
-      assertThat(report.duplicated()).isZero();
-      assertThat(workload.replayMismatches()).isEmpty();
+      Verdict.assertSound(
+          "BrokerRestartIT",
+          broker.bootstrapServers(),
+          SharedStack.registry().url(),
+          cluster,
+          ledger,
+          workload,
+          restarts + " broker restarts survived " + recoveries);
       assertThat(workload.statusCodes()).isSubsetOf(200, 201, 422, 503, 504, -1);
       assertThat(services).allMatch(ServiceProcess::isAlive);
       assertThat(services).allMatch(s -> s.starts() == 1);

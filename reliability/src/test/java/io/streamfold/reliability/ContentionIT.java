@@ -41,23 +41,15 @@ class ContentionIT {
       workload.stop();
 
       InvariantChecker.Report report =
-          new InvariantChecker(
-                  SharedStack.broker().bootstrapServers(),
-                  SharedStack.registry().url(),
-                  cluster.eventsTopic())
-              .check(ledger, cluster.projectionUrls());
-      System.out.printf(
-          "ContentionIT: %d commands issued, %d retries, %d replays, statuses %s; %s%n",
-          workload.issued(),
-          workload.retries(),
-          workload.replays(),
-          workload.statuses(),
-          report.summary());
-      assertThat(report.violations()).isEmpty();
-      assertThat(report.lost()).isZero();
-      assertThat(report.duplicated()).isZero();
+          Verdict.assertSound(
+              "ContentionIT",
+              SharedStack.broker().bootstrapServers(),
+              SharedStack.registry().url(),
+              cluster,
+              ledger,
+              workload,
+              "32 clients on " + accounts.size() + " hot accounts");
       assertThat(report.unknown()).as("every command got a definitive answer").isZero();
-      assertThat(workload.replayMismatches()).isEmpty();
       assertThat(workload.statuses()).containsKeys(200, 412);
       assertThat(workload.statusCodes())
           .as("only answers a careful client can act on")

@@ -64,26 +64,14 @@ class CrashIT {
       workload.stop();
       cluster.awaitReady(Duration.ofSeconds(120));
 
-      InvariantChecker.Report report =
-          new InvariantChecker(
-                  SharedStack.broker().bootstrapServers(),
-                  SharedStack.registry().url(),
-                  cluster.eventsTopic())
-              .check(ledger, cluster.projectionUrls());
-      System.out.printf(
-          "CrashIT: %d commands issued, %d command-service kills and %d projection kills survived,"
-              + " %d retries, %d replays, statuses %s; %s%n",
-          workload.issued(),
-          kills,
-          projectionKills,
-          workload.retries(),
-          workload.replays(),
-          workload.statuses(),
-          report.summary());
-      assertThat(report.violations()).isEmpty();
-      assertThat(report.lost()).isZero();
-      assertThat(report.duplicated()).isZero();
-      assertThat(workload.replayMismatches()).isEmpty();
+      Verdict.assertSound(
+          "CrashIT",
+          SharedStack.broker().bootstrapServers(),
+          SharedStack.registry().url(),
+          cluster,
+          ledger,
+          workload,
+          kills + " command-service kills and " + projectionKills + " projection kills survived");
       assertThat(workload.statusCodes())
           .as("only answers a careful client can act on")
           .isSubsetOf(200, 201, 422, 503, 504, -1);

@@ -1,10 +1,8 @@
 package io.streamfold.reliability;
 
-import io.streamfold.command.avro.AccountAggregate;
 import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
-import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,9 +67,8 @@ final class InvariantChecker {
   }
 
   Report check(Ledger ledger, List<String> projectionUrls) {
-    AccountAggregate codecs = new AccountAggregate(HttpSchemaRegistry.cached(registryUrl), false);
     List<EventLog.Entry<AccountEvent>> log =
-        EventLog.readAll(bootstrapServers, eventsTopic, codecs.codec());
+        EventLog.readAccounts(bootstrapServers, registryUrl, eventsTopic);
     List<String> violations = new ArrayList<>();
     int lost = 0;
     int duplicated = 0;

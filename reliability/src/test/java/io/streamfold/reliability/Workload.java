@@ -103,21 +103,26 @@ final class Workload {
           ledger.issue(UUID.randomUUID().toString(), account, deposit ? amount : amount.negate());
       issued.incrementAndGet();
       Long ifMatch = options.ifMatch() ? known.getOrDefault(account, 1L) : null;
-      Http.Response answer =
-          send(
-              "/api/v1/accounts/" + account + (deposit ? "/deposit" : "/withdraw"),
-              "{\"amount\":\"" + amount.toPlainString() + "\"}",
-              command,
-              ifMatch);
+      Http.Response answer = sendMoney(command, ifMatch);
       if (answer != null && answer.status() == 200) {
         known.put(account, version(answer.header("ETag")));
       } else if (answer != null && answer.status() == 412) {
         known.put(account, answer.json().get("currentVersion").asLong());
       }
       if (answer != null && random.nextDouble() < options.replayFraction()) {
-        replay(account, deposit, amount, command, ifMatch);
+        replay(command, ifMatch);
       }
     }
+  }
+
+  /** A deposit (positive delta) or a withdrawal (negative) of the command's account. */
+  private Http.Response sendMoney(Ledger.Command command, Long ifMatch) {
+    boolean deposit = command.delta.signum() > 0;
+    return send(
+        "/api/v1/accounts/" + command.account + (deposit ? "/deposit" : "/withdraw"),
+        "{\"amount\":\"" + command.delta.abs().toPlainString() + "\"}",
+        command,
+        ifMatch);
   }
 
   /**
@@ -168,17 +173,11 @@ final class Workload {
   }
 
   /** The same command again: the same status and the same events, never a second application. */
-  private void replay(
-      String account, boolean deposit, BigDecimal amount, Ledger.Command command, Long ifMatch) {
+  private void replay(Ledger.Command command, Long ifMatch) {
     int status = command.status;
     List<String> eventIds = command.eventIds;
-    Ledger.Command again = new Ledger.Command(command.commandId, account, command.delta);
-    Http.Response answer =
-        send(
-            "/api/v1/accounts/" + account + (deposit ? "/deposit" : "/withdraw"),
-            "{\"amount\":\"" + amount.toPlainString() + "\"}",
-            again,
-            ifMatch);
+    Ledger.Command again = new Ledger.Command(command.commandId, command.account, command.delta);
+    Http.Response answer = sendMoney(again, ifMatch);
     replays.incrementAndGet();
     if (answer != null && (again.status != status || !again.eventIds.equals(eventIds))) {
       replayMismatches.add(

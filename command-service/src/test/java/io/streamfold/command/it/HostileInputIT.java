@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamfold.command.CommandService;
-import io.streamfold.command.avro.AccountAggregate;
 import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.devstack.SharedStack;
-import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.service.http.Json;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
@@ -52,13 +50,11 @@ class HostileInputIT {
   @AfterContainer
   static void verifyNothingWasWritten() {
     try {
-      AccountAggregate codecs =
-          new AccountAggregate(HttpSchemaRegistry.cached(SharedStack.registry().url()), false);
       List<EventLog.Entry<AccountEvent>> log =
-          EventLog.readAll(
+          EventLog.readAccounts(
               SharedStack.broker().bootstrapServers(),
-              env.get("TOPIC_PREFIX") + "accounts.events",
-              codecs.codec());
+              SharedStack.registry().url(),
+              env.get("TOPIC_PREFIX") + "accounts.events");
       assertThat(log)
           .as("only the set-up's event")
           .singleElement()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamfold.command.CommandService;
+import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import io.streamfold.command.it.Instances;
 import io.streamfold.devstack.SharedStack;
@@ -15,16 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +31,7 @@ class PoisonRecordsIT {
   static final byte[] GARBAGE = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
 
   @Test
-  void shouldDeadLetterPoisonAndKeepProcessing() throws Exception {
+  void shouldDeadLetterPoisonAndKeepProcessing() {
     Map<String, String> env = Instances.environment("poison");
     Map<String, String> projectionEnv = new HashMap<>(env);
     projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections");
@@ -54,14 +46,13 @@ class PoisonRecordsIT {
               Http.post(api + "healthy/open", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}").status())
           .isEqualTo(201);
 
-      try (KafkaProducer<byte[], byte[]> producer = producer()) {
-        send(producer, prefix + "accounts.commands", "healthy", GARBAGE);
-        send(producer, prefix + "accounts.commands", "healthy", UNKNOWN_SCHEMA);
-        send(producer, prefix + "accounts.commands", "healthy", null);
-        send(producer, prefix + "accounts.events", "healthy", GARBAGE);
-        send(producer, prefix + "accounts.events", "healthy", UNKNOWN_SCHEMA);
-        producer.flush();
-      }
+      String bootstrap = SharedStack.broker().bootstrapServers();
+      byte[] key = "healthy".getBytes(StandardCharsets.UTF_8);
+      EventLog.writeRaw(bootstrap, prefix + "accounts.commands", key, GARBAGE);
+      EventLog.writeRaw(bootstrap, prefix + "accounts.commands", key, UNKNOWN_SCHEMA);
+      EventLog.writeRaw(bootstrap, prefix + "accounts.commands", key, null);
+      EventLog.writeRaw(bootstrap, prefix + "accounts.events", key, GARBAGE);
+      EventLog.writeRaw(bootstrap, prefix + "accounts.events", key, UNKNOWN_SCHEMA);
 
       Http.Response deposit = Http.post(api + "healthy/deposit", "{\"amount\":\"2.50\"}");
       assertThat(deposit.status()).as("commands after the poison still work").isEqualTo(200);
@@ -105,48 +96,23 @@ class PoisonRecordsIT {
     }
   }
 
-  static KafkaProducer<byte[], byte[]> producer() {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.broker().bootstrapServers());
-    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value)
-      throws Exception {
-    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
-  }
-
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     var header = record.headers().lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  /**
-   * Waits until {@code topic} holds {@code expected} committed records, and returns them in order.
-   */
+  /** Waits until {@code topic} holds {@code expected} committed records, and returns them. */
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.broker().bootstrapServers());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= expected;
-              });
-      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-    }
-    records.sort(java.util.Comparator.comparingLong(ConsumerRecord::offset));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              records.clear();
+              records.addAll(EventLog.readRaw(SharedStack.broker().bootstrapServers(), topic));
+              return records.size() >= expected;
+            });
     return records;
   }
 }

@@ -9,14 +9,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import io.streamfold.command.CommandService;
-import io.streamfold.command.avro.AccountAggregate;
 import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import io.streamfold.command.it.Instances;
 import io.streamfold.devstack.SharedStack;
 import io.streamfold.projection.ProjectionService;
-import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.security.Tokens;
 import java.security.KeyPair;
@@ -156,13 +154,11 @@ class SecurityIT {
             "Bearer " + WRITE_TOKEN);
     assertThat(deposited.status()).as(deposited.raw().body()).isEqualTo(200);
 
-    AccountAggregate codecs =
-        new AccountAggregate(HttpSchemaRegistry.cached(SharedStack.registry().url()), false);
     List<EventLog.Entry<AccountEvent>> log =
-        EventLog.readAll(
+        EventLog.readAccounts(
             SharedStack.broker().bootstrapServers(),
-            env.get("TOPIC_PREFIX") + "accounts.events",
-            codecs.codec());
+            SharedStack.registry().url(),
+            env.get("TOPIC_PREFIX") + "accounts.events");
     assertThat(log.stream().filter(e -> e.key().equals("sec-1")))
         .as("only the authorized commands wrote events, each with its principal")
         .extracting(e -> e.event().commandId() + " by " + e.event().principal())
