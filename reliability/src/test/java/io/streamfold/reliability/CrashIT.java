@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two command-service and two projection-service processes under load while command-service
- * instances are killed with SIGKILL again and again (and a projection instance once): clients retry
- * with the same {@code Idempotency-Key}, and afterwards no acknowledged command is lost, none is
- * duplicated, and the projection stores, restored after the kill, equal a rebuild from scratch.
+ * instances are killed with SIGKILL again and again (and a projection instance every third time):
+ * clients retry with the same {@code Idempotency-Key}, and afterwards no acknowledged command is
+ * lost, none is duplicated, and the projection stores, restored after the kills, equal a rebuild
+ * from scratch.
  */
 class CrashIT {
   @Test
   void shouldLoseAndDuplicateNothingWhenInstancesAreKilled() throws Exception {
     int kills = Soak.count("kills", 3, 30);
     Duration between = Soak.seconds("kill.interval.seconds", 7, 10);
+    int projectionEvery = Soak.count("projection.kill.every", 3, 5);
     try (Cluster cluster =
         Cluster.start(
             "crash",
@@ -51,13 +53,14 @@ class CrashIT {
         Pause.of(between);
         ServiceProcess victim = cluster.commands.get(kill % 2);
         victim.kill();
-        if (kill == kills / 2) {
-          cluster.projections.get(0).kill();
+        ServiceProcess projection = cluster.projections.get(projectionKills % 2);
+        if (kill % projectionEvery == projectionEvery / 2) {
+          projection.kill();
           projectionKills++;
         }
         Pause.of(Duration.ofSeconds(1));
         victim.start();
-        cluster.projections.get(0).start();
+        projection.start();
         victim.awaitReady(Duration.ofSeconds(120));
       }
       Pause.of(between);

@@ -2,7 +2,10 @@ package io.streamfold.reliability;
 
 import java.time.Duration;
 
-/** A sleep that keeps the interrupt, for the load and chaos threads' pacing. */
+/**
+ * A sleep that keeps the interrupt, for schedules only: how long load runs, the interval between
+ * kills, a client's back-off before a retry. Waiting for a condition uses Awaitility instead.
+ */
 final class Pause {
   private Pause() {}
 

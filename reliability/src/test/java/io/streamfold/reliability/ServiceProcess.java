@@ -106,16 +106,20 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!isReady()) {
-      if (!isAlive()) {
-        throw new IllegalStateException(name + " exited:\n" + jvm.logTail(40));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            name + " was not ready within " + timeout + ":\n" + jvm.logTail(40));
-      }
-      Pause.of(Duration.ofMillis(200));
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!isAlive()) {
+                  throw new IllegalStateException(name + " exited:\n" + jvm.logTail(40));
+                }
+                return isReady();
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          name + " was not ready within " + timeout + ":\n" + jvm.logTail(40), e);
     }
   }
 
