@@ -21,6 +21,7 @@ import io.streamfold.service.http.Health;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.Problems;
+import io.streamfold.service.kafka.HangingTransactions;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.kafka.TopicProvisioner;
 import io.streamfold.service.security.Security;
@@ -45,6 +46,7 @@ public final class CommandService implements AutoCloseable {
   private final StreamsRunner streams;
   private final CommandGateway<?> gateway;
   private final Dependencies dependencies;
+  private final HangingTransactions hanging;
   private final Javalin http;
   private final Duration drainTimeout;
   private final java.util.concurrent.atomic.AtomicBoolean draining;
@@ -53,12 +55,14 @@ public final class CommandService implements AutoCloseable {
       StreamsRunner streams,
       CommandGateway<?> gateway,
       Dependencies dependencies,
+      HangingTransactions hanging,
       Javalin http,
       Duration drainTimeout,
       java.util.concurrent.atomic.AtomicBoolean draining) {
     this.streams = streams;
     this.gateway = gateway;
     this.dependencies = dependencies;
+    this.hanging = hanging;
     this.http = http;
     this.drainTimeout = drainTimeout;
     this.draining = draining;
@@ -85,6 +89,13 @@ public final class CommandService implements AutoCloseable {
     operations.bind(streams.streams());
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
+    HangingTransactions hanging =
+        new HangingTransactions(
+            config.clientProperties(),
+            config.applicationId() + "-",
+            topic ->
+                topic.startsWith(config.topicPrefix() + accounts.collection() + ".")
+                    || topic.startsWith(config.applicationId() + "-"));
     WriteModel<Account> writeModel =
         new WriteModel<>(
             streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
@@ -126,7 +137,7 @@ public final class CommandService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new CommandService(
-        streams, gateway, dependencies, http, config.commandTimeout(), draining);
+        streams, gateway, dependencies, hanging, http, config.commandTimeout(), draining);
   }
 
   private static Map<String, String> readiness(
@@ -170,6 +181,7 @@ public final class CommandService implements AutoCloseable {
     http.stop();
     gateway.close();
     streams.close();
+    hanging.close();
     dependencies.close();
   }
 

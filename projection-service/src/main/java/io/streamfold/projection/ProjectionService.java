@@ -21,6 +21,7 @@ import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.ProblemException;
 import io.streamfold.service.http.Problems;
+import io.streamfold.service.kafka.HangingTransactions;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.security.Security;
 import java.time.Clock;
@@ -42,13 +43,19 @@ public final class ProjectionService implements AutoCloseable {
   private final ProjectionLag lag;
   private final Javalin http;
   private final Dependencies dependencies;
+  private final HangingTransactions hanging;
 
   private ProjectionService(
-      StreamsRunner streams, ProjectionLag lag, Javalin http, Dependencies dependencies) {
+      StreamsRunner streams,
+      ProjectionLag lag,
+      Javalin http,
+      Dependencies dependencies,
+      HangingTransactions hanging) {
     this.streams = streams;
     this.lag = lag;
     this.http = http;
     this.dependencies = dependencies;
+    this.hanging = hanging;
   }
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
@@ -100,6 +107,13 @@ public final class ProjectionService implements AutoCloseable {
     ProjectionMetrics.bind(operations.registry(), counters, lag, partitions);
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
+    HangingTransactions hanging =
+        new HangingTransactions(
+            config.clientProperties(),
+            config.applicationId() + "-",
+            topic ->
+                topic.startsWith(config.applicationId() + "-")
+                    || topic.equals(config.deadLetterTopic()));
     Javalin http =
         Javalin.create(
                 javalin -> {
@@ -125,7 +139,7 @@ public final class ProjectionService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new ProjectionService(streams, lag, http, dependencies);
+    return new ProjectionService(streams, lag, http, dependencies, hanging);
   }
 
   private static void unavailable(io.javalin.http.Context ctx, Exception e) {
@@ -156,8 +170,11 @@ public final class ProjectionService implements AutoCloseable {
     return http.port();
   }
 
+  /**
+   * What {@code /health/ready} answers: Kafka Streams running, Kafka and the registry reachable.
+   */
   public boolean isReady() {
-    return streams.isRunning();
+    return readiness(streams, dependencies).isEmpty();
   }
 
   @Override
@@ -165,6 +182,7 @@ public final class ProjectionService implements AutoCloseable {
     http.stop();
     streams.close();
     lag.close();
+    hanging.close();
     dependencies.close();
   }
 }

@@ -31,7 +31,7 @@ class BrokerRestartIT {
                 SharedStack.registry().url(),
                 1,
                 1,
-                Map.of())) {
+                Map.of("LOG_LEVEL_KAFKA", "INFO"))) {
       List<ServiceProcess> services = new ArrayList<>(cluster.commands);
       services.addAll(cluster.projections);
       Ledger ledger = new Ledger();
@@ -59,11 +59,16 @@ class BrokerRestartIT {
         Pause.of(Duration.ofSeconds(2));
         long restarted = System.nanoTime();
         broker.start();
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofMillis(250))
-            .alias("every service is ready again by itself")
-            .until(() -> services.stream().allMatch(ServiceProcess::isReady));
+        try {
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofMillis(250))
+              .alias("every service is ready again by itself")
+              .until(() -> services.stream().allMatch(ServiceProcess::isReady));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          System.out.println(Transactions.describeOpen(broker.bootstrapServers()));
+          throw e;
+        }
         recoveries.add(
             (crash ? "kill" : "stop")
                 + ": ready "

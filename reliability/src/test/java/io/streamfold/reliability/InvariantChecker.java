@@ -5,6 +5,7 @@ import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,7 +30,24 @@ import java.util.stream.Collectors;
  * </ul>
  */
 final class InvariantChecker {
-  /** What was checked and what was wrong (at most the first 50 violations are kept). */
+  /** What can be wrong. */
+  enum Violation {
+    VERSION_GAP,
+    WRONG_KEY,
+    DUPLICATE_EVENT_ID,
+    INVENTED_EVENT,
+    WRONG_AMOUNT_OR_ACCOUNT,
+    /** Counted once per extra event of a command. */
+    DUPLICATED_COMMAND,
+    REFUSED_BUT_APPLIED,
+    /** An accepted command with none of its events in the log. */
+    LOST,
+    EVENTS_DIFFER_FROM_RESPONSE,
+    FOLD_MISMATCH,
+    PROJECTION_MISMATCH
+  }
+
+  /** What was checked, and how many of each violation (with the first 50 described). */
   record Report(
       int eventsChecked,
       int accounts,
@@ -37,28 +55,41 @@ final class InvariantChecker {
       long refused,
       long unknown,
       long unknownApplied,
-      int lost,
-      int duplicated,
-      List<String> violations) {
+      Map<Violation, Integer> violations,
+      List<String> examples) {
+    int count(Violation violation) {
+      return violations.getOrDefault(violation, 0);
+    }
+
+    int lost() {
+      return count(Violation.LOST);
+    }
+
+    int duplicated() {
+      return count(Violation.DUPLICATE_EVENT_ID) + count(Violation.DUPLICATED_COMMAND);
+    }
+
     String summary() {
       return String.format(
           "%d events over %d accounts; commands: %d accepted, %d refused, %d unknown (%d of them"
-              + " applied); lost %d, duplicated %d, violations %d",
+              + " applied); lost %d, duplicated %d, violations %s",
           eventsChecked,
           accounts,
           accepted,
           refused,
           unknown,
           unknownApplied,
-          lost,
-          duplicated,
-          violations.size());
+          lost(),
+          duplicated(),
+          violations);
     }
   }
 
   private final String bootstrapServers;
   private final String registryUrl;
   private final String eventsTopic;
+  private final Map<Violation, Integer> violations = new EnumMap<>(Violation.class);
+  private final List<String> examples = new ArrayList<>();
 
   InvariantChecker(String bootstrapServers, String registryUrl, String eventsTopic) {
     this.bootstrapServers = bootstrapServers;
@@ -66,110 +97,32 @@ final class InvariantChecker {
     this.eventsTopic = eventsTopic;
   }
 
+  private void violation(Violation kind, int times, String example) {
+    violations.merge(kind, times, Integer::sum);
+    if (examples.size() < 50) {
+      examples.add(kind + ": " + example);
+    }
+  }
+
   Report check(Ledger ledger, List<String> projectionUrls) {
+    violations.clear();
+    examples.clear();
     List<EventLog.Entry<AccountEvent>> log =
         EventLog.readAccounts(bootstrapServers, registryUrl, eventsTopic);
-    List<String> violations = new ArrayList<>();
-    int lost = 0;
-    int duplicated = 0;
-
     Set<String> eventIds = new HashSet<>();
     Map<String, List<EventLog.Entry<AccountEvent>>> byCommand = new HashMap<>();
     Map<String, List<EventLog.Entry<AccountEvent>>> byAccount = new LinkedHashMap<>();
     for (EventLog.Entry<AccountEvent> entry : log) {
       if (!eventIds.add(entry.event().eventId())) {
-        duplicated++;
-        violations.add("event id twice: " + entry.event().eventId());
+        violation(Violation.DUPLICATE_EVENT_ID, 1, entry.event().eventId());
       }
       byCommand.computeIfAbsent(entry.event().commandId(), c -> new ArrayList<>()).add(entry);
       byAccount.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add(entry);
     }
-
-    for (var stream : byAccount.entrySet()) {
-      long expected = 1;
-      for (EventLog.Entry<AccountEvent> entry : stream.getValue()) {
-        if (entry.event().version() != expected) {
-          violations.add(
-              stream.getKey() + ": version " + entry.event().version() + " where " + expected);
-        }
-        if (!entry.event().aggregateId().equals(stream.getKey())) {
-          violations.add("event keyed " + stream.getKey() + " for " + entry.event().aggregateId());
-        }
-        expected = entry.event().version() + 1;
-      }
-    }
-
-    long unknownApplied = 0;
-    for (var caused : byCommand.entrySet()) {
-      Ledger.Command command = ledger.get(caused.getKey());
-      if (command == null) {
-        violations.add("event(s) of a command nobody issued: " + caused.getKey());
-        continue;
-      }
-      for (EventLog.Entry<AccountEvent> entry : caused.getValue()) {
-        if (!entry.key().equals(command.account)) {
-          violations.add(command.commandId + " applied to " + entry.key());
-        }
-        if (delta(entry.event().event()).compareTo(command.delta) != 0) {
-          violations.add(
-              command.commandId
-                  + " applied "
-                  + delta(entry.event().event())
-                  + " not "
-                  + command.delta);
-        }
-      }
-      if (caused.getValue().size() > 1) {
-        duplicated += caused.getValue().size() - 1;
-        violations.add(command.commandId + " has " + caused.getValue().size() + " events");
-      }
-      if (command.answer == Ledger.Answer.REFUSED) {
-        violations.add(command.commandId + " was refused (" + command.status + ") but has events");
-      }
-      if (command.answer == Ledger.Answer.UNKNOWN) {
-        unknownApplied++;
-      }
-    }
-
-    Map<String, BigDecimal> model = new HashMap<>();
-    for (Ledger.Command command : ledger.all()) {
-      List<EventLog.Entry<AccountEvent>> events =
-          byCommand.getOrDefault(command.commandId, List.of());
-      if (command.answer == Ledger.Answer.ACCEPTED) {
-        Set<String> logged =
-            events.stream().map(e -> e.event().eventId()).collect(Collectors.toSet());
-        if (!logged.equals(Set.copyOf(command.eventIds))) {
-          if (logged.isEmpty()) {
-            lost++;
-          }
-          violations.add(
-              command.commandId
-                  + " was accepted with "
-                  + command.eventIds
-                  + " but the log has "
-                  + logged);
-        }
-      }
-      if (command.answer == Ledger.Answer.ACCEPTED || !events.isEmpty()) {
-        model.merge(command.account, command.delta, BigDecimal::add);
-      }
-    }
-
-    Map<String, BigDecimal> folded = new HashMap<>();
-    for (var stream : byAccount.entrySet()) {
-      BigDecimal balance = BigDecimal.ZERO;
-      for (EventLog.Entry<AccountEvent> entry : stream.getValue()) {
-        balance = balance.add(delta(entry.event().event()));
-      }
-      folded.put(stream.getKey(), balance);
-      BigDecimal expected = model.getOrDefault(stream.getKey(), BigDecimal.ZERO);
-      if (balance.compareTo(expected) != 0) {
-        violations.add(
-            stream.getKey() + ": log folds to " + balance + ", clients expect " + expected);
-      }
-    }
-
-    checkProjections(projectionUrls, byAccount, folded, violations);
+    checkStreams(byAccount);
+    long unknownApplied = checkCauses(ledger, byCommand);
+    Map<String, BigDecimal> folded = checkAcceptedAndFold(ledger, byCommand, byAccount);
+    checkProjections(projectionUrls, byAccount, folded);
     return new Report(
         log.size(),
         byAccount.size(),
@@ -177,17 +130,111 @@ final class InvariantChecker {
         ledger.count(Ledger.Answer.REFUSED),
         ledger.count(Ledger.Answer.UNKNOWN),
         unknownApplied,
-        lost,
-        duplicated,
-        violations.subList(0, Math.min(50, violations.size())));
+        new EnumMap<>(violations),
+        List.copyOf(examples));
+  }
+
+  private void checkStreams(Map<String, List<EventLog.Entry<AccountEvent>>> byAccount) {
+    for (var stream : byAccount.entrySet()) {
+      long expected = 1;
+      for (EventLog.Entry<AccountEvent> entry : stream.getValue()) {
+        if (entry.event().version() != expected) {
+          violation(
+              Violation.VERSION_GAP,
+              1,
+              stream.getKey() + " v" + entry.event().version() + " where v" + expected);
+        }
+        if (!entry.event().aggregateId().equals(stream.getKey())) {
+          violation(
+              Violation.WRONG_KEY, 1, stream.getKey() + " holds " + entry.event().aggregateId());
+        }
+        expected = entry.event().version() + 1;
+      }
+    }
+  }
+
+  /** Every event's cause; returns how many commands without an answer were applied. */
+  private long checkCauses(
+      Ledger ledger, Map<String, List<EventLog.Entry<AccountEvent>>> byCommand) {
+    long unknownApplied = 0;
+    for (var caused : byCommand.entrySet()) {
+      Ledger.Command command = ledger.get(caused.getKey());
+      if (command == null) {
+        violation(Violation.INVENTED_EVENT, caused.getValue().size(), caused.getKey());
+        continue;
+      }
+      for (EventLog.Entry<AccountEvent> entry : caused.getValue()) {
+        BigDecimal applied = delta(entry.event().event());
+        if (!entry.key().equals(command.account) || applied.compareTo(command.delta) != 0) {
+          violation(
+              Violation.WRONG_AMOUNT_OR_ACCOUNT,
+              1,
+              command.commandId + " applied " + applied + " to " + entry.key());
+        }
+      }
+      if (caused.getValue().size() > 1) {
+        violation(
+            Violation.DUPLICATED_COMMAND,
+            caused.getValue().size() - 1,
+            command.commandId + " has " + caused.getValue().size() + " events");
+      }
+      if (command.answer == Ledger.Answer.REFUSED) {
+        violation(Violation.REFUSED_BUT_APPLIED, 1, command.commandId + " " + command.status);
+      } else if (command.answer == Ledger.Answer.UNKNOWN) {
+        unknownApplied++;
+      }
+    }
+    return unknownApplied;
+  }
+
+  /** Accepted commands against the log, then each account's fold against the clients' model. */
+  private Map<String, BigDecimal> checkAcceptedAndFold(
+      Ledger ledger,
+      Map<String, List<EventLog.Entry<AccountEvent>>> byCommand,
+      Map<String, List<EventLog.Entry<AccountEvent>>> byAccount) {
+    Map<String, BigDecimal> model = new HashMap<>();
+    for (Ledger.Command command : ledger.all()) {
+      List<EventLog.Entry<AccountEvent>> events =
+          byCommand.getOrDefault(command.commandId, List.of());
+      if (command.answer == Ledger.Answer.ACCEPTED) {
+        Set<String> logged =
+            events.stream().map(e -> e.event().eventId()).collect(Collectors.toSet());
+        if (logged.isEmpty()) {
+          violation(Violation.LOST, 1, command.commandId + " " + command.eventIds);
+        } else if (!logged.equals(Set.copyOf(command.eventIds))) {
+          violation(
+              Violation.EVENTS_DIFFER_FROM_RESPONSE,
+              1,
+              command.commandId + " " + command.eventIds + " but " + logged);
+        }
+      }
+      if (command.answer == Ledger.Answer.ACCEPTED || !events.isEmpty()) {
+        model.merge(command.account, command.delta, BigDecimal::add);
+      }
+    }
+    Map<String, BigDecimal> folded = new HashMap<>();
+    for (var stream : byAccount.entrySet()) {
+      BigDecimal balance =
+          stream.getValue().stream()
+              .map(e -> delta(e.event().event()))
+              .reduce(BigDecimal.ZERO, BigDecimal::add);
+      folded.put(stream.getKey(), balance);
+      BigDecimal expected = model.getOrDefault(stream.getKey(), BigDecimal.ZERO);
+      if (balance.compareTo(expected) != 0) {
+        violation(
+            Violation.FOLD_MISMATCH,
+            1,
+            stream.getKey() + " folds to " + balance + ", clients expect " + expected);
+      }
+    }
+    return folded;
   }
 
   /** Every account read from every projection instance, waiting for its last version. */
-  private static void checkProjections(
+  private void checkProjections(
       List<String> projectionUrls,
       Map<String, List<EventLog.Entry<AccountEvent>>> byAccount,
-      Map<String, BigDecimal> folded,
-      List<String> violations) {
+      Map<String, BigDecimal> folded) {
     for (String url : projectionUrls) {
       for (var stream : byAccount.entrySet()) {
         long version = stream.getValue().get(stream.getValue().size() - 1).event().version();
@@ -199,22 +246,24 @@ final class InvariantChecker {
                     + "?minVersion="
                     + version
                     + "&waitMs=30000");
-        if (read.status() != 200) {
-          violations.add(url + " answered " + read.status() + " for " + stream.getKey());
-          continue;
-        }
-        long projected = read.json().get("version").asLong();
-        BigDecimal balance = new BigDecimal(read.json().get("balance").asText());
-        if (projected != version || balance.compareTo(folded.get(stream.getKey())) != 0) {
-          violations.add(
+        boolean equal =
+            read.status() == 200
+                && read.json().get("version").asLong() == version
+                && new BigDecimal(read.json().get("balance").asText())
+                        .compareTo(folded.get(stream.getKey()))
+                    == 0;
+        if (!equal) {
+          violation(
+              Violation.PROJECTION_MISMATCH,
+              1,
               url
-                  + " projects "
+                  + " answers "
+                  + read.status()
+                  + " "
+                  + read.raw().body()
+                  + " for "
                   + stream.getKey()
-                  + " at v"
-                  + projected
-                  + " = "
-                  + balance
-                  + ", the log at v"
+                  + ", the log is at v"
                   + version
                   + " = "
                   + folded.get(stream.getKey()));

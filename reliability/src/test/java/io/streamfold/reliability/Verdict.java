@@ -31,7 +31,7 @@ final class Verdict {
         workload.replays(),
         workload.statuses(),
         report.summary());
-    assertThat(report.violations()).isEmpty();
+    assertThat(report.violations()).as("%s", report.examples()).isEmpty();
     assertThat(report.lost()).isZero();
     assertThat(report.duplicated()).isZero();
     assertThat(workload.replayMismatches()).isEmpty();

@@ -76,8 +76,9 @@ class PoisonRecordsIT {
         assertThat(header(record, "streamfold.source.topic"))
             .isEqualTo(prefix + "accounts.commands");
       }
-      assertThat(header(commandDlq.get(1), "streamfold.error.message"))
-          .contains("Unknown schema id");
+      assertThat(header(commandDlq.get(1), "streamfold.error.class"))
+          .as("an unknown schema id is a deserialization failure, not a registry outage")
+          .isEqualTo(org.apache.kafka.common.errors.SerializationException.class.getName());
 
       List<ConsumerRecord<byte[], byte[]>> eventDlq = readAll(prefix + "accounts.events.dlq", 2);
       assertThat(eventDlq)
