@@ -90,12 +90,8 @@ public final class CommandService implements AutoCloseable {
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     HangingTransactions hanging =
-        new HangingTransactions(
-            config.clientProperties(),
-            config.applicationId() + "-",
-            topic ->
-                topic.startsWith(config.topicPrefix() + accounts.collection() + ".")
-                    || topic.startsWith(config.applicationId() + "-"));
+        HangingTransactions.of(
+            config, topic -> topic.startsWith(config.topicPrefix() + accounts.collection() + "."));
     WriteModel<Account> writeModel =
         new WriteModel<>(
             streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));

@@ -108,12 +108,7 @@ public final class ProjectionService implements AutoCloseable {
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     HangingTransactions hanging =
-        new HangingTransactions(
-            config.clientProperties(),
-            config.applicationId() + "-",
-            topic ->
-                topic.startsWith(config.applicationId() + "-")
-                    || topic.equals(config.deadLetterTopic()));
+        HangingTransactions.of(config, topic -> topic.equals(config.deadLetterTopic()));
     Javalin http =
         Javalin.create(
                 javalin -> {

@@ -86,6 +86,21 @@ public final class HangingTransactions implements AutoCloseable {
         this::sweepQuietly, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * The sweep for the Kafka Streams application of {@code config}: its producers are named {@code
+   * <application.id>-<process id>-<thread>}, and its internal topics {@code <application.id>-…}.
+   *
+   * @param writtenTopics the application's other topics written in its transactions
+   */
+  public static HangingTransactions of(
+      StreamsInstanceConfig config, Predicate<String> writtenTopics) {
+    String prefix = config.applicationId() + "-";
+    return new HangingTransactions(
+        config.clientProperties(),
+        prefix,
+        topic -> topic.startsWith(prefix) || writtenTopics.test(topic));
+  }
+
   /** How many hanging transactions this instance has aborted. */
   public long aborted() {
     return aborted.get();
