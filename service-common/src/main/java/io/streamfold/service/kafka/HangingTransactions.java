@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -145,7 +146,7 @@ public final class HangingTransactions implements AutoCloseable {
         .values()
         .forEach(description -> byProducer.put(description.producerId(), description));
     List<TopicPartition> partitions = new ArrayList<>();
-    Set<String> topics = admin.listTopics().names().get();
+    Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
     for (TopicDescription topic :
         admin
             .describeTopics(
