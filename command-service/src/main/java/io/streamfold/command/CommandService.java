@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,11 +176,28 @@ public final class CommandService implements AutoCloseable {
   public void close() {
     draining.set(true); // new commands get 503 and readiness turns false
     gateway.awaitInFlight(drainTimeout);
+    awaitResponsesWritten(Duration.ofSeconds(2));
     http.stop();
     gateway.close();
     streams.close();
     hanging.close();
     dependencies.close();
+  }
+
+  /**
+   * An outcome completes its request on the gateway's pool, which then writes the response: wait
+   * until Jetty has no request left in progress, so stopping it cuts no answer off mid-write.
+   * Requests refused with 503 while draining come and go within a millisecond.
+   */
+  private void awaitResponsesWritten(Duration timeout) {
+    StatisticsHandler requests = http.jettyServer().server().getDescendant(StatisticsHandler.class);
+    if (requests == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (requests.getRequestsActive() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    }
   }
 
   /** Commands published by this instance and still awaiting their outcome. */
