@@ -21,7 +21,7 @@ class BrokerRestartIT {
   @Test
   void shouldRecoverByThemselvesFromBrokerRestarts() throws Exception {
     int restarts = Soak.count("broker.restarts", 2, 12);
-    Duration between = Soak.seconds("broker.interval.seconds", 6, 20);
+    int between = Soak.count("commands.between.restarts", 200, 3000);
     List<String> recoveries = new ArrayList<>();
     try (KafkaBroker broker = KafkaBroker.builder().build().start();
         Cluster cluster =
@@ -44,7 +44,7 @@ class BrokerRestartIT {
               .start();
 
       for (int restart = 0; restart < restarts; restart++) {
-        Pause.of(between);
+        workload.awaitAnswered(between, Duration.ofMinutes(3));
         boolean crash = restart % 2 == 1;
         if (crash) {
           broker.kill();
@@ -75,7 +75,7 @@ class BrokerRestartIT {
                 + Duration.ofNanos(System.nanoTime() - restarted).toMillis()
                 + " ms after the broker restarted");
       }
-      Pause.of(between);
+      workload.awaitAnswered(between, Duration.ofMinutes(3));
       workload.stop();
 
       Verdict.assertSound(

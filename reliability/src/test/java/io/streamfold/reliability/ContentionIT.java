@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ContentionIT {
   @Test
   void shouldAppendExactlyTheAcceptedCommandsUnderContentionAndRetries() throws Exception {
-    Duration load = Soak.seconds("contention.seconds", 20, 300);
+    int load = Soak.count("contention.commands", 2000, 150_000);
     try (Cluster cluster =
         Cluster.start(
             "contention",
@@ -37,7 +37,7 @@ class ContentionIT {
                   ledger,
                   new Workload.Options(accounts, 32, true, Duration.ofSeconds(60), 0.1))
               .start();
-      Pause.of(load);
+      workload.awaitAnswered(load, Duration.ofMinutes(15));
       workload.stop();
 
       InvariantChecker.Report report =

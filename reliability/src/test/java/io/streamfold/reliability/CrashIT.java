@@ -29,7 +29,7 @@ class CrashIT {
   @Test
   void shouldLoseAndDuplicateNothingWhenInstancesAreKilled() throws Exception {
     int kills = Soak.count("kills", 3, 30);
-    Duration between = Soak.seconds("kill.interval.seconds", 7, 10);
+    int between = Soak.count("commands.between.kills", 300, 1500);
     int projectionEvery = Soak.count("projection.kill.every", 3, 5);
     try (Cluster cluster =
         Cluster.start(
@@ -50,7 +50,7 @@ class CrashIT {
 
       int projectionKills = 0;
       for (int kill = 0; kill < kills; kill++) {
-        Pause.of(between);
+        workload.awaitAnswered(between, Duration.ofMinutes(3));
         ServiceProcess victim = cluster.commands.get(kill % 2);
         victim.kill();
         ServiceProcess projection = cluster.projections.get(projectionKills % 2);
@@ -63,7 +63,7 @@ class CrashIT {
         projection.start();
         victim.awaitReady(Duration.ofSeconds(120));
       }
-      Pause.of(between);
+      workload.awaitAnswered(between, Duration.ofMinutes(3));
       workload.stop();
       cluster.awaitReady(Duration.ofSeconds(120));
 

@@ -32,7 +32,7 @@ class InvariantCheckerIT {
                   ledger,
                   new Workload.Options(List.of("a", "b", "c"), 3, false, Duration.ofSeconds(30), 0))
               .start();
-      Pause.of(Duration.ofSeconds(2));
+      workload.awaitAnswered(50, Duration.ofSeconds(60));
       workload.stop();
       String topic = env.get("TOPIC_PREFIX") + "accounts.events";
       InvariantChecker checker =

@@ -1,11 +1,10 @@
 package io.streamfold.reliability;
 
-import java.time.Duration;
-
 /**
  * How long and how hard the reliability tests run. CI runs the short defaults; {@code
  * -Dreliability.soak=true} runs the long variants (about ten times longer), and each figure can be
- * set on its own, e.g. {@code -Dreliability.kills=50}.
+ * set on its own, e.g. {@code -Dreliability.kills=50}. Load between kills and restarts is counted
+ * in answered commands, not seconds.
  */
 final class Soak {
   static final boolean ENABLED = Boolean.getBoolean("reliability.soak");
@@ -14,9 +13,5 @@ final class Soak {
 
   static int count(String name, int ci, int soak) {
     return Integer.getInteger("reliability." + name, ENABLED ? soak : ci);
-  }
-
-  static Duration seconds(String name, int ci, int soak) {
-    return Duration.ofSeconds(count(name, ci, soak));
   }
 }

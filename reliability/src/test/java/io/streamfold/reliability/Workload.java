@@ -47,6 +47,7 @@ final class Workload {
   private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong issued = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
   private final AtomicLong replays = new AtomicLong();
   private final List<String> replayMismatches =
       java.util.Collections.synchronizedList(new ArrayList<>());
@@ -154,6 +155,9 @@ final class Workload {
       }
       int status = response == null ? -1 : response.status();
       statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+      if (status == 200 || status == 201 || status >= 400 && status < 500 || status == 500) {
+        answered.incrementAndGet();
+      }
       if (status == 200 || status == 201) {
         List<String> eventIds = new ArrayList<>();
         response.json().get("events").forEach(e -> eventIds.add(e.get("eventId").asText()));
@@ -211,6 +215,18 @@ final class Workload {
     }
     JsonNode json = response.json();
     return response.status() + " " + (json == null ? response.raw().body() : json);
+  }
+
+  /**
+   * Waits until {@code more} further commands have had a definitive answer: the chaos schedule
+   * moves with the load, not with the clock, so a slow machine still gets load between its kills.
+   */
+  void awaitAnswered(long more, Duration atMost) {
+    long target = answered.get() + more;
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> answered.get() >= target);
   }
 
   long issued() {
