@@ -9,10 +9,7 @@ import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.http.AccountResource;
 import io.streamfold.command.http.CommandMetrics;
 import io.streamfold.command.http.CommandRoutes;
-import io.streamfold.command.processing.CommandGateway;
-import io.streamfold.command.processing.CommandTopology;
-import io.streamfold.command.processing.CoreSerdes;
-import io.streamfold.command.processing.WriteModel;
+import io.streamfold.command.writer.CommandWriter;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.service.http.Dependencies;
@@ -22,7 +19,6 @@ import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Operations;
 import io.streamfold.service.http.Problems;
 import io.streamfold.service.kafka.HangingTransactions;
-import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.kafka.TopicProvisioner;
 import io.streamfold.service.security.Security;
 import java.time.Clock;
@@ -30,39 +26,36 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One command-service instance: topics checked, the command processor running, the gateway
- * listening for outcomes, then the HTTP API. Closing stops HTTP first, then the gateway, then Kafka
- * Streams (which leaves the group so another instance takes over at once).
+ * One command-service instance: topics checked, the partition writers joining their ownership
+ * group, then the HTTP API. Closing stops accepting commands, waits for those in flight, stops
+ * HTTP, then hands every partition over (each writer commits its batch first) and leaves the group.
  */
 public final class CommandService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
   static final long MAX_BODY_BYTES = 64 * 1024;
 
-  private final StreamsRunner streams;
-  private final CommandGateway<?> gateway;
+  private final CommandWriter<?, ?> writer;
   private final Dependencies dependencies;
   private final HangingTransactions hanging;
   private final Javalin http;
   private final Duration drainTimeout;
-  private final java.util.concurrent.atomic.AtomicBoolean draining;
+  private final AtomicBoolean draining;
 
   private CommandService(
-      StreamsRunner streams,
-      CommandGateway<?> gateway,
+      CommandWriter<?, ?> writer,
       Dependencies dependencies,
       HangingTransactions hanging,
       Javalin http,
       Duration drainTimeout,
-      java.util.concurrent.atomic.AtomicBoolean draining) {
-    this.streams = streams;
-    this.gateway = gateway;
+      AtomicBoolean draining) {
+    this.writer = writer;
     this.dependencies = dependencies;
     this.hanging = hanging;
     this.http = http;
@@ -72,43 +65,44 @@ public final class CommandService implements AutoCloseable {
 
   public static CommandService start(CommandServiceConfig config, Clock clock) {
     SchemaRegistry schemas = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
-    java.util.concurrent.atomic.AtomicBoolean draining =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean draining = new AtomicBoolean();
     AccountAggregate accounts = new AccountAggregate(schemas, config.autoRegisterSchemas());
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
-    CoreSerdes serdes = CoreSerdes.of(schemas, config.autoRegisterSchemas());
-    StreamsRunner streams =
-        new StreamsRunner(
-            CommandTopology.build(accounts, topics, serdes, clock, config.idempotencyWindow()),
-            StreamsSettings.of(config));
-    CommandGateway<AccountCommand> gateway =
-        new CommandGateway<>(
-            config.clientProperties(), topics, accounts.codec(), serdes.outcomes());
-    gateway.start();
-    streams.start();
     Operations operations = new Operations("openapi/command-service.json");
-    operations.bind(streams.streams());
+    CommandWriter<AccountCommand, Account> writer =
+        CommandWriter.start(
+            accounts,
+            new CommandWriter.Settings(
+                config.applicationId(),
+                config.advertisedServer(),
+                topics,
+                config.partitions(),
+                config.clientProperties(),
+                config.stateDir(),
+                config.idempotencyWindow(),
+                config.maxBatch(),
+                config.queueCapacity(),
+                config.storeCacheMb() * 1024L * 1024L),
+            schemas,
+            config.autoRegisterSchemas(),
+            clock,
+            operations.registry());
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
+    String collectionPrefix = config.topicPrefix() + accounts.collection() + ".";
     HangingTransactions hanging =
-        HangingTransactions.of(
-            config, topic -> topic.startsWith(config.topicPrefix() + accounts.collection() + "."));
-    WriteModel<Account> writeModel =
-        new WriteModel<>(
-            streams.streams(), accounts, HostInfo.buildFromEndpoint(config.advertisedServer()));
+        new HangingTransactions(
+            config.clientProperties(),
+            config.applicationId() + "-",
+            topic -> topic.startsWith(collectionPrefix));
     CommandRoutes<AccountCommand, ?, Account> routes =
         new CommandRoutes<>(
             accounts,
             new AccountResource(),
-            gateway,
-            writeModel,
+            writer,
             new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
-            () ->
-                !draining.get()
-                    && streams.isRunning()
-                    && gateway.isListening()
-                    && dependencies.kafkaReachable(),
+            () -> !draining.get() && dependencies.kafkaReachable(),
             config.commandTimeout(),
             clock,
             config.advertisedServer(),
@@ -123,8 +117,7 @@ public final class CommandService implements AutoCloseable {
                   Json.install(javalin);
                   Problems.install(javalin);
                   new Security(config.security()).install(javalin);
-                  Health.install(
-                      javalin, () -> readiness(streams, gateway, dependencies, draining));
+                  Health.install(javalin, () -> readiness(writer, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);
                 })
@@ -135,23 +128,17 @@ public final class CommandService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new CommandService(
-        streams, gateway, dependencies, hanging, http, config.commandTimeout(), draining);
+        writer, dependencies, hanging, http, config.commandTimeout(), draining);
   }
 
   private static Map<String, String> readiness(
-      StreamsRunner streams,
-      CommandGateway<?> gateway,
-      Dependencies dependencies,
-      java.util.concurrent.atomic.AtomicBoolean draining) {
+      CommandWriter<?, ?> writer, Dependencies dependencies, AtomicBoolean draining) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (draining.get()) {
       problems.put("shutdown", "draining");
     }
-    if (!streams.isRunning()) {
-      problems.put("kafkaStreams", streams.state().name());
-    }
-    if (!gateway.isListening()) {
-      problems.put("resultsListener", "stopped");
+    if (!writer.isServing()) {
+      problems.put("writers", "joining the group or restoring partitions");
     }
     dependencies.check(problems);
     return problems;
@@ -162,7 +149,7 @@ public final class CommandService implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return readiness(streams, gateway, dependencies, draining).isEmpty();
+    return readiness(writer, dependencies, draining).isEmpty();
   }
 
   /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
@@ -175,19 +162,18 @@ public final class CommandService implements AutoCloseable {
   @Override
   public void close() {
     draining.set(true); // new commands get 503 and readiness turns false
-    gateway.awaitInFlight(drainTimeout);
+    writer.awaitIdle(drainTimeout);
     awaitResponsesWritten(Duration.ofSeconds(2));
     http.stop();
-    gateway.close();
-    streams.close();
+    writer.close();
     hanging.close();
     dependencies.close();
   }
 
   /**
-   * An outcome completes its request on the gateway's pool, which then writes the response: wait
-   * until Jetty has no request left in progress, so stopping it cuts no answer off mid-write.
-   * Requests refused with 503 while draining come and go within a millisecond.
+   * An outcome completes its request on the writers' completion pool, which then writes the
+   * response: wait until Jetty has no request left in progress, so stopping it cuts no answer off
+   * mid-write. Requests refused with 503 while draining come and go within a millisecond.
    */
   private void awaitResponsesWritten(Duration timeout) {
     StatisticsHandler requests = http.jettyServer().server().getDescendant(StatisticsHandler.class);
@@ -200,8 +186,8 @@ public final class CommandService implements AutoCloseable {
     }
   }
 
-  /** Commands published by this instance and still awaiting their outcome. */
+  /** Commands submitted to this instance's writers and not yet answered. */
   public int inFlight() {
-    return gateway.inFlight();
+    return writer.inFlight();
   }
 }

@@ -7,15 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The topics the command service creates. Commands and events share one partition count (an
- * aggregate's commands, events and version-table row meet in one task); events are kept forever;
- * commands and outcomes are short-lived; the version table is created by Kafka Streams as the
- * compacted changelog of the {@code <type>-versions} store.
+ * The topics the command service creates, all with one partition count so that an aggregate's
+ * events, version row and idempotency records live on the same partition number and meet in one
+ * writer: the events are kept forever; the version table is compacted; idempotency records are
+ * compacted and deleted one idempotency window after they were written.
  */
 final class CommandTopics {
-  private static final String WEEK = Long.toString(7L * 24 * 3600 * 1000);
-  private static final String DAY = Long.toString(24L * 3600 * 1000);
-
   private CommandTopics() {}
 
   static List<TopicSpec> specs(Topics topics, CommandServiceConfig config) {
@@ -23,11 +20,6 @@ final class CommandTopics {
     short replication = config.replication();
     String minIsr = Integer.toString(Math.min(2, replication));
     return List.of(
-        new TopicSpec(
-            topics.commands(),
-            partitions,
-            replication,
-            Map.of("cleanup.policy", "delete", "retention.ms", DAY)),
         new TopicSpec(
             topics.events(),
             partitions,
@@ -42,14 +34,20 @@ final class CommandTopics {
                 "min.insync.replicas",
                 minIsr)),
         new TopicSpec(
-            topics.results(),
+            topics.versions(),
             partitions,
             replication,
-            Map.of("cleanup.policy", "delete", "retention.ms", DAY)),
+            Map.of("cleanup.policy", "compact", "min.insync.replicas", minIsr)),
         new TopicSpec(
-            topics.commandsDlq(),
-            1,
+            topics.idempotency(),
+            partitions,
             replication,
-            Map.of("cleanup.policy", "delete", "retention.ms", WEEK)));
+            Map.of(
+                "cleanup.policy",
+                "compact,delete",
+                "retention.ms",
+                Long.toString(config.idempotencyWindow().toMillis()),
+                "min.insync.replicas",
+                minIsr)));
   }
 }

@@ -1,10 +1,10 @@
 package io.streamfold.command;
 
 import io.streamfold.command.aggregate.Topics;
-import io.streamfold.schemas.account.AccountCommand;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.account.AccountState;
 import io.streamfold.schemas.core.CommandOutcome;
+import io.streamfold.schemas.core.IdempotencyRecord;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
@@ -38,18 +38,13 @@ public final class PublishSchemas {
     Topics topics = Topics.of(topicPrefix, "accounts");
     Map<String, Schema> subjects = new LinkedHashMap<>();
     subjects.put(
-        SubjectNameStrategy.TOPIC_NAME.subject(topics.commands(), false, null),
-        AccountCommand.getClassSchema());
-    subjects.put(
         SubjectNameStrategy.TOPIC_NAME.subject(topics.events(), false, null),
         AccountEvent.getClassSchema());
-    subjects.put(
-        SubjectNameStrategy.TOPIC_NAME.subject(topics.results(), false, null),
-        CommandOutcome.getClassSchema());
     for (Schema byRecord :
         new Schema[] {
           CommandOutcome.getClassSchema(),
           VersionRecord.getClassSchema(),
+          IdempotencyRecord.getClassSchema(),
           AccountState.getClassSchema()
         }) {
       subjects.put(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord);

@@ -185,6 +185,11 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // A transaction's first write right after the previous commit is refused with
+    // CONCURRENT_TRANSACTIONS until the markers are written, and the broker retries that internally
+    // after this back-off (20 ms by default): a partition writer commits back to back, so every
+    // transaction would pay it (KAFKA-18654). 1 ms keeps a commit near its real cost.
+    props.put("add.partitions.to.txn.retry.backoff.ms", "1");
     props.putAll(overrides);
     Properties properties = new Properties();
     properties.putAll(props);

@@ -1,15 +1,11 @@
 package io.streamfold.command.aggregate;
 
 /**
- * Bytes on Kafka to and from the domain, for one aggregate type. Decoding malformed bytes throws
- * Kafka's {@code SerializationException}; an unreachable registry throws something else, since it
- * is transient.
+ * Events and state snapshots as bytes on Kafka, to and from the domain, for one aggregate type.
+ * Decoding malformed bytes throws Kafka's {@code SerializationException}; an unreachable registry
+ * throws something else, since it is transient.
  */
 public interface AggregateCodec<C, E, S> {
-
-  byte[] encodeCommand(String topic, CommandEnvelope<C> command);
-
-  CommandEnvelope<C> decodeCommand(byte[] data);
 
   byte[] encodeEvent(String topic, EventEnvelope<E> event);
 

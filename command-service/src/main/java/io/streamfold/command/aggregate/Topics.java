@@ -1,14 +1,15 @@
 package io.streamfold.command.aggregate;
 
 /**
- * The topics of one aggregate type: {@code <prefix><collection>.commands}, {@code .events}, {@code
- * .command-results} and {@code .commands.dlq}.
+ * The topics of one aggregate type, all with the same partition count and keyed (or partitioned) by
+ * aggregate id: {@code <prefix><collection>.events} (the log, kept forever), {@code .versions} (the
+ * version table, compacted) and {@code .idempotency} (remembered outcomes, compacted and bounded by
+ * the idempotency window).
  */
-public record Topics(String commands, String events, String results, String commandsDlq) {
+public record Topics(String events, String versions, String idempotency) {
 
   public static Topics of(String prefix, String collection) {
     String base = prefix + collection;
-    return new Topics(
-        base + ".commands", base + ".events", base + ".command-results", base + ".commands.dlq");
+    return new Topics(base + ".events", base + ".versions", base + ".idempotency");
   }
 }

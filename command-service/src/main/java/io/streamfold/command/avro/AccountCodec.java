@@ -1,66 +1,25 @@
 package io.streamfold.command.avro;
 
 import io.streamfold.command.aggregate.AggregateCodec;
-import io.streamfold.command.aggregate.CommandEnvelope;
 import io.streamfold.command.aggregate.EventEnvelope;
-import io.streamfold.command.aggregate.ExpectedVersion;
 import io.streamfold.command.domain.account.Account;
 import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.schemas.account.AccountState;
 import io.streamfold.schemas.account.AccountStatus;
-import io.streamfold.schemas.core.ExpectedVersionKind;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
 import io.streamfold.schemas.serde.SubjectNameStrategy;
-import org.apache.kafka.common.errors.SerializationException;
 
-/** Account commands, events and state in Avro (Confluent wire format). */
+/** Account events and state in Avro (Confluent wire format). */
 final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent, Account> {
-  private final AvroSerde<io.streamfold.schemas.account.AccountCommand> commands;
   private final AvroSerde<io.streamfold.schemas.account.AccountEvent> events;
   private final AvroSerde<AccountState> states;
 
   AccountCodec(SchemaRegistry registry, boolean autoRegister) {
-    commands =
-        AvroSerde.of(io.streamfold.schemas.account.AccountCommand.class, registry, autoRegister);
     events = AvroSerde.of(io.streamfold.schemas.account.AccountEvent.class, registry, autoRegister);
     states =
         AvroSerde.of(AccountState.class, registry, SubjectNameStrategy.RECORD_NAME, autoRegister);
-  }
-
-  @Override
-  public byte[] encodeCommand(String topic, CommandEnvelope<AccountCommand> command) {
-    return commands.encode(topic, AccountMapping.toAvro(command));
-  }
-
-  @Override
-  public CommandEnvelope<AccountCommand> decodeCommand(byte[] data) {
-    io.streamfold.schemas.account.AccountCommand avro = commands.decode(data);
-    return new CommandEnvelope<>(
-        avro.getCommandId(),
-        avro.getAggregateId(),
-        expected(avro.getExpectedVersionKind(), avro.getExpectedVersion()),
-        avro.getCorrelationId(),
-        avro.getPrincipal(),
-        avro.getIssuedAt(),
-        AccountMapping.commandFromAvro(avro.getPayload()));
-  }
-
-  private static ExpectedVersion expected(ExpectedVersionKind kind, long version) {
-    switch (kind) {
-      case EXACT:
-        if (version < 0) {
-          throw new SerializationException("Negative expected version " + version);
-        }
-        return ExpectedVersion.exactly(version);
-      case MUST_EXIST:
-        return ExpectedVersion.MUST_EXIST;
-      case MUST_NOT_EXIST:
-        return ExpectedVersion.MUST_NOT_EXIST;
-      default:
-        return ExpectedVersion.ANY;
-    }
   }
 
   @Override

@@ -1,57 +1,12 @@
 package io.streamfold.command.avro;
 
-import io.streamfold.command.aggregate.CommandEnvelope;
 import io.streamfold.command.aggregate.EventEnvelope;
-import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.domain.account.AccountEvent;
-import io.streamfold.schemas.core.ExpectedVersionKind;
 import org.apache.kafka.common.errors.SerializationException;
 
-/** Domain account commands and events to and from their generated Avro classes. */
+/** Domain account events to and from their generated Avro classes. */
 final class AccountMapping {
   private AccountMapping() {}
-
-  static io.streamfold.schemas.account.AccountCommand toAvro(
-      CommandEnvelope<AccountCommand> envelope) {
-    return io.streamfold.schemas.account.AccountCommand.newBuilder()
-        .setCommandId(envelope.commandId())
-        .setAggregateId(envelope.aggregateId())
-        .setExpectedVersionKind(ExpectedVersionKind.valueOf(envelope.expected().kind().name()))
-        .setExpectedVersion(envelope.expected().version())
-        .setCorrelationId(envelope.correlationId())
-        .setPrincipal(envelope.principal())
-        .setIssuedAt(envelope.issuedAt())
-        .setPayload(commandToAvro(envelope.command()))
-        .build();
-  }
-
-  private static Object commandToAvro(AccountCommand command) {
-    if (command instanceof AccountCommand.OpenAccount open) {
-      return new io.streamfold.schemas.account.OpenAccount(
-          open.owner(), open.currency(), open.initialDeposit());
-    } else if (command instanceof AccountCommand.Deposit deposit) {
-      return new io.streamfold.schemas.account.Deposit(deposit.amount());
-    } else if (command instanceof AccountCommand.Withdraw withdraw) {
-      return new io.streamfold.schemas.account.Withdraw(withdraw.amount());
-    } else if (command instanceof AccountCommand.CloseAccount close) {
-      return new io.streamfold.schemas.account.CloseAccount(close.reason());
-    }
-    throw new IllegalArgumentException("Unknown account command " + command);
-  }
-
-  static AccountCommand commandFromAvro(Object payload) {
-    if (payload instanceof io.streamfold.schemas.account.OpenAccount open) {
-      return new AccountCommand.OpenAccount(
-          open.getOwner(), open.getCurrency(), open.getInitialDeposit());
-    } else if (payload instanceof io.streamfold.schemas.account.Deposit deposit) {
-      return new AccountCommand.Deposit(deposit.getAmount());
-    } else if (payload instanceof io.streamfold.schemas.account.Withdraw withdraw) {
-      return new AccountCommand.Withdraw(withdraw.getAmount());
-    } else if (payload instanceof io.streamfold.schemas.account.CloseAccount close) {
-      return new AccountCommand.CloseAccount(close.getReason());
-    }
-    throw new SerializationException("Unknown account command payload " + payload);
-  }
 
   static io.streamfold.schemas.account.AccountEvent toAvro(EventEnvelope<AccountEvent> envelope) {
     return io.streamfold.schemas.account.AccountEvent.newBuilder()

@@ -1,7 +1,6 @@
 package io.streamfold.command.config;
 
 import io.streamfold.service.config.Env;
-import io.streamfold.service.kafka.StreamsInstanceConfig;
 import io.streamfold.service.security.SecuritySettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,13 +13,15 @@ import java.util.Properties;
  *
  * @param advertisedServer {@code host:port} other instances use to reach this one ({@code
  *     application.server})
- * @param partitions partitions of created topics; commands and events always get the same count
- * @param replication replication factor of created topics and internal topics
- * @param commitIntervalMs how often the processor commits its transaction: the floor of a command's
- *     latency when idle, and the batch size under load
- * @param pollMs how long a stream thread blocks polling for commands before it checks for a due
- *     commit
- * @param commandTimeout how long the gateway waits for an outcome before answering 504
+ * @param applicationId names the ownership group and prefixes the writers' transactional ids
+ * @param stateDir where the partitions' local stores (RocksDB) live
+ * @param partitions partitions of created topics; events, versions and idempotency always get the
+ *     same count
+ * @param replication replication factor of created topics
+ * @param maxBatch the most commands one writer decides and commits in one transaction
+ * @param queueCapacity the most commands waiting for one partition's writer before 503
+ * @param storeCacheMb the block cache shared by the instance's local stores
+ * @param commandTimeout how long a request waits for its batch's commit before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
  * @param security authentication and rate limits of the HTTP API
@@ -37,16 +38,14 @@ public record CommandServiceConfig(
     String topicPrefix,
     int partitions,
     short replication,
-    int standbyReplicas,
-    int streamThreads,
-    int commitIntervalMs,
-    int pollMs,
+    int maxBatch,
+    int queueCapacity,
+    int storeCacheMb,
     Duration commandTimeout,
     Duration idempotencyWindow,
     boolean autoRegisterSchemas,
     Properties kafka,
-    SecuritySettings security)
-    implements StreamsInstanceConfig {
+    SecuritySettings security) {
 
   public static CommandServiceConfig fromEnv(Map<String, String> variables) {
     return fromEnv(new Env(variables));
@@ -73,10 +72,9 @@ public record CommandServiceConfig(
         env.string("TOPIC_PREFIX", ""),
         env.integer("TOPIC_PARTITIONS", 6, 1, 10_000),
         (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
-        env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
-        env.integer("NUM_STREAM_THREADS", 1, 1, 64),
-        env.integer("COMMIT_INTERVAL_MS", 20, 1, 60_000),
-        env.integer("STREAMS_POLL_MS", 5, 1, 10_000),
+        env.integer("WRITER_MAX_BATCH", 500, 1, 100_000),
+        env.integer("WRITER_QUEUE_CAPACITY", 10_000, 1, 1_000_000),
+        env.integer("STORE_CACHE_MB", 64, 8, 65_536),
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
         env.bool("SCHEMA_AUTO_REGISTER", true),
@@ -87,7 +85,6 @@ public record CommandServiceConfig(
   /**
    * The base of every client's configuration: bootstrap servers plus the passed-through settings.
    */
-  @Override
   public Properties clientProperties() {
     return Env.clientProperties(bootstrapServers, kafka);
   }
@@ -105,10 +102,9 @@ public record CommandServiceConfig(
         topicPrefix,
         partitions,
         replication,
-        standbyReplicas,
-        streamThreads,
-        commitIntervalMs,
-        pollMs,
+        maxBatch,
+        queueCapacity,
+        storeCacheMb,
         commandTimeout,
         idempotencyWindow,
         autoRegisterSchemas,

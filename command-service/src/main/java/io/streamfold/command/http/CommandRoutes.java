@@ -7,8 +7,8 @@ import io.javalin.http.Context;
 import io.streamfold.command.aggregate.Aggregate;
 import io.streamfold.command.aggregate.CommandEnvelope;
 import io.streamfold.command.aggregate.EventEnvelope;
-import io.streamfold.command.processing.CommandGateway;
-import io.streamfold.command.processing.WriteModel;
+import io.streamfold.command.writer.CommandWriter;
+import io.streamfold.command.writer.WriteFailure;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.OutcomeStatus;
 import io.streamfold.schemas.serde.WireFormat;
@@ -25,18 +25,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
  * {@code POST /api/v1/<collection>/{id}/<action>} and {@code GET /api/v1/<collection>/{id}} for one
- * aggregate type: validates, publishes through the gateway, waits for the outcome and answers.
+ * aggregate type: validates, then decides here when this instance owns the aggregate's partition
+ * (waiting for the batch's commit) or forwards to the owner, and answers.
  */
 public final class CommandRoutes<C, E, S> {
   private final Aggregate<C, E, S> aggregate;
   private final AggregateResource<C, E, S> resource;
-  private final CommandGateway<C> gateway;
-  private final WriteModel<S> writeModel;
+  private final CommandWriter<C, S> writer;
   private final Forwarder forwarder;
   private final BooleanSupplier ready;
   private final Duration timeout;
@@ -47,8 +48,7 @@ public final class CommandRoutes<C, E, S> {
   public CommandRoutes(
       Aggregate<C, E, S> aggregate,
       AggregateResource<C, E, S> resource,
-      CommandGateway<C> gateway,
-      WriteModel<S> writeModel,
+      CommandWriter<C, S> writer,
       Forwarder forwarder,
       BooleanSupplier ready,
       Duration timeout,
@@ -57,8 +57,7 @@ public final class CommandRoutes<C, E, S> {
       CommandMetrics metrics) {
     this.aggregate = aggregate;
     this.resource = resource;
-    this.gateway = gateway;
-    this.writeModel = writeModel;
+    this.writer = writer;
     this.forwarder = forwarder;
     this.ready = ready;
     this.timeout = timeout;
@@ -75,30 +74,79 @@ public final class CommandRoutes<C, E, S> {
 
   private void command(Context ctx) {
     String id = Preconditions.aggregateId(ctx);
-    AggregateResource.CommandParser<C> parser = resource.actions().get(ctx.pathParam("action"));
+    String action = ctx.pathParam("action");
+    AggregateResource.CommandParser<C> parser = resource.actions().get(action);
     if (parser == null) {
       throw new ProblemException(
           Problem.of(
               404,
               "unknown-command",
               "Unknown command",
-              "No command '"
-                  + ctx.pathParam("action")
-                  + "'; known: "
-                  + resource.actions().keySet()));
+              "No command '" + action + "'; known: " + resource.actions().keySet()));
     }
-    C command = parse(ctx, parser);
-    CommandEnvelope<C> envelope = envelope(ctx, id, command);
-    String action = ctx.pathParam("action");
+    JsonNode body = body(ctx);
+    C command = parse(body, parser);
+    CommandEnvelope<C> envelope = envelope(ctx, id, action, body, command);
     long start = System.nanoTime();
     if (!ready.getAsBoolean()) {
       metrics.count("not_ready");
+      throw notReady(
+          "The command service is not ready: starting, draining, or the Kafka cluster does not answer");
     }
-    requireReady();
+    CommandWriter.Route route = writer.route(id, false);
+    if (!(route instanceof CommandWriter.Route.Local) && Forwarder.wasForwarded(ctx)) {
+      // the sender's directory is stale: say so, and it asks the group again
+      throw new ProblemException(
+          Problem.of(
+              421,
+              "not-owner",
+              "Misdirected request",
+              "This instance does not own the partition of " + id + "; nothing was written"));
+    }
+    if (route instanceof CommandWriter.Route.Remote remote) {
+      route = forward(ctx, id, remote);
+      if (route == null) {
+        metrics.record(action, "forwarded", start);
+        return;
+      }
+    }
+    if (route instanceof CommandWriter.Route.Local) {
+      decideHere(ctx, envelope, action, start);
+    } else {
+      metrics.count("not_ready");
+      throw notReady("No instance owns the partition of " + id + " yet (rebalancing)");
+    }
+  }
+
+  /**
+   * Forwards to the owner and copies its answer; on a stale route (the owner refused it as not its
+   * own, or could not be reached) asks the group again and returns the new route to follow once, or
+   * null when answered.
+   */
+  private CommandWriter.Route forward(Context ctx, String id, CommandWriter.Route.Remote remote) {
+    java.net.http.HttpResponse<byte[]> response = forwarder.post(ctx, remote.owner());
+    if (response != null && response.statusCode() != 421) {
+      Forwarder.answer(ctx, response);
+      return null;
+    }
+    CommandWriter.Route fresh = writer.route(id, true);
+    if (fresh instanceof CommandWriter.Route.Remote other && !other.equals(remote)) {
+      response = forwarder.post(ctx, other.owner());
+      if (response != null && response.statusCode() != 421) {
+        Forwarder.answer(ctx, response);
+        return null;
+      }
+      return new CommandWriter.Route.Unknown();
+    }
+    return fresh instanceof CommandWriter.Route.Local ? fresh : new CommandWriter.Route.Unknown();
+  }
+
+  private void decideHere(Context ctx, CommandEnvelope<C> envelope, String action, long start) {
     ctx.future(
         () ->
-            gateway
-                .submit(envelope, timeout)
+            writer
+                .submit(envelope)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle(
                     (outcome, error) -> {
                       if (error != null) {
@@ -107,8 +155,7 @@ public final class CommandRoutes<C, E, S> {
                         if (problem.status() == 503) {
                           ctx.header("Retry-After", "1");
                         }
-                        metrics.record(
-                            action, problem.status() == 504 ? "timeout" : "not_published", start);
+                        metrics.record(action, failureKind(problem), start);
                       } else {
                         answer(ctx, envelope, outcome);
                         metrics.record(action, OutcomeProblems.kind(outcome), start);
@@ -117,7 +164,15 @@ public final class CommandRoutes<C, E, S> {
                     }));
   }
 
-  private C parse(Context ctx, AggregateResource.CommandParser<C> parser) {
+  private static String failureKind(Problem problem) {
+    return problem.status() == 504 ? "timeout" : "not_applied";
+  }
+
+  private static ProblemException notReady(String detail) {
+    return ProblemException.unavailable("not-ready", detail, 1);
+  }
+
+  private JsonNode body(Context ctx) {
     byte[] raw = ctx.bodyAsBytes(); // 413 beyond the configured maximum
     String contentType = ctx.contentType();
     if (raw.length > 0
@@ -130,23 +185,27 @@ public final class CommandRoutes<C, E, S> {
               "Unsupported media type",
               "Send the body as application/json, not " + contentType));
     }
-    JsonNode tree;
     try {
-      tree = raw.length == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(raw);
+      return raw.length == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(raw);
     } catch (JsonProcessingException e) {
       throw ProblemException.badRequest(
           "malformed-json", "The body is not valid JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw ProblemException.badRequest("malformed-json", "The body could not be read");
     }
+  }
+
+  private C parse(JsonNode tree, AggregateResource.CommandParser<C> parser) {
     JsonBody body = new JsonBody(tree);
     C command = parser.parse(body);
     body.refuseUnknownFields();
     return command;
   }
 
-  private CommandEnvelope<C> envelope(Context ctx, String id, C command) {
+  private CommandEnvelope<C> envelope(
+      Context ctx, String id, String action, JsonNode body, C command) {
     String commandId = Preconditions.commandId(ctx);
+    boolean clientKey = ctx.header("Idempotency-Key") != null;
     return new CommandEnvelope<>(
         commandId,
         id,
@@ -154,16 +213,8 @@ public final class CommandRoutes<C, E, S> {
         Preconditions.correlationId(ctx, commandId),
         Security.principal(ctx),
         clock.instant(),
+        clientKey ? Fingerprint.of(ctx, action, body) : null,
         command);
-  }
-
-  private void requireReady() {
-    if (!ready.getAsBoolean()) {
-      throw ProblemException.unavailable(
-          "not-ready",
-          "The command processor is not ready: starting, rebalancing, or the Kafka cluster does not answer",
-          1);
-    }
   }
 
   private void answer(Context ctx, CommandEnvelope<C> envelope, CommandOutcome outcome) {
@@ -205,7 +256,9 @@ public final class CommandRoutes<C, E, S> {
 
   private Problem failure(CommandEnvelope<C> envelope, Throwable error) {
     Throwable cause = unwrap(error);
-    if (cause instanceof TimeoutException) {
+    if (cause instanceof TimeoutException
+        || (cause instanceof WriteFailure failure
+            && failure.kind() == WriteFailure.Kind.OUTCOME_UNKNOWN)) {
       return Problem.of(
               504,
               "outcome-unknown",
@@ -215,12 +268,13 @@ public final class CommandRoutes<C, E, S> {
                   + " ms; the command may still be applied. Retrying with the same Idempotency-Key is safe.")
           .with("commandId", envelope.commandId());
     }
-    if (cause instanceof CommandGateway.CommandNotSentException) {
+    if (cause instanceof WriteFailure failure) {
+      String code = failure.kind() == WriteFailure.Kind.NOT_APPLIED ? "not-applied" : "not-ready";
       return Problem.of(
               503,
-              "not-published",
+              code,
               "Service unavailable",
-              "The command could not be published; nothing was written")
+              failure.getMessage() + "; nothing was written, retry shortly")
           .with("commandId", envelope.commandId());
     }
     throw new CompletionException(cause);
@@ -234,23 +288,29 @@ public final class CommandRoutes<C, E, S> {
 
   private void read(Context ctx) {
     String id = Preconditions.aggregateId(ctx);
-    WriteModel.Lookup<S> lookup = writeModel.find(id);
-    if (lookup instanceof WriteModel.Lookup.Found<S> found) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("aggregateId", id);
-      body.put("version", found.version());
-      body.put("state", resource.stateView(found.state()));
-      ctx.header("ETag", Preconditions.etag(found.version()))
-          .header("X-Streamfold-Served-By", self)
-          .json(body);
-    } else if (lookup instanceof WriteModel.Lookup.Missing<S>) {
-      throw ProblemException.notFound("No " + aggregate.type() + " " + id);
-    } else if (lookup instanceof WriteModel.Lookup.Remote<S> remote) {
+    CommandWriter.Route route = writer.route(id, false);
+    if (route instanceof CommandWriter.Route.Remote remote) {
       forwarder.forward(ctx, remote.owner());
-    } else if (lookup instanceof WriteModel.Lookup.Unavailable<S> unavailable) {
-      throw ProblemException.unavailable("not-ready", unavailable.reason(), 1);
-    } else {
-      throw new IllegalStateException("Unknown lookup " + lookup);
+      return;
     }
+    if (!(route instanceof CommandWriter.Route.Local)) {
+      throw notReady("No instance owns the partition of " + id + " yet (rebalancing)");
+    }
+    CommandWriter.Committed<S> found;
+    try {
+      found = writer.committed(id);
+    } catch (WriteFailure e) {
+      throw notReady(e.getMessage());
+    }
+    if (found == null) {
+      throw ProblemException.notFound("No " + aggregate.type() + " " + id);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("aggregateId", id);
+    body.put("version", found.version());
+    body.put("state", resource.stateView(found.state()));
+    ctx.header("ETag", Preconditions.etag(found.version()))
+        .header("X-Streamfold-Served-By", self)
+        .json(body);
   }
 }

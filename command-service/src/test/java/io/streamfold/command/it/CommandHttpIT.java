@@ -198,7 +198,7 @@ class CommandHttpIT {
   }
 
   @Test
-  void shouldExposeCommandLatencyOutcomesAndKafkaStreamsMetrics() {
+  void shouldExposeCommandLatencyOutcomesAndWriterMetrics() {
     open(newId());
     assertProblem(open("x".repeat(65)), 400, "invalid-id");
 
@@ -207,7 +207,7 @@ class CommandHttpIT {
     assertThat(metrics)
         .contains("streamfold_command_latency_seconds_bucket{command=\"open\",outcome=\"accepted\"")
         .contains("streamfold_command_outcomes_total{kind=\"accepted\"}")
-        .contains("kafka_stream_thread_process_total")
+        .contains("streamfold_writer_commit_seconds")
         .contains("jvm_memory_used_bytes");
     assertThat(Http.get(Instances.url(service) + "/health/ready").status()).isEqualTo(200);
     assertThat(Http.get(Instances.url(service) + "/health/live").status()).isEqualTo(200);

@@ -27,6 +27,13 @@ public final class Forwarder {
           "X-Streamfold-Served-By",
           "X-Streamfold-Staleness");
 
+  /** What a forwarded command carries besides its body and the caller's credentials. */
+  private static final List<String> COMMAND_HEADERS =
+      List.of("Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Correlation-Id");
+
+  private static final List<String> COMMAND_ANSWER_HEADERS =
+      List.of("Content-Type", "ETag", "Location", "Retry-After", "X-Streamfold-Served-By");
+
   private static final List<String> CREDENTIAL_HEADERS = List.of("Authorization", "X-API-Key");
 
   private final HttpClient http;
@@ -106,6 +113,55 @@ public final class Forwarder {
       throw ProblemException.unavailable(
           "owner-unreachable", "Interrupted while asking " + owner, 1);
     }
+  }
+
+  /**
+   * POSTs the request of {@code ctx} (path, body, command headers and credentials) to {@code
+   * owner}, marked as forwarded; null when no connection could be made (nothing was sent); a 504
+   * problem when it was sent but not answered in time. The caller copies the answer with {@link
+   * #answer} or, when the owner refused it as not its own, asks elsewhere.
+   */
+  public HttpResponse<byte[]> post(Context ctx, HostInfo owner) {
+    URI target = URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target)
+            .timeout(timeout)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()))
+            .header(FORWARDED_BY, self);
+    for (String name : COMMAND_HEADERS) {
+      String value = ctx.header(name);
+      if (value != null) {
+        request.header(name, value);
+      }
+    }
+    copyCredentials(ctx, request);
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (java.net.ConnectException e) {
+      return null; // never delivered: safe to send elsewhere
+    } catch (IOException e) {
+      throw new ProblemException(
+          Problem.of(
+              504,
+              "outcome-unknown",
+              "Outcome unknown",
+              "The instance owning this aggregate ("
+                  + owner
+                  + ") did not answer in time; the command may still be applied. Retrying with the"
+                  + " same Idempotency-Key is safe."));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProblemException.unavailable("owner-unreachable", "Interrupted while forwarding", 1);
+    }
+  }
+
+  /** Answers {@code ctx} with a forwarded command's answer. */
+  public static void answer(Context ctx, HttpResponse<byte[]> response) {
+    ctx.status(response.statusCode());
+    for (String name : COMMAND_ANSWER_HEADERS) {
+      response.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
+    }
+    ctx.result(response.body());
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.streamfold.command.processing;
+package io.streamfold.command.writer;
 
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.VersionRecord;

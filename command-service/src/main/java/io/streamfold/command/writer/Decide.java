@@ -1,4 +1,4 @@
-package io.streamfold.command.processing;
+package io.streamfold.command.writer;
 
 import io.streamfold.command.aggregate.Aggregate;
 import io.streamfold.command.aggregate.CommandEnvelope;

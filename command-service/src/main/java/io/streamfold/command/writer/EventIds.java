@@ -1,4 +1,4 @@
-package io.streamfold.command.processing;
+package io.streamfold.command.writer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

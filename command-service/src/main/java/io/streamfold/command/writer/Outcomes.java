@@ -1,4 +1,4 @@
-package io.streamfold.command.processing;
+package io.streamfold.command.writer;
 
 import io.streamfold.command.aggregate.CommandEnvelope;
 import io.streamfold.command.domain.Rejection;
@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 
-/** Builds the outcome records sent to the results topic. */
+/** Builds the outcome records a writer answers with and remembers. */
 final class Outcomes {
   private Outcomes() {}
 
@@ -46,8 +46,35 @@ final class Outcomes {
         currentVersion,
         RejectionKind.UNKNOWN,
         "internal-error",
-        "The command could not be processed; it was dead-lettered for an operator",
+        "The command could not be decided; nothing was written, and the error is logged",
         now);
+  }
+
+  /** The client's idempotency key came back with another request than the one it first named. */
+  static CommandOutcome keyReused(CommandEnvelope<?> command, long currentVersion, Instant now) {
+    return rejection(
+        command,
+        currentVersion,
+        RejectionKind.BUSINESS_RULE,
+        "idempotency-key-reused",
+        "This Idempotency-Key was already used for a different request on this aggregate; use a"
+            + " new key for a new request",
+        now);
+  }
+
+  /**
+   * Whether an outcome is final, so it is remembered under the client's key: accepted, not found,
+   * already exists, refused by a business rule. A version mismatch is not (reload, then retry with
+   * the same key), nor an invalid command or an internal error.
+   */
+  static boolean isFinal(CommandOutcome outcome) {
+    if (outcome.getStatus() == OutcomeStatus.ACCEPTED) {
+      return true;
+    }
+    RejectionKind kind = outcome.getRejection().getKind();
+    return kind == RejectionKind.NOT_FOUND
+        || kind == RejectionKind.ALREADY_EXISTS
+        || kind == RejectionKind.BUSINESS_RULE;
   }
 
   private static CommandOutcome rejection(

@@ -1,0 +1,216 @@
+package io.streamfold.command.writer;
+
+import io.streamfold.command.aggregate.CommandEnvelope;
+import io.streamfold.schemas.core.CommandOutcome;
+import io.streamfold.schemas.core.IdempotencyRecord;
+import io.streamfold.schemas.core.VersionRecord;
+import io.streamfold.schemas.registry.RegistryUnavailableException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One batch of a partition's commands, decided in order against the committed state plus the
+ * batch's earlier commands, written in one transaction: events, version rows and the idempotency
+ * records of final outcomes. {@link #decide} sends; the writer then commits and {@link #finish}
+ * writes the local store and answers. Nothing is answered before the commit returns.
+ */
+final class Batch<C> {
+  private static final Logger LOG = LoggerFactory.getLogger(Batch.class);
+
+  private final WriterContext<C, ?, ?> context;
+  private final int partition;
+  private final LocalStore store;
+  private final Map<String, VersionRecord> rows = new HashMap<>();
+  private final Map<String, IdempotencyRecord> remembered = new HashMap<>();
+  private final Map<String, byte[]> rowBytes = new HashMap<>();
+  private final Map<String, byte[]> rememberedBytes = new HashMap<>();
+  private final List<Answer> answers = new ArrayList<>();
+  private Future<RecordMetadata> lastRow;
+  private Future<RecordMetadata> lastRemembered;
+
+  Batch(WriterContext<C, ?, ?> context, int partition, LocalStore store) {
+    this.context = context;
+    this.partition = partition;
+    this.store = store;
+  }
+
+  /** Whether {@link #decide} wrote anything, so there is a transaction to commit. */
+  boolean writes() {
+    return lastRow != null || lastRemembered != null;
+  }
+
+  /**
+   * Decides every command and sends what they write; {@code begin} is called before the first send.
+   * A registry or store failure throws and the caller aborts the whole batch; a failure of one
+   * decision answers that command with an internal error and leaves the rest.
+   */
+  void decide(List<Pending<C>> commands, Producer<String, byte[]> producer, Runnable begin) {
+    for (Pending<C> pending : commands) {
+      CommandEnvelope<C> command = pending.command();
+      MDC.put("commandId", command.commandId());
+      MDC.put("aggregateId", command.aggregateId());
+      try {
+        answers.add(new Answer(pending, decideOne(command, producer, begin)));
+      } finally {
+        MDC.remove("commandId");
+        MDC.remove("aggregateId");
+      }
+    }
+  }
+
+  private CommandOutcome decideOne(
+      CommandEnvelope<C> command, Producer<String, byte[]> producer, Runnable begin) {
+    String rememberedKey = command.aggregateId() + '/' + command.commandId();
+    VersionRecord row = row(command.aggregateId());
+    Instant now = businessTime(row);
+    if (command.remembered()) {
+      IdempotencyRecord previous = remembered(rememberedKey, now);
+      if (previous != null) {
+        LOG.debug("Repeated idempotency key; answering with its first outcome");
+        return previous.getFingerprint().equals(command.fingerprint())
+            ? context.serdes().outcomes().decode(bytes(previous.getOutcome()))
+            : Outcomes.keyReused(command, row == null ? 0 : row.getVersion(), now);
+      }
+    }
+    Decided decided;
+    try {
+      decided =
+          new Decide<>(context.aggregate(), context.topics().events(), row).apply(command, now);
+    } catch (RegistryUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.error("Command {} could not be decided; answered as an internal error", command, e);
+      return Outcomes.internalError(command, row == null ? 0 : row.getVersion(), now);
+    }
+    boolean remember = command.remembered() && Outcomes.isFinal(decided.outcome());
+    if (decided.events().isEmpty() && decided.newVersion() == null && !remember) {
+      return decided.outcome();
+    }
+    if (!writes()) {
+      begin.run();
+    }
+    long timestamp = now.toEpochMilli();
+    for (byte[] event : decided.events()) {
+      producer.send(
+          new ProducerRecord<>(
+              context.topics().events(), partition, timestamp, command.aggregateId(), event));
+    }
+    if (decided.newVersion() != null) {
+      byte[] encoded =
+          context.serdes().versions().encode(context.topics().versions(), decided.newVersion());
+      rows.put(command.aggregateId(), decided.newVersion());
+      rowBytes.put(command.aggregateId(), encoded);
+      lastRow =
+          producer.send(
+              new ProducerRecord<>(
+                  context.topics().versions(),
+                  partition,
+                  timestamp,
+                  command.aggregateId(),
+                  encoded));
+    }
+    if (remember) {
+      remember(rememberedKey, command, decided.outcome(), now, producer);
+    }
+    return decided.outcome();
+  }
+
+  private void remember(
+      String key,
+      CommandEnvelope<C> command,
+      CommandOutcome outcome,
+      Instant now,
+      Producer<String, byte[]> producer) {
+    String topic = context.topics().idempotency();
+    IdempotencyRecord record =
+        IdempotencyRecord.newBuilder()
+            .setAggregateId(command.aggregateId())
+            .setIdempotencyKey(command.commandId())
+            .setFingerprint(command.fingerprint())
+            .setOutcome(ByteBuffer.wrap(context.serdes().outcomes().encode(topic, outcome)))
+            .setRecordedAt(now)
+            .build();
+    byte[] encoded = context.serdes().idempotency().encode(topic, record);
+    remembered.put(key, record);
+    rememberedBytes.put(key, encoded);
+    lastRemembered =
+        producer.send(new ProducerRecord<>(topic, partition, now.toEpochMilli(), key, encoded));
+  }
+
+  /**
+   * The aggregate's last event time or the clock, whichever is later: business time never runs
+   * backwards within an aggregate, whatever the clocks of its successive owners say.
+   */
+  private Instant businessTime(VersionRecord row) {
+    Instant clock = context.clock().instant();
+    return row == null || !row.getUpdatedAt().isAfter(clock) ? clock : row.getUpdatedAt();
+  }
+
+  private VersionRecord row(String aggregateId) {
+    VersionRecord pending = rows.get(aggregateId);
+    if (pending != null) {
+      return pending;
+    }
+    byte[] stored = store.version(aggregateId);
+    return stored == null ? null : context.serdes().versions().decode(stored);
+  }
+
+  private IdempotencyRecord remembered(String key, Instant now) {
+    IdempotencyRecord record = remembered.get(key);
+    if (record == null) {
+      byte[] stored = store.idempotency(key);
+      record = stored == null ? null : context.serdes().idempotency().decode(stored);
+    }
+    boolean expired =
+        record != null && record.getRecordedAt().isBefore(now.minus(context.idempotencyWindow()));
+    return expired ? null : record;
+  }
+
+  /**
+   * After the commit (or when nothing was written): brings the local store to the new checkpoint
+   * and answers every command. A store failure here throws after answering: the batch is committed,
+   * and the writer must restore before it decides anything else.
+   */
+  PartitionStore.Checkpoint finish(PartitionStore.Checkpoint before) throws Exception {
+    PartitionStore.Checkpoint after = before;
+    try {
+      if (writes()) {
+        after =
+            new PartitionStore.Checkpoint(
+                lastRow == null ? before.versions() : lastRow.get().offset() + 1,
+                lastRemembered == null ? before.idempotency() : lastRemembered.get().offset() + 1);
+        store.apply(rowBytes, rememberedBytes, after);
+      }
+    } finally {
+      answers.forEach(answer -> answer.pending().complete(answer.outcome(), context.completions()));
+    }
+    return after;
+  }
+
+  /** Answers every command of the batch with the same failure. */
+  void fail(List<Pending<C>> commands, WriteFailure failure) {
+    fail(commands, failure, context.completions());
+  }
+
+  static <C> void fail(
+      List<Pending<C>> commands, WriteFailure failure, java.util.concurrent.Executor executor) {
+    commands.forEach(pending -> pending.fail(failure, executor));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    return io.streamfold.schemas.serde.WireFormat.toBytes(buffer);
+  }
+
+  private record Answer(Pending<?> pending, CommandOutcome outcome) {}
+}

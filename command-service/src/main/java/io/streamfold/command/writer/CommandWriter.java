@@ -1,0 +1,219 @@
+package io.streamfold.command.writer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamfold.command.aggregate.Aggregate;
+import io.streamfold.command.aggregate.CommandEnvelope;
+import io.streamfold.command.aggregate.Topics;
+import io.streamfold.schemas.core.CommandOutcome;
+import io.streamfold.schemas.core.VersionRecord;
+import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.schemas.serde.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.state.HostInfo;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+
+/**
+ * The write side of one aggregate type on this instance: the partitions it owns, their writers, and
+ * where every other partition's owner is. The HTTP layer asks {@link #route} where a command goes,
+ * {@link #submit}s the local ones and forwards the rest.
+ */
+public final class CommandWriter<C, S> implements AutoCloseable {
+  private final Aggregate<C, ?, S> aggregate;
+  private final int partitions;
+  private final CoreSerdes serdes;
+  private final Ownership<C> ownership;
+  private final OwnerDirectory directory;
+  private final LRUCache cache;
+  private final ExecutorService completions;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * @param applicationId names the ownership group and prefixes the transactional ids
+   * @param advertisedServer {@code host:port} where other instances reach this one
+   * @param stateDir where the partitions' local stores live
+   * @param maxBatch the most commands in one transaction
+   * @param queueCapacity the most commands waiting for one partition
+   */
+  public record Settings(
+      String applicationId,
+      String advertisedServer,
+      Topics topics,
+      int partitions,
+      Properties clientProperties,
+      Path stateDir,
+      Duration idempotencyWindow,
+      int maxBatch,
+      int queueCapacity,
+      long storeCacheBytes) {}
+
+  private <E> CommandWriter(
+      Aggregate<C, E, S> aggregate,
+      Settings settings,
+      SchemaRegistry registry,
+      boolean autoRegister,
+      Clock clock,
+      MeterRegistry meters) {
+    this.aggregate = aggregate;
+    this.partitions = settings.partitions();
+    this.serdes = CoreSerdes.of(registry, autoRegister);
+    RocksDB.loadLibrary();
+    this.cache = new LRUCache(settings.storeCacheBytes());
+    this.completions =
+        Executors.newFixedThreadPool(
+            Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
+            daemonThreads("writer-completion"));
+    int ttlSeconds =
+        (int) Math.min(Integer.MAX_VALUE, settings.idempotencyWindow().toSeconds() + 60);
+    WriterContext<C, E, S> context =
+        new WriterContext<>(
+            aggregate,
+            settings.topics(),
+            settings.partitions(),
+            settings.applicationId(),
+            settings.clientProperties(),
+            serdes,
+            clock,
+            settings.idempotencyWindow(),
+            partition ->
+                PartitionStore.open(
+                    WriterContext.storeDir(settings.stateDir(), aggregate.collection(), partition),
+                    cache,
+                    ttlSeconds),
+            settings.maxBatch(),
+            settings.queueCapacity(),
+            new WriterMetrics(meters),
+            completions);
+    this.ownership = new Ownership<>(context, settings.advertisedServer());
+    this.directory =
+        new OwnerDirectory(
+            settings.clientProperties(), settings.applicationId(), settings.topics().versions());
+  }
+
+  /** Joins the ownership group; partitions are served as soon as they are assigned and restored. */
+  public static <C, E, S> CommandWriter<C, S> start(
+      Aggregate<C, E, S> aggregate,
+      Settings settings,
+      SchemaRegistry registry,
+      boolean autoRegister,
+      Clock clock,
+      MeterRegistry meters) {
+    CommandWriter<C, S> writer =
+        new CommandWriter<>(aggregate, settings, registry, autoRegister, clock, meters);
+    writer.ownership.start();
+    return writer;
+  }
+
+  /** The partition of {@code aggregateId}: Kafka's default partitioner on the UTF-8 key. */
+  public int partitionOf(String aggregateId) {
+    return Utils.toPositive(Utils.murmur2(aggregateId.getBytes(StandardCharsets.UTF_8)))
+        % partitions;
+  }
+
+  /** Where the command for {@code aggregateId} is decided. */
+  public sealed interface Route {
+    record Local() implements Route {}
+
+    record Remote(HostInfo owner) implements Route {}
+
+    record Unknown() implements Route {}
+  }
+
+  /**
+   * @param fresh ask the group again rather than trusting a cached directory (after a stale route)
+   */
+  public Route route(String aggregateId, boolean fresh) {
+    int partition = partitionOf(aggregateId);
+    if (ownership.writer(partition) != null) {
+      return new Route.Local();
+    }
+    HostInfo owner = directory.owner(partition, fresh);
+    return owner == null ? new Route.Unknown() : new Route.Remote(owner);
+  }
+
+  /**
+   * Decides the command here; fails with {@link WriteFailure} ({@code NOT_OWNER} when this instance
+   * does not own its partition).
+   */
+  public CompletableFuture<CommandOutcome> submit(CommandEnvelope<C> command) {
+    PartitionWriter<C> writer = ownership.writer(partitionOf(command.aggregateId()));
+    if (writer == null) {
+      return CompletableFuture.failedFuture(
+          new WriteFailure(WriteFailure.Kind.NOT_OWNER, "Not the owner of this aggregate"));
+    }
+    inFlight.incrementAndGet();
+    CompletableFuture<CommandOutcome> outcome = writer.submit(command);
+    outcome.whenComplete((o, e) -> inFlight.decrementAndGet());
+    return outcome;
+  }
+
+  /**
+   * The committed version and state of {@code aggregateId}, when this instance owns it.
+   *
+   * @throws WriteFailure when it does not, or is restoring
+   */
+  public Committed<S> committed(String aggregateId) {
+    PartitionWriter<C> writer = ownership.writer(partitionOf(aggregateId));
+    if (writer == null) {
+      throw new WriteFailure(WriteFailure.Kind.NOT_OWNER, "Not the owner of this aggregate");
+    }
+    byte[] row = writer.committedVersion(aggregateId);
+    if (row == null) {
+      return null;
+    }
+    VersionRecord decoded = serdes.versions().decode(row);
+    return new Committed<>(
+        decoded.getVersion(),
+        aggregate.codec().decodeState(WireFormat.toBytes(decoded.getSnapshot())));
+  }
+
+  /** An aggregate's committed version and state. */
+  public record Committed<S>(long version, S state) {}
+
+  /** Whether every partition assigned to this instance is restored and serving. */
+  public boolean isServing() {
+    return ownership.isServing();
+  }
+
+  /** Commands submitted here and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Waits, at most {@code timeout}, until every submitted command has its answer. */
+  public void awaitIdle(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+    }
+  }
+
+  /** Hands every partition over (each writer finishes its batch first) and leaves the group. */
+  @Override
+  public void close() {
+    ownership.close();
+    directory.close();
+    completions.shutdown();
+    cache.close();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

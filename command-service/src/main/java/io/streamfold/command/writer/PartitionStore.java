@@ -1,0 +1,209 @@
+package io.streamfold.command.writer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.TtlDB;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The local copy of one partition's version table and idempotency records, in RocksDB, so it may be
+ * larger than memory: three column families, {@code versions} (aggregate id to the version row's
+ * bytes, exactly as on the topic), {@code idempotency} (aggregate id and key to the record's bytes,
+ * dropped by RocksDB one window after it was written here) and the default one holding the
+ * checkpoint, the topic offsets up to which the store is complete.
+ *
+ * <p>The rows of a committed batch and the new checkpoint are written in one atomic {@link
+ * WriteBatch} (write-ahead log on, not synced: a process crash loses nothing, a machine crash may
+ * lose a suffix, and the checkpoint always matches the rows), so a restart restores only the tail
+ * of the topics after the checkpoint. Nothing uncommitted is ever written here.
+ */
+final class PartitionStore implements LocalStore {
+  private static final byte[] VERSIONS_OFFSET = "versions.offset".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] IDEMPOTENCY_OFFSET =
+      "idempotency.offset".getBytes(StandardCharsets.UTF_8);
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final DBOptions options;
+  private final ColumnFamilyOptions familyOptions;
+  private final TtlDB db;
+  private final ColumnFamilyHandle checkpoints;
+  private final ColumnFamilyHandle versions;
+  private final ColumnFamilyHandle idempotency;
+  private final WriteOptions writeOptions = new WriteOptions();
+
+  private PartitionStore(
+      DBOptions options,
+      ColumnFamilyOptions familyOptions,
+      TtlDB db,
+      List<ColumnFamilyHandle> handles) {
+    this.options = options;
+    this.familyOptions = familyOptions;
+    this.db = db;
+    this.checkpoints = handles.get(0);
+    this.versions = handles.get(1);
+    this.idempotency = handles.get(2);
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code dir}.
+   *
+   * @param cache the block cache shared by every partition store of the instance
+   * @param idempotencyTtlSeconds how long RocksDB keeps an idempotency record after writing it here
+   */
+  static PartitionStore open(Path dir, LRUCache cache, int idempotencyTtlSeconds) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    DBOptions options =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setMaxBackgroundJobs(2)
+            .setKeepLogFileNum(2);
+    ColumnFamilyOptions family =
+        new ColumnFamilyOptions()
+            .setWriteBufferSize(8L * 1024 * 1024)
+            .setMaxWriteBufferNumber(2)
+            .setTableFormatConfig(
+                new BlockBasedTableConfig()
+                    .setBlockCache(cache)
+                    .setFilterPolicy(new BloomFilter(10, false))
+                    .setCacheIndexAndFilterBlocks(true));
+    List<ColumnFamilyDescriptor> descriptors =
+        List.of(
+            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, family),
+            new ColumnFamilyDescriptor("versions".getBytes(StandardCharsets.UTF_8), family),
+            new ColumnFamilyDescriptor("idempotency".getBytes(StandardCharsets.UTF_8), family));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      TtlDB db =
+          TtlDB.open(
+              options,
+              dir.toString(),
+              descriptors,
+              handles,
+              List.of(0, 0, Math.max(1, idempotencyTtlSeconds)),
+              false);
+      return new PartitionStore(options, family, db, handles);
+    } catch (RocksDBException e) {
+      options.close();
+      family.close();
+      throw new StoreException("Could not open the partition store in " + dir, e);
+    }
+  }
+
+  /** The version row of {@code aggregateId} as on the topic, or null. */
+  @Override
+  public byte[] version(String aggregateId) {
+    return get(versions, key(aggregateId));
+  }
+
+  /** The idempotency record under {@code key} as on the topic, or null. */
+  @Override
+  public byte[] idempotency(String key) {
+    return get(idempotency, key(key));
+  }
+
+  /** Where restoring continues: the next offsets of the versions and idempotency partitions. */
+  @Override
+  public Checkpoint checkpoint() {
+    return new Checkpoint(offset(VERSIONS_OFFSET), offset(IDEMPOTENCY_OFFSET));
+  }
+
+  /**
+   * Writes rows and records (null values delete) and the checkpoint they bring the store to, at
+   * once.
+   */
+  @Override
+  public void apply(
+      Map<String, byte[]> versionRows, Map<String, byte[]> idempotencyRecords, Checkpoint to) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Map.Entry<String, byte[]> row : versionRows.entrySet()) {
+        put(batch, versions, row.getKey(), row.getValue());
+      }
+      for (Map.Entry<String, byte[]> record : idempotencyRecords.entrySet()) {
+        put(batch, idempotency, record.getKey(), record.getValue());
+      }
+      batch.put(checkpoints, VERSIONS_OFFSET, longBytes(to.versions()));
+      batch.put(checkpoints, IDEMPOTENCY_OFFSET, longBytes(to.idempotency()));
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new StoreException("Could not write the partition store", e);
+    }
+  }
+
+  private static void put(WriteBatch batch, ColumnFamilyHandle family, String key, byte[] value)
+      throws RocksDBException {
+    if (value == null) {
+      batch.delete(family, key(key));
+    } else {
+      batch.put(family, key(key), value);
+    }
+  }
+
+  private byte[] get(ColumnFamilyHandle family, byte[] key) {
+    try {
+      return db.get(family, key);
+    } catch (RocksDBException e) {
+      throw new StoreException("Could not read the partition store", e);
+    }
+  }
+
+  private long offset(byte[] name) {
+    byte[] value = get(checkpoints, name);
+    return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+  }
+
+  private static byte[] longBytes(long value) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+  }
+
+  private static byte[] key(String key) {
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    checkpoints.close();
+    versions.close();
+    idempotency.close();
+    db.close();
+    writeOptions.close();
+    options.close();
+    familyOptions.close();
+  }
+
+  /** The next offset to restore from in each of the partition's two topics. */
+  record Checkpoint(long versions, long idempotency) {}
+
+  /** The local store failed: the batch aborts and the partition restores again. */
+  static final class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.streamfold.command.writer;
+
+import io.streamfold.command.aggregate.CommandEnvelope;
+import io.streamfold.schemas.core.CommandOutcome;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** A command waiting in a writer's queue, and the future its request waits on. */
+record Pending<C>(CommandEnvelope<C> command, CompletableFuture<CommandOutcome> outcome) {
+
+  static <C> Pending<C> of(CommandEnvelope<C> command) {
+    return new Pending<>(command, new CompletableFuture<>());
+  }
+
+  /**
+   * Completes on {@code executor}: what follows (rendering and writing the HTTP answer) must not
+   * run on the writer's thread.
+   */
+  void complete(CommandOutcome value, Executor executor) {
+    executor.execute(() -> outcome.complete(value));
+  }
+
+  void fail(WriteFailure failure, Executor executor) {
+    executor.execute(() -> outcome.completeExceptionally(failure));
+  }
+}

@@ -1,0 +1,87 @@
+package io.streamfold.command.writer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Brings a partition's local store up to the end of its version-table and idempotency partitions,
+ * from the store's checkpoint: called only after the writer's {@code initTransactions} has fenced
+ * the previous owner and aborted its open transaction, and reading (read_committed) up to end
+ * offsets asked after that, so the zombie's last commit cannot be missed. Idempotency records older
+ * than the window are skipped.
+ */
+final class Restorer {
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private Restorer() {}
+
+  /** Restores and returns the checkpoint reached and the number of records read. */
+  static PartitionStore.Checkpoint restore(
+      WriterContext<?, ?, ?> context, int partition, LocalStore store) {
+    TopicPartition versions = new TopicPartition(context.topics().versions(), partition);
+    TopicPartition idempotency = new TopicPartition(context.topics().idempotency(), partition);
+    PartitionStore.Checkpoint from = store.checkpoint();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(context, partition)) {
+      List<TopicPartition> both = List.of(versions, idempotency);
+      consumer.assign(both);
+      Map<TopicPartition, Long> end = consumer.endOffsets(both, Duration.ofSeconds(30));
+      if (from.versions() > end.get(versions) || from.idempotency() > end.get(idempotency)) {
+        throw new IllegalStateException(
+            "The local store of partition "
+                + partition
+                + " is ahead of its topics (checkpoint "
+                + from
+                + ", end "
+                + end
+                + "): were the topics recreated? Delete the state directory to restore from scratch");
+      }
+      consumer.seek(versions, from.versions());
+      consumer.seek(idempotency, from.idempotency());
+      long cutoff = context.clock().millis() - context.idempotencyWindow().toMillis();
+      PartitionStore.Checkpoint reached = from;
+      while (consumer.position(versions) < end.get(versions)
+          || consumer.position(idempotency) < end.get(idempotency)) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        Map<String, byte[]> rows = new HashMap<>();
+        Map<String, byte[]> remembered = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          String key = new String(record.key(), StandardCharsets.UTF_8);
+          if (record.partition() == partition && record.topic().equals(versions.topic())) {
+            rows.put(key, record.value());
+          } else if (record.timestamp() >= cutoff) {
+            remembered.put(key, record.value());
+          }
+        }
+        reached =
+            new PartitionStore.Checkpoint(
+                consumer.position(versions), consumer.position(idempotency));
+        store.apply(rows, remembered, reached);
+        context.metrics().restored(records.count());
+      }
+      return reached;
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(
+      WriterContext<?, ?, ?> context, int partition) {
+    Properties config = new Properties();
+    config.putAll(context.clientProperties());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition) + "-restore");
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}

@@ -1,0 +1,47 @@
+package io.streamfold.command.writer;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The writers' meters: {@code streamfold_writer_batch_commands} (commands per batch), {@code
+ * streamfold_writer_commit_seconds} (begin to commit of a batch's transaction) and {@code
+ * streamfold_writer_restore_records_total}.
+ */
+public final class WriterMetrics {
+  private final DistributionSummary batchSize;
+  private final Timer commit;
+  private final io.micrometer.core.instrument.Counter restored;
+
+  public WriterMetrics(MeterRegistry registry) {
+    batchSize =
+        DistributionSummary.builder("streamfold.writer.batch.commands")
+            .description("Commands decided in one batch")
+            .register(registry);
+    commit =
+        Timer.builder("streamfold.writer.commit")
+            .description("From the first write of a batch to its commit")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    restored =
+        io.micrometer.core.instrument.Counter.builder("streamfold.writer.restore.records")
+            .description("Version-table and idempotency records restored into local stores")
+            .register(registry);
+  }
+
+  void batch(int commands) {
+    batchSize.record(commands);
+  }
+
+  void committed(long startNanos) {
+    commit.record(Duration.ofNanos(System.nanoTime() - startNanos));
+  }
+
+  void restored(int records) {
+    restored.increment(records);
+  }
+}
