@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.HostInfo;
 import org.rocksdb.LRUCache;
@@ -64,7 +65,8 @@ public final class CommandWriter<C, S> implements AutoCloseable {
       SchemaRegistry registry,
       boolean autoRegister,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      UnaryOperator<LocalStore> stores) {
     this.aggregate = aggregate;
     this.partitions = settings.partitions();
     this.serdes = CoreSerdes.of(registry, autoRegister);
@@ -87,10 +89,12 @@ public final class CommandWriter<C, S> implements AutoCloseable {
             clock,
             settings.idempotencyWindow(),
             partition ->
-                PartitionStore.open(
-                    WriterContext.storeDir(settings.stateDir(), aggregate.collection(), partition),
-                    cache,
-                    ttlSeconds),
+                stores.apply(
+                    PartitionStore.open(
+                        WriterContext.storeDir(
+                            settings.stateDir(), aggregate.collection(), partition),
+                        cache,
+                        ttlSeconds)),
             settings.maxBatch(),
             settings.queueCapacity(),
             new WriterMetrics(meters),
@@ -109,8 +113,22 @@ public final class CommandWriter<C, S> implements AutoCloseable {
       boolean autoRegister,
       Clock clock,
       MeterRegistry meters) {
+    return start(aggregate, settings, registry, autoRegister, clock, meters, store -> store);
+  }
+
+  /**
+   * The same, with every partition's local store wrapped by {@code stores} (tests inject faults).
+   */
+  static <C, E, S> CommandWriter<C, S> start(
+      Aggregate<C, E, S> aggregate,
+      Settings settings,
+      SchemaRegistry registry,
+      boolean autoRegister,
+      Clock clock,
+      MeterRegistry meters,
+      UnaryOperator<LocalStore> stores) {
     CommandWriter<C, S> writer =
-        new CommandWriter<>(aggregate, settings, registry, autoRegister, clock, meters);
+        new CommandWriter<>(aggregate, settings, registry, autoRegister, clock, meters, stores);
     writer.ownership.start();
     return writer;
   }

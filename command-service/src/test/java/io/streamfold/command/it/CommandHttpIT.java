@@ -189,6 +189,107 @@ class CommandHttpIT {
   }
 
   @Test
+  void shouldRefuseAReusedIdempotencyKeyWithADifferentRequest() {
+    String id = newId();
+    open(id);
+    String key = UUID.randomUUID().toString();
+    Http.post(api + id + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+
+    Http.Response otherAmount =
+        Http.post(api + id + "/deposit", "{\"amount\":\"2\"}", "Idempotency-Key", key);
+    Http.Response otherAction =
+        Http.post(api + id + "/withdraw", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+    Http.Response otherPrecondition =
+        Http.post(
+            api + id + "/deposit",
+            "{\"amount\":\"1\"}",
+            "Idempotency-Key",
+            key,
+            "If-Match",
+            "\"2\"");
+    Http.Response sameRespaced =
+        Http.post(api + id + "/deposit", "{ \"amount\" : \"1\" }", "Idempotency-Key", key);
+
+    assertProblem(otherAmount, 422, "idempotency-key-reused");
+    assertProblem(otherAction, 422, "idempotency-key-reused");
+    assertProblem(otherPrecondition, 422, "idempotency-key-reused");
+    assertThat(sameRespaced.status()).isEqualTo(200);
+    assertThat(sameRespaced.json().get("version").asLong()).isEqualTo(2);
+    assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"2\"");
+  }
+
+  @Test
+  void shouldKeepOneIdempotencyKeyOnTwoAggregatesApart() {
+    String first = newId();
+    String second = newId();
+    open(first);
+    open(second);
+    String key = "shared-" + UUID.randomUUID();
+
+    Http.Response one =
+        Http.post(api + first + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+    Http.Response two =
+        Http.post(api + second + "/deposit", "{\"amount\":\"1\"}", "Idempotency-Key", key);
+
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(two.status()).isEqualTo(200);
+    assertThat(one.json().get("aggregateId").asText()).isEqualTo(first);
+    assertThat(two.json().get("aggregateId").asText()).isEqualTo(second);
+    assertThat(two.json().get("events").get(0).get("eventId"))
+        .isNotEqualTo(one.json().get("events").get(0).get("eventId"));
+    assertThat(Http.get(api + first).header("ETag")).isEqualTo("\"2\"");
+    assertThat(Http.get(api + second).header("ETag")).isEqualTo("\"2\"");
+  }
+
+  @Test
+  void shouldLetAVersionMismatchBeRetriedWithTheSameKeyAfterAReload() {
+    String id = newId();
+    open(id);
+    Http.post(api + id + "/deposit", "{\"amount\":\"1\"}");
+    String key = UUID.randomUUID().toString();
+
+    Http.Response stale =
+        Http.post(
+            api + id + "/withdraw",
+            "{\"amount\":\"1\"}",
+            "Idempotency-Key",
+            key,
+            "If-Match",
+            "\"1\"");
+    String current = Http.get(api + id).header("ETag");
+    Http.Response retried =
+        Http.post(
+            api + id + "/withdraw",
+            "{\"amount\":\"1\"}",
+            "Idempotency-Key",
+            key,
+            "If-Match",
+            current);
+
+    assertProblem(stale, 412, "version-mismatch");
+    assertThat(current).isEqualTo("\"2\"");
+    assertThat(retried.status()).as(retried.raw().body()).isEqualTo(200);
+    assertThat(retried.header("ETag")).isEqualTo("\"3\"");
+  }
+
+  @Test
+  void shouldRememberARefusalUnderItsKey() {
+    String id = newId();
+    open(id);
+    String key = UUID.randomUUID().toString();
+
+    Http.Response refused =
+        Http.post(api + id + "/withdraw", "{\"amount\":\"50\"}", "Idempotency-Key", key);
+    Http.post(api + id + "/deposit", "{\"amount\":\"100\"}");
+    Http.Response again =
+        Http.post(api + id + "/withdraw", "{\"amount\":\"50\"}", "Idempotency-Key", key);
+
+    assertProblem(refused, 422, "insufficient-funds");
+    assertProblem(again, 422, "insufficient-funds");
+    assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"2\"");
+  }
+
+  @Test
   void shouldServeAnOpenApiDocumentThatMatchesTheRoutes() throws Exception {
     Http.Response document = Http.get(Instances.url(service) + "/openapi.json");
 
