@@ -1,13 +1,41 @@
 #!/usr/bin/env bash
-# Runs the benchmarks on this machine (everything on 127.0.0.1) and writes
-# bench/results/<timestamp>/report.json, report.md and latency.svg.
-#   ./bench.sh --quick   about 3 minutes
-#   ./bench.sh           the full run (about 15 minutes): the figures to quote
+# Runs the benchmarks on this machine (everything on 127.0.0.1).
+#   ./bench.sh --commands [--quick]   the command path as a user runs it: ./run.sh in its own
+#                                     processes, a light load generator in another, the raw Kafka
+#                                     baselines on the same broker in the same run; writes
+#                                     bench/results/<timestamp>/commands.md and commands.json
+#   ./bench.sh --quick                every scenario in one JVM, about 3 minutes (report.md, .json, .svg)
+#   ./bench.sh                        the same, full (about 15 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 classpath=bench/target/bench.classpath
 if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$classpath" -type f 2>/dev/null | head -n 1)" ]; then
   echo "Building..."
-  ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl bench -am package
+  ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl bench,launcher -am package
+fi
+
+if [ "${1:-}" = "--commands" ]; then
+  shift
+  free_port() { # the first port from $1 on that nothing listens on
+    local port=$1
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    echo "$port"
+  }
+  command_port=$(free_port 18080); projection_port=$(free_port $((command_port + 1)))
+  kafka_port=$(free_port 19092); registry_port=$(free_port $((projection_port + 1)))
+  data=$(mktemp -d); out="bench/results/$(date +%Y%m%d-%H%M%S)"; mkdir -p "$out"
+  ./run.sh --data-dir "$data" --command-port "$command_port" --projection-port "$projection_port" \
+    --kafka-port "$kafka_port" --registry-port "$registry_port" > "$out/stack.log" 2>&1 &
+  stack=$!
+  trap 'kill "$stack" 2>/dev/null; wait "$stack" 2>/dev/null; rm -rf "$data"' EXIT
+  for _ in $(seq 1 180); do
+    if curl -sf "http://127.0.0.1:$command_port/health/ready" >/dev/null \
+       && curl -sf "http://127.0.0.1:$projection_port/health/ready" >/dev/null; then break; fi
+    sleep 1
+  done
+  echo "Stack ready; measuring (results in $out)"
+  java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.CommandLoad \
+    "http://127.0.0.1:$command_port" "http://127.0.0.1:$projection_port" "127.0.0.1:$kafka_port" "$out" "$@"
+  exit 0
 fi
 exec java -XX:+UseG1GC -Xmx2g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.Bench "$@"

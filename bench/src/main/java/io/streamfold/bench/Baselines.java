@@ -108,6 +108,32 @@ final class Baselines {
     return json;
   }
 
+  /**
+   * One-record transactions, begin to commit, one after another on one transactional producer: the
+   * floor of any exactly-once write on this broker.
+   */
+  Latency singleTransaction(int transactions) throws Exception {
+    String topic = topic("transaction");
+    Histogram histogram = Latency.histogram();
+    Properties config = new Properties();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("transactional.id", "baseline-" + System.nanoTime());
+    config.put("linger.ms", 0);
+    config.put("retry.backoff.ms", 2);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      for (int i = 0; i < transactions; i++) {
+        long start = System.nanoTime();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(topic, key(i), new byte[RECORD_BYTES]));
+        producer.commitTransaction();
+        histogram.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+      }
+    }
+    return Latency.of(histogram);
+  }
+
   /** One record at a time, acks=all, waiting for each acknowledgement. */
   Latency singleSend(int sends) throws Exception {
     String topic = topic("single");

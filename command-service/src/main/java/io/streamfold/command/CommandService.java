@@ -102,7 +102,7 @@ public final class CommandService implements AutoCloseable {
             new AccountResource(),
             writer,
             new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
-            () -> !draining.get() && dependencies.kafkaReachable(),
+            () -> !draining.get() && writer.hasJoined() && dependencies.kafkaReachable(),
             config.commandTimeout(),
             clock,
             config.advertisedServer(),

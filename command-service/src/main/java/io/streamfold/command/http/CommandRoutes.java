@@ -35,6 +35,9 @@ import java.util.function.BooleanSupplier;
  * (waiting for the batch's commit) or forwards to the owner, and answers.
  */
 public final class CommandRoutes<C, E, S> {
+  /** How long a command waits for its partition to get an owner, or to restore, before 503. */
+  private static final Duration REBALANCE_WAIT = Duration.ofSeconds(2);
+
   private final Aggregate<C, E, S> aggregate;
   private final AggregateResource<C, E, S> resource;
   private final CommandWriter<C, S> writer;
@@ -93,7 +96,10 @@ public final class CommandRoutes<C, E, S> {
       throw notReady(
           "The command service is not ready: starting, draining, or the Kafka cluster does not answer");
     }
-    CommandWriter.Route route = writer.route(id, false);
+    CommandWriter.Route route =
+        Forwarder.wasForwarded(ctx)
+            ? writer.route(id, false)
+            : writer.awaitRoute(id, REBALANCE_WAIT);
     if (!(route instanceof CommandWriter.Route.Local) && Forwarder.wasForwarded(ctx)) {
       // the sender's directory is stale: say so, and it asks the group again
       throw new ProblemException(
@@ -129,7 +135,7 @@ public final class CommandRoutes<C, E, S> {
       Forwarder.answer(ctx, response);
       return null;
     }
-    CommandWriter.Route fresh = writer.route(id, true);
+    CommandWriter.Route fresh = writer.awaitRoute(id, REBALANCE_WAIT);
     if (fresh instanceof CommandWriter.Route.Remote other && !other.equals(remote)) {
       response = forwarder.post(ctx, other.owner());
       if (response != null && response.statusCode() != 421) {
@@ -288,7 +294,10 @@ public final class CommandRoutes<C, E, S> {
 
   private void read(Context ctx) {
     String id = Preconditions.aggregateId(ctx);
-    CommandWriter.Route route = writer.route(id, false);
+    CommandWriter.Route route =
+        Forwarder.wasForwarded(ctx)
+            ? writer.route(id, false)
+            : writer.awaitRoute(id, REBALANCE_WAIT);
     if (route instanceof CommandWriter.Route.Remote remote) {
       forwarder.forward(ctx, remote.owner());
       return;

@@ -161,6 +161,35 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   }
 
   /**
+   * Like {@link #route}, but rides out a rebalance: waits, at most {@code wait}, while the
+   * partition has no known owner or is restoring here, so a hand-over of a few hundred milliseconds
+   * costs a command that much latency rather than a 503.
+   */
+  public Route awaitRoute(String aggregateId, Duration wait) {
+    int partition = partitionOf(aggregateId);
+    long deadline = System.nanoTime() + wait.toNanos();
+    boolean fresh = false;
+    while (true) {
+      PartitionWriter<C> local = ownership.writer(partition);
+      boolean late = System.nanoTime() > deadline;
+      if (local != null && (local.state() == PartitionWriter.State.SERVING || late)) {
+        return new Route.Local();
+      }
+      if (local == null) {
+        HostInfo owner = directory.owner(partition, fresh);
+        if (owner != null) {
+          return new Route.Remote(owner);
+        }
+        if (late) {
+          return new Route.Unknown();
+        }
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      fresh = true;
+    }
+  }
+
+  /**
    * Decides the command here; fails with {@link WriteFailure} ({@code NOT_OWNER} when this instance
    * does not own its partition).
    */
@@ -199,9 +228,17 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   /** An aggregate's committed version and state. */
   public record Committed<S>(long version, S state) {}
 
-  /** Whether every partition assigned to this instance is restored and serving. */
+  /**
+   * Whether every partition assigned to this instance is restored and serving, and the group has an
+   * owner for every partition (no rebalance half done).
+   */
   public boolean isServing() {
-    return ownership.isServing();
+    return ownership.isServing() && directory.ownsAll(partitions);
+  }
+
+  /** Whether this instance has joined the ownership group (until then it routes nothing). */
+  public boolean hasJoined() {
+    return ownership.hasJoined();
   }
 
   /** Commands submitted here and not yet answered. */

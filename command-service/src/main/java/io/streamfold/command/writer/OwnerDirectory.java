@@ -23,6 +23,9 @@ final class OwnerDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OwnerDirectory.class);
   private static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** However often a fresh answer is asked for, the group is described at most this often. */
+  private static final long MIN_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final Admin admin;
   private final String group;
   private final String topic;
@@ -40,10 +43,19 @@ final class OwnerDirectory implements AutoCloseable {
 
   /** The owner of {@code partition}, or null when none is known. */
   HostInfo owner(int partition, boolean fresh) {
-    if (fresh || System.nanoTime() - readAt > MAX_AGE_NANOS) {
+    long age = System.nanoTime() - readAt;
+    if (age > MAX_AGE_NANOS || (fresh && age > MIN_AGE_NANOS)) {
       refresh();
     }
     return owners.get(partition);
+  }
+
+  /** Whether every one of {@code partitions} has an owner (from a directory at most 1 s old). */
+  boolean ownsAll(int partitions) {
+    if (System.nanoTime() - readAt > MAX_AGE_NANOS) {
+      refresh();
+    }
+    return owners.size() == partitions;
   }
 
   private synchronized void refresh() {

@@ -93,6 +93,11 @@ final class Ownership<C> implements AutoCloseable {
                 });
   }
 
+  /** Whether the group has given this instance its first assignment. */
+  boolean hasJoined() {
+    return joined;
+  }
+
   /** Commands queued in this instance's writers. */
   int queued() {
     return writers.values().stream().mapToInt(PartitionWriter::queued).sum();

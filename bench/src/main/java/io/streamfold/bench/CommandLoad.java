@@ -1,0 +1,253 @@
+package io.streamfold.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The command path measured from outside, as a user meets it: this process is only the load
+ * generator (one {@link RawHttp} keep-alive connection per thread, tens of microseconds per
+ * request), the stack runs in other processes ({@code ./run.sh}), and the raw Kafka baselines are
+ * measured on the same broker in the same run by {@link Baselines}.
+ *
+ * <p>Scenarios: open loop at a fixed rate with latency from each request's intended start (cold,
+ * right after the stack is ready, then warm, repeated); closed loop at saturation; contention on
+ * hot accounts with {@code If-Match}; command-to-visible (the command, then the projection read
+ * with {@code minVersion}). Every command carries an {@code Idempotency-Key}, so the client's one
+ * retry on a connection the server closed is safe.
+ *
+ * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
+ * [--quick]}
+ */
+public final class CommandLoad {
+  static final int ACCOUNTS = 1_000;
+  private static final String BODY = "{\"amount\":\"1.00\"}";
+
+  private final URI commands;
+  private final URI projections;
+  private final boolean quick;
+  private final AtomicLong keys = new AtomicLong();
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+
+  private CommandLoad(URI commands, URI projections, boolean quick) {
+    this.commands = commands;
+    this.projections = projections;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    CommandLoad load =
+        new CommandLoad(
+            URI.create(args[0]), URI.create(args[1]), List.of(args).contains("--quick"));
+    Map<String, Object> report = load.run(args[2]);
+    Path out = Path.of(args[3]);
+    Files.createDirectories(out);
+    String markdown = CommandLoadReport.markdown(report);
+    Files.writeString(out.resolve("commands.md"), markdown);
+    Files.writeString(out.resolve("commands.json"), CommandLoadReport.json(report));
+    System.out.println(markdown);
+  }
+
+  private Map<String, Object> run(String bootstrap) throws Exception {
+    Map<String, Object> report = new LinkedHashMap<>();
+    Duration step = Duration.ofSeconds(quick ? 10 : 20);
+    int repeats = quick ? 1 : 3;
+    long started = System.nanoTime();
+    openAccounts();
+    report.put("accounts opened in s", (System.nanoTime() - started) / 1e9);
+    report.put("cold 500/s", openLoop(500, step, false));
+    Baselines baselines = new Baselines(bootstrap, 1);
+    {
+      closedLoop(32, step, false); // warm-up
+      List<Map<String, Object>> warm = new ArrayList<>();
+      for (int i = 0; i < repeats; i++) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("transaction", baselines.singleTransaction(quick ? 500 : 1_000).json());
+        run.put("send", baselines.singleSend(quick ? 500 : 1_000).json());
+        run.put("commands", openLoop(500, step, false));
+        warm.add(run);
+      }
+      report.put("warm 500/s", warm);
+      report.put("saturation 64 clients", closedLoop(64, step, false));
+      report.put("contention 32 clients on 4 accounts", closedLoop(32, step, true));
+      report.put("command-to-visible 500/s", openLoop(500, step, true));
+    }
+    return report;
+  }
+
+  private String key() {
+    return runId + "-" + keys.incrementAndGet();
+  }
+
+  private static String account(int i) {
+    return "bench-" + i;
+  }
+
+  private void openAccounts() throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    parallel(
+        32,
+        http -> {
+          for (int i = next.getAndIncrement(); i < ACCOUNTS; i = next.getAndIncrement()) {
+            RawHttp.Response r =
+                http.post(
+                    "/api/v1/accounts/" + account(i) + "/open",
+                    "{\"owner\":\"Bench\",\"currency\":\"EUR\",\"initialDeposit\":\"1000000.00\"}",
+                    "Idempotency-Key",
+                    "open-" + account(i));
+            if (r.status() != 201 && r.status() != 409) {
+              throw new IOException("Open answered " + r.status() + ": " + r.body());
+            }
+          }
+        },
+        commands);
+  }
+
+  /**
+   * Deposits to random accounts at {@code rate} for {@code duration}, each latency from its
+   * intended start; with {@code visible}, each accepted command is followed by the projection read
+   * that waits for its version, and the latency runs to that answer.
+   */
+  private Map<String, Object> openLoop(int rate, Duration duration, boolean visible)
+      throws InterruptedException {
+    int total = (int) (rate * duration.toSeconds());
+    long period = TimeUnit.SECONDS.toNanos(1) / rate;
+    Recorder latencies = new Recorder(3);
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    int threads = 128;
+    RawHttp[] reads = new RawHttp[threads];
+    AtomicInteger thread = new AtomicInteger();
+    parallel(
+        threads,
+        http -> {
+          RawHttp read = new RawHttp(projections.getHost(), projections.getPort());
+          reads[thread.getAndIncrement()] = read;
+          for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+            long intended = start + i * period;
+            OpenLoop.waitUntil(intended);
+            String id = account(java.util.concurrent.ThreadLocalRandom.current().nextInt(ACCOUNTS));
+            RawHttp.Response r =
+                http.post("/api/v1/accounts/" + id + "/deposit", BODY, "Idempotency-Key", key());
+            if (visible && r.status() == 200) {
+              String version = r.etag().replace("\"", "");
+              r = read.get("/api/v1/accounts/" + id + "?minVersion=" + version + "&waitMs=5000");
+            }
+            latencies.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
+            statuses.merge(r.status(), 1, Integer::sum);
+          }
+        },
+        commands);
+    for (RawHttp read : reads) {
+      if (read != null) {
+        read.close();
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> result = summary(latencies.getIntervalHistogram());
+    result.put("target/s", rate);
+    result.put("achieved/s", total / seconds);
+    result.put("statuses", new java.util.TreeMap<>(statuses));
+    return result;
+  }
+
+  /**
+   * {@code clients} threads sending back to back for {@code duration}; with {@code contended}, all
+   * on 4 accounts with {@code If-Match} from the last answer seen (412s counted, not retried).
+   */
+  private Map<String, Object> closedLoop(int clients, Duration duration, boolean contended)
+      throws InterruptedException {
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    Recorder latencies = new Recorder(3);
+    long end = System.nanoTime() + duration.toNanos();
+    Map<String, String> etags = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+    parallel(
+        clients,
+        http -> {
+          var random = java.util.concurrent.ThreadLocalRandom.current();
+          while (System.nanoTime() < end) {
+            String id = account(contended ? random.nextInt(4) : random.nextInt(ACCOUNTS));
+            long sent = System.nanoTime();
+            RawHttp.Response r =
+                contended
+                    ? http.post(
+                        "/api/v1/accounts/" + id + "/deposit",
+                        BODY,
+                        "Idempotency-Key",
+                        key(),
+                        "If-Match",
+                        etags.getOrDefault(id, "\"1\""))
+                    : http.post(
+                        "/api/v1/accounts/" + id + "/deposit", BODY, "Idempotency-Key", key());
+            latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+            statuses.merge(r.status(), 1, Integer::sum);
+            if (contended) {
+              if (r.etag() != null) {
+                etags.put(id, r.etag());
+              } else if (r.status() == 412) {
+                String current = r.body().replaceAll(".*\"currentVersion\":(\\d+).*", "$1");
+                etags.put(id, "\"" + current + "\"");
+              }
+            }
+          }
+        },
+        commands);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> result = summary(latencies.getIntervalHistogram());
+    result.put("clients", clients);
+    result.put("accepted/s", statuses.getOrDefault(200, 0) / seconds);
+    if (contended) {
+      result.put("412/s", statuses.getOrDefault(412, 0) / seconds);
+    }
+    result.put("statuses", new java.util.TreeMap<>(statuses));
+    return result;
+  }
+
+  static Map<String, Object> summary(Histogram micros) {
+    return Latency.of(micros).json();
+  }
+
+  /** One load-generating task on its own connection. */
+  interface Client {
+    void run(RawHttp http) throws IOException;
+  }
+
+  private static void parallel(int threads, Client client, URI target) throws InterruptedException {
+    List<Thread> running = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try (RawHttp http = new RawHttp(target.getHost(), target.getPort())) {
+                  client.run(http);
+                } catch (IOException | RuntimeException e) {
+                  errors.add(e);
+                }
+              },
+              "load-" + t);
+      thread.start();
+      running.add(thread);
+    }
+    for (Thread thread : running) {
+      thread.join();
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalStateException(errors.size() + " clients failed", errors.get(0));
+    }
+  }
+}
