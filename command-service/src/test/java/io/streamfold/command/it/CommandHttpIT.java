@@ -343,20 +343,100 @@ class CommandHttpIT {
     }
   }
 
+  /**
+   * A member that owns the only partition but cannot be reached (its advertised address has no
+   * listener) holds the partition: commands get 503 with Retry-After, nothing is written; once it
+   * leaves the group, this instance takes the partition over and the same key is accepted once.
+   */
   @Test
-  void shouldAnswer503WithRetryAfterUntilTheProcessorRuns() {
-    try (CommandService starting = Instances.start(Instances.environment("starting-it"))) {
-      String url = Instances.url(starting) + "/api/v1/accounts/" + newId() + "/open";
+  void shouldAnswer503WithRetryAfterUntilAnOwnerServesThePartition() throws Exception {
+    Map<String, String> env = Instances.environment("handover-it");
+    env.put("TOPIC_PARTITIONS", "1");
+    String versions = env.get("TOPIC_PREFIX") + "accounts.versions";
+    new io.streamfold.service.kafka.TopicProvisioner(client())
+        .ensure(
+            List.of(
+                new io.streamfold.service.kafka.TopicSpec(
+                    versions, 1, (short) 1, Map.of("cleanup.policy", "compact"))));
+    try (GroupMember holder = new GroupMember(env.get("APPLICATION_ID"), versions);
+        CommandService instance = Instances.start(env)) {
+      await().atMost(Duration.ofSeconds(60)).until(instance::isReady);
+      String id = newId();
+      String url = Instances.url(instance) + "/api/v1/accounts/" + id + "/open";
       String body = "{\"owner\":\"Ada\",\"currency\":\"EUR\"}";
 
-      Http.Response first = Http.post(url, body, "Idempotency-Key", "starting-1");
+      Http.Response held = Http.post(url, body, "Idempotency-Key", "handover-1");
 
-      assertProblem(first, 503, "not-ready");
-      assertThat(first.header("Retry-After")).isEqualTo("1");
-      assertThat(Http.get(Instances.url(starting) + "/health/ready").status()).isIn(200, 503);
-      await().atMost(Duration.ofSeconds(60)).until(starting::isReady);
-      assertThat(Http.get(Instances.url(starting) + "/health/ready").status()).isEqualTo(200);
-      assertThat(Http.post(url, body, "Idempotency-Key", "starting-1").status()).isEqualTo(201);
+      assertProblem(held, 503, "not-ready");
+      assertThat(held.header("Retry-After")).isEqualTo("1");
+      holder.close();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Http.post(url, body, "Idempotency-Key", "handover-1").status() == 201);
+      assertThat(Http.get(Instances.url(instance) + "/api/v1/accounts/" + id).header("ETag"))
+          .isEqualTo("\"1\"");
+      assertThat(
+              EventLog.readRaw(
+                  client().getProperty("bootstrap.servers"),
+                  env.get("TOPIC_PREFIX") + "accounts.events"))
+          .as("the refused attempt wrote nothing, the accepted one once")
+          .hasSize(1);
+    }
+  }
+
+  private static java.util.Properties client() {
+    java.util.Properties properties = new java.util.Properties();
+    properties.put(
+        "bootstrap.servers", io.streamfold.devstack.SharedStack.broker().bootstrapServers());
+    return properties;
+  }
+
+  /**
+   * A member of the ownership group that advertises an address nobody listens on, polled on its own
+   * thread until closed (then it leaves the group).
+   */
+  private static final class GroupMember implements AutoCloseable {
+    private final org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    GroupMember(String group, String topic) {
+      java.util.Properties config = client();
+      config.put("group.id", group);
+      config.put(
+          "client.id",
+          "streamfold-owner@127.0.0.1:" + io.streamfold.devstack.Ports.freeLoopbackPort());
+      config.put(
+          "partition.assignment.strategy",
+          org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+      consumer =
+          new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+              config,
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+      consumer.subscribe(List.of(topic));
+      java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
+      poller =
+          new Thread(
+              () -> {
+                while (running) {
+                  consumer.poll(Duration.ofMillis(100));
+                  if (!consumer.assignment().isEmpty()) {
+                    assigned.countDown();
+                  }
+                }
+                consumer.close();
+              });
+      poller.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> assigned.getCount() == 0);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (running) {
+        running = false;
+        poller.join();
+      }
     }
   }
 }

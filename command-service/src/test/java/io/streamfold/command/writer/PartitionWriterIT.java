@@ -97,14 +97,16 @@ class PartitionWriterIT {
 
   @Test
   void shouldCommitNothingOfABatchWhoseStoreFailsMidway() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch queued = new CountDownLatch(1);
     try (CommandWriter<AccountCommand, Account> writer =
-        start(store -> new FaultyStore(store, queued))) {
+        start(store -> new FaultyStore(store, entered, queued))) {
       await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
 
       // "gate" holds the writer inside its first batch until the next four commands are queued,
       // so they make one batch; "boom" fails in the store in the middle of it
       CompletableFuture<CommandOutcome> gate = writer.submit(open("gate"));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
       List<CompletableFuture<CommandOutcome>> batch =
           List.of(
               writer.submit(open("a")),
@@ -143,10 +145,12 @@ class PartitionWriterIT {
   }
 
   /** Holds the lookup of "gate" until released, and fails the lookup of "boom". */
-  private record FaultyStore(LocalStore store, CountDownLatch released) implements LocalStore {
+  private record FaultyStore(LocalStore store, CountDownLatch entered, CountDownLatch released)
+      implements LocalStore {
     @Override
     public byte[] version(String aggregateId) {
       if (aggregateId.equals("gate")) {
+        entered.countDown();
         try {
           released.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
