@@ -28,7 +28,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** A response: status, the headers we look at, the body. */
-  record Response(int status, String etag, String body) {}
+  record Response(int status, String etag, String servedBy, String body) {}
 
   Response post(String path, String json, String... headers) throws IOException {
     return send("POST", path, json, headers);
@@ -89,6 +89,7 @@ final class RawHttp implements AutoCloseable {
     boolean chunked = false;
     boolean closeAfter = false;
     String etag = null;
+    String servedBy = null;
     for (String header = line(); !header.isEmpty(); header = line()) {
       int colon = header.indexOf(':');
       String name = header.substring(0, colon).trim();
@@ -99,6 +100,8 @@ final class RawHttp implements AutoCloseable {
         chunked = value.equalsIgnoreCase("chunked");
       } else if (name.equalsIgnoreCase("ETag")) {
         etag = value;
+      } else if (name.equalsIgnoreCase("X-Streamfold-Served-By")) {
+        servedBy = value;
       } else if (name.equalsIgnoreCase("Connection")) {
         closeAfter = value.equalsIgnoreCase("close");
       }
@@ -110,7 +113,7 @@ final class RawHttp implements AutoCloseable {
     if (closeAfter) {
       close();
     }
-    return new Response(code, etag, body);
+    return new Response(code, etag, servedBy, body);
   }
 
   private String chunked() throws IOException {

@@ -77,6 +77,34 @@ final class ServiceProcess implements AutoCloseable {
     jvm.kill();
   }
 
+  /** SIGSTOP: the process freezes, as in a long GC pause or a stalled VM, sockets open. */
+  synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a paused process runs on, unaware of the time that passed. */
+  synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      int exit =
+          new ProcessBuilder("kill", "-" + name, Long.toString(jvm.pid()))
+              .inheritIO()
+              .start()
+              .waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException("kill -" + name + " " + jvm.pid() + " exited " + exit);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   String url() {
     return "http://127.0.0.1:" + port;
   }

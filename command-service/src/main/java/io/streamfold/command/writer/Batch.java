@@ -36,6 +36,7 @@ final class Batch<C> {
   private final Map<String, byte[]> rowBytes = new HashMap<>();
   private final Map<String, byte[]> rememberedBytes = new HashMap<>();
   private final List<Answer> answers = new ArrayList<>();
+  private Future<RecordMetadata> lastEvent;
   private Future<RecordMetadata> lastRow;
   private Future<RecordMetadata> lastRemembered;
 
@@ -102,9 +103,10 @@ final class Batch<C> {
     }
     long timestamp = now.toEpochMilli();
     for (byte[] event : decided.events()) {
-      producer.send(
-          new ProducerRecord<>(
-              context.topics().events(), partition, timestamp, command.aggregateId(), event));
+      lastEvent =
+          producer.send(
+              new ProducerRecord<>(
+                  context.topics().events(), partition, timestamp, command.aggregateId(), event));
     }
     if (decided.newVersion() != null) {
       byte[] encoded =
@@ -196,6 +198,24 @@ final class Batch<C> {
       answers.forEach(answer -> answer.pending().complete(answer.outcome(), context.completions()));
     }
     return after;
+  }
+
+  /**
+   * The last offset the batch wrote in each partition, once committed: the writer acknowledges
+   * nothing before read_committed readers can see them.
+   */
+  Map<org.apache.kafka.common.TopicPartition, Long> lastOffsets() throws Exception {
+    Map<org.apache.kafka.common.TopicPartition, Long> offsets = new HashMap<>();
+    for (Future<RecordMetadata> sent :
+        java.util.Arrays.asList(lastEvent, lastRow, lastRemembered)) {
+      if (sent != null) {
+        RecordMetadata metadata = sent.get();
+        offsets.put(
+            new org.apache.kafka.common.TopicPartition(metadata.topic(), metadata.partition()),
+            metadata.offset());
+      }
+    }
+    return offsets;
   }
 
   /** Answers every command of the batch with the same failure. */

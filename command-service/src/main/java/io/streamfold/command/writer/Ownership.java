@@ -45,6 +45,8 @@ final class Ownership<C> implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean joined;
   private int replaceAfterGeneration = -1;
+  private long replaceNotBefore;
+  private int failuresInARow;
 
   Ownership(WriterContext<C, ?, ?> context, String advertisedServer) {
     this.context = context;
@@ -133,11 +135,17 @@ final class Ownership<C> implements AutoCloseable {
     }
     int generation = consumer.groupMetadata().generationId();
     if (failed) {
+      // back off, 250 ms doubling to 8 s while writers keep failing (the cluster is unwell)
+      failuresInARow = Math.min(failuresInARow + 1, 6);
+      replaceNotBefore = System.nanoTime() + (250_000_000L << (failuresInARow - 1));
       replaceAfterGeneration = generation;
       consumer.enforceRebalance("a partition writer failed");
       return;
     }
-    if (generation > replaceAfterGeneration) {
+    if (isServing()) {
+      failuresInARow = 0;
+    }
+    if (generation > replaceAfterGeneration && System.nanoTime() >= replaceNotBefore) {
       for (int partition : assigned) {
         if (!writers.containsKey(partition)) {
           startWriter(partition);

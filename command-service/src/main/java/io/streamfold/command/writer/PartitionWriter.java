@@ -6,15 +6,20 @@ import io.streamfold.schemas.registry.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,10 +53,15 @@ final class PartitionWriter<C> {
   private final int partition;
   private final BlockingQueue<Pending<C>> queue;
   private final Thread thread;
+
+  /** How long a batch may take from its first write until it is visible, else 504. */
+  static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(5);
+
   private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
   private volatile State state = State.RESTORING;
   private volatile boolean stopping;
   private volatile LocalStore readable;
+  private KafkaConsumer<byte[], byte[]> visibility;
 
   PartitionWriter(WriterContext<C, ?, ?> context, int partition) {
     this.context = context;
@@ -133,6 +143,12 @@ final class PartitionWriter<C> {
     try {
       store = context.stores().apply(partition);
       producer = producer();
+      visibility = Restorer.consumer(context, partition, "visibility");
+      visibility.assign(
+          List.of(
+              new TopicPartition(context.topics().events(), partition),
+              new TopicPartition(context.topics().versions(), partition),
+              new TopicPartition(context.topics().idempotency(), partition)));
       producer.initTransactions();
       long start = System.nanoTime();
       PartitionStore.Checkpoint position = Restorer.restore(context, partition, store);
@@ -157,7 +173,10 @@ final class PartitionWriter<C> {
       state = State.STOPPED;
     } catch (Exception e) {
       state = State.FAILED;
-      if (!stopping) {
+      if (fenced(e)) {
+        context.metrics().fenced();
+        LOG.warn("Writer of partition {} was fenced: a newer owner has taken it over", partition);
+      } else if (!stopping) {
         LOG.warn("Writer of partition {} failed; it will fence and restore again", partition, e);
       }
     } finally {
@@ -173,6 +192,9 @@ final class PartitionWriter<C> {
       if (producer != null) {
         producer.close(Duration.ofSeconds(state == State.FAILED ? 0 : 5));
       }
+      if (visibility != null) {
+        visibility.close(Duration.ZERO);
+      }
       if (store != null) {
         storeLock.writeLock().lock();
         try {
@@ -183,6 +205,48 @@ final class PartitionWriter<C> {
         }
       }
     }
+  }
+
+  /**
+   * Waits until read_committed readers can see every record of the batch (the last stable offset of
+   * each partition it wrote is past them), so an acknowledged command is visible at once and its
+   * transaction's markers are in the log. A commit is acknowledged by the coordinator before its
+   * markers are written; a broker crash in between has been seen to leave them missing (a hanging
+   * transaction, which the sweep then aborts): such a batch must be answered 504, never 200.
+   * Waiting here also keeps the next transaction's first write from meeting the pending markers
+   * (CONCURRENT_TRANSACTIONS). Gives up after {@link #VISIBILITY_TIMEOUT} from the batch's start,
+   * measured after waking, so a writer paused past it never acknowledges.
+   */
+  private void awaitVisible(Map<TopicPartition, Long> written, long startNanos)
+      throws TimeoutException {
+    long deadline = startNanos + VISIBILITY_TIMEOUT.toNanos();
+    while (true) {
+      Map<TopicPartition, Long> stable =
+          visibility.endOffsets(written.keySet(), VISIBILITY_TIMEOUT);
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(
+            "The batch's records were not visible within " + VISIBILITY_TIMEOUT);
+      }
+      boolean visible = true;
+      for (Map.Entry<TopicPartition, Long> entry : written.entrySet()) {
+        visible &= stable.get(entry.getKey()) > entry.getValue();
+      }
+      if (visible) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+    }
+  }
+
+  /** Whether {@code e}, or what caused it, says a newer owner fenced this writer's producer. */
+  private static boolean fenced(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProducerFencedException
+          || cause instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private PartitionStore.Checkpoint process(
@@ -209,10 +273,11 @@ final class PartitionWriter<C> {
     if (batch.writes()) {
       try {
         producer.commitTransaction();
+        awaitVisible(batch.lastOffsets(), start);
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
         batch.fail(commands, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Fenced", e));
         throw e;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         batch.fail(
             commands,
             new WriteFailure(WriteFailure.Kind.OUTCOME_UNKNOWN, "Commit outcome unknown", e));

@@ -7,13 +7,14 @@ import java.time.Duration;
 
 /**
  * The writers' meters: {@code streamfold_writer_batch_commands} (commands per batch), {@code
- * streamfold_writer_commit_seconds} (begin to commit of a batch's transaction) and {@code
- * streamfold_writer_restore_records_total}.
+ * streamfold_writer_commit_seconds} (begin to commit of a batch's transaction), {@code
+ * streamfold_writer_restore_records_total} and {@code streamfold_writer_fenced_total}.
  */
 public final class WriterMetrics {
   private final DistributionSummary batchSize;
   private final Timer commit;
   private final io.micrometer.core.instrument.Counter restored;
+  private final io.micrometer.core.instrument.Counter fenced;
 
   public WriterMetrics(MeterRegistry registry) {
     batchSize =
@@ -31,6 +32,16 @@ public final class WriterMetrics {
         io.micrometer.core.instrument.Counter.builder("streamfold.writer.restore.records")
             .description("Version-table and idempotency records restored into local stores")
             .register(registry);
+    fenced =
+        io.micrometer.core.instrument.Counter.builder("streamfold.writer.fenced")
+            .description(
+                "Writers of this instance that found a newer owner had fenced them (a zombie's"
+                    + " transaction refused)")
+            .register(registry);
+  }
+
+  void fenced() {
+    fenced.increment();
   }
 
   void batch(int commands) {
