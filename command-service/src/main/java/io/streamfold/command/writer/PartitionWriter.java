@@ -5,6 +5,7 @@ import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.registry.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,9 +14,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -143,7 +144,7 @@ final class PartitionWriter<C> {
     try {
       store = context.stores().apply(partition);
       producer = producer();
-      visibility = Restorer.consumer(context, partition, "visibility");
+      visibility = Restorer.consumer(context, partition, "visibility", 100);
       visibility.assign(
           List.of(
               new TopicPartition(context.topics().events(), partition),
@@ -220,21 +221,29 @@ final class PartitionWriter<C> {
   private void awaitVisible(Map<TopicPartition, Long> written, long startNanos)
       throws TimeoutException {
     long deadline = startNanos + VISIBILITY_TIMEOUT.toNanos();
-    while (true) {
-      Map<TopicPartition, Long> stable =
-          visibility.endOffsets(written.keySet(), VISIBILITY_TIMEOUT);
-      if (System.nanoTime() > deadline) {
+    Map<TopicPartition, Long> waiting = new HashMap<>(written);
+    waiting.forEach(visibility::seek);
+    while (!waiting.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         throw new TimeoutException(
             "The batch's records were not visible within " + VISIBILITY_TIMEOUT);
       }
-      boolean visible = true;
-      for (Map.Entry<TopicPartition, Long> entry : written.entrySet()) {
-        visible &= stable.get(entry.getKey()) > entry.getValue();
+      // a read_committed fetch from the batch's last record: the broker answers once the
+      // transaction's marker has moved the last stable offset past it
+      ConsumerRecords<byte[], byte[]> records = visibility.poll(Duration.ofNanos(left));
+      for (TopicPartition partition : List.copyOf(waiting.keySet())) {
+        long last = waiting.get(partition);
+        if (records.records(partition).stream().anyMatch(r -> r.offset() == last)) {
+          waiting.remove(partition);
+        } else if (visibility.position(partition) > last) {
+          throw new IllegalStateException(
+              "The batch's records in " + partition + " were aborted after their commit");
+        }
       }
-      if (visible) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+    }
+    if (System.nanoTime() > deadline) { // paused past it: the records may be aborted meanwhile
+      throw new TimeoutException("The batch was not visible within " + VISIBILITY_TIMEOUT);
     }
   }
 

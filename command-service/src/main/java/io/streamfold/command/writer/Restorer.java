@@ -31,7 +31,7 @@ final class Restorer {
     TopicPartition versions = new TopicPartition(context.topics().versions(), partition);
     TopicPartition idempotency = new TopicPartition(context.topics().idempotency(), partition);
     PartitionStore.Checkpoint from = store.checkpoint();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(context, partition, "restore")) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(context, partition, "restore", 50)) {
       List<TopicPartition> both = List.of(versions, idempotency);
       consumer.assign(both);
       Map<TopicPartition, Long> end = consumer.endOffsets(both, Duration.ofSeconds(30));
@@ -72,9 +72,13 @@ final class Restorer {
     }
   }
 
-  /** A read_committed consumer of the partition's writer, assigned nothing, named for its use. */
+  /**
+   * A read_committed consumer of the partition's writer, assigned nothing, named for its use.
+   *
+   * @param fetchMaxWaitMs how long the broker holds a fetch that has nothing to return yet
+   */
   static KafkaConsumer<byte[], byte[]> consumer(
-      WriterContext<?, ?, ?> context, int partition, String use) {
+      WriterContext<?, ?, ?> context, int partition, String use, int fetchMaxWaitMs) {
     Properties config = new Properties();
     config.putAll(context.clientProperties());
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -82,6 +86,7 @@ final class Restorer {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Math.max(1, fetchMaxWaitMs));
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition) + "-" + use);
     return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
