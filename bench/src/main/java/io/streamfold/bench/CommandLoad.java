@@ -29,7 +29,7 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick]}
+ * [--quick] [--rate=N]} (the open-loop rate; 500 commands/s by default)
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -38,10 +38,12 @@ public final class CommandLoad {
   private final URI commands;
   private final URI projections;
   private final boolean quick;
+  private final int rate;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
-  private CommandLoad(URI commands, URI projections, boolean quick) {
+  private CommandLoad(URI commands, URI projections, boolean quick, int rate) {
+    this.rate = rate;
     this.commands = commands;
     this.projections = projections;
     this.quick = quick;
@@ -50,7 +52,14 @@ public final class CommandLoad {
   public static void main(String[] args) throws Exception {
     CommandLoad load =
         new CommandLoad(
-            URI.create(args[0]), URI.create(args[1]), List.of(args).contains("--quick"));
+            URI.create(args[0]),
+            URI.create(args[1]),
+            List.of(args).contains("--quick"),
+            List.of(args).stream()
+                .filter(arg -> arg.startsWith("--rate="))
+                .map(arg -> Integer.parseInt(arg.substring("--rate=".length())))
+                .findFirst()
+                .orElse(500));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
@@ -67,7 +76,8 @@ public final class CommandLoad {
     long started = System.nanoTime();
     openAccounts();
     report.put("accounts opened in s", (System.nanoTime() - started) / 1e9);
-    report.put("cold 500/s", openLoop(500, step, false));
+    report.put("rate", rate);
+    report.put("cold", openLoop(rate, step, false));
     Baselines baselines = new Baselines(bootstrap, 1);
     {
       closedLoop(32, step, false); // warm-up
@@ -76,13 +86,13 @@ public final class CommandLoad {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("transaction", baselines.singleTransaction(quick ? 500 : 1_000).json());
         run.put("send", baselines.singleSend(quick ? 500 : 1_000).json());
-        run.put("commands", openLoop(500, step, false));
+        run.put("commands", openLoop(rate, step, false));
         warm.add(run);
       }
-      report.put("warm 500/s", warm);
+      report.put("warm", warm);
       report.put("saturation 64 clients", closedLoop(64, step, false));
       report.put("contention 32 clients on 4 accounts", closedLoop(32, step, true));
-      report.put("command-to-visible 500/s", openLoop(500, step, true));
+      report.put("command-to-visible", openLoop(rate, step, true));
     }
     return report;
   }

@@ -17,32 +17,34 @@ final class CommandLoadReport {
 
   @SuppressWarnings("unchecked")
   static String markdown(Map<String, Object> report) {
-    List<Map<String, Object>> warm = (List<Map<String, Object>>) report.get("warm 500/s");
+    List<Map<String, Object>> warm = (List<Map<String, Object>>) report.get("warm");
     double p50 = median(warm, "commands", "p50Ms");
     double p99 = median(warm, "commands", "p99Ms");
     double txP50 = median(warm, "transaction", "p50Ms");
     double txP99 = median(warm, "transaction", "p99Ms");
     double sendP50 = median(warm, "send", "p50Ms");
-    Map<String, Object> cold = (Map<String, Object>) report.get("cold 500/s");
+    Map<String, Object> cold = (Map<String, Object>) report.get("cold");
     Map<String, Object> saturation = (Map<String, Object>) report.get("saturation 64 clients");
     Map<String, Object> contention =
         (Map<String, Object>) report.get("contention 32 clients on 4 accounts");
-    Map<String, Object> visible = (Map<String, Object>) report.get("command-to-visible 500/s");
+    Map<String, Object> visible = (Map<String, Object>) report.get("command-to-visible");
+    Object rate = report.get("rate");
     StringBuilder md = new StringBuilder();
     md.append("| what | Streamfold | raw Kafka, same broker, same run | ratio |\n");
     md.append("|---|---|---|---|\n");
     row(
         md,
-        "command p50 at 500/s, warm (median of " + warm.size() + ")",
+        "command p50 at " + rate + "/s, warm (median of " + warm.size() + ")",
         p50,
         "one-record transaction p50",
         txP50);
-    row(md, "command p99 at 500/s, warm", p99, "one-record transaction p99", txP99);
+    row(md, "command p99 at " + rate + "/s, warm", p99, "one-record transaction p99", txP99);
     md.append(
         String.format(
             Locale.ROOT,
-            "| plain acks=all send p50 | | %.2f ms | |%n| command p50 / p99 at 500/s, cold (first run after ready) | %.2f / %.2f ms, %.0f/s achieved | | |%n",
+            "| plain acks=all send p50 | | %.2f ms | |%n| command p50 / p99 at %s/s, cold (first run after ready) | %.2f / %.2f ms, %.0f/s achieved | | |%n",
             sendP50,
+            rate,
             number(cold, "p50Ms"),
             number(cold, "p99Ms"),
             number(cold, "achieved/s")));
@@ -61,7 +63,7 @@ final class CommandLoadReport {
             number(contention, "412/s")));
     row(
         md,
-        "command-to-visible p99 at 500/s",
+        "command-to-visible p99 at " + rate + "/s",
         number(visible, "p99Ms"),
         "one-record transaction p99",
         txP99);

@@ -168,12 +168,24 @@ public final class Failover {
       }
       producer.flush();
     }
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(client)) {
+      long written =
+          io.streamfold.service.kafka.Offsets.end(admin, List.of(topics.versions()))
+              .values()
+              .stream()
+              .mapToLong(Long::longValue)
+              .sum();
+      if (written < aggregates) {
+        throw new IllegalStateException("Preloaded " + written + " of " + aggregates + " rows");
+      }
+    }
   }
 
   /** An account the first instance owns, asked of the second (which forwards to the owner). */
   private static String accountOwnedBy(Instance owner, Instance other) throws Exception {
     try (RawHttp http = new RawHttp("127.0.0.1", other.port)) {
-      for (int i = 0; ; i++) {
+      for (int i = 0; i < 1_000; i++) {
         String id = "pre-" + i;
         RawHttp.Response r = http.get("/api/v1/accounts/" + id);
         if (r.status() == 200 && ("127.0.0.1:" + owner.port).equals(r.servedBy())) {
@@ -181,6 +193,7 @@ public final class Failover {
         }
       }
     }
+    throw new IllegalStateException("No preloaded account is served by " + owner.name);
   }
 
   /** One command-service process with a fixed port and state directory. */
