@@ -148,9 +148,9 @@ public final class Failover {
     CoreSerdes serdes = CoreSerdes.of(registry, true);
     client.put("linger.ms", 20);
     client.put("batch.size", 262_144);
-    client.put("compression.type", "lz4");
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
+      java.util.concurrent.Future<?> last = null;
       for (long i = 0; i < aggregates; i++) {
         String id = "pre-" + i;
         byte[] row =
@@ -164,9 +164,12 @@ public final class Failover {
                         .setLastEventId(id)
                         .setUpdatedAt(now)
                         .build());
-        producer.send(new ProducerRecord<>(topics.versions(), id, row));
+        last = producer.send(new ProducerRecord<>(topics.versions(), id, row));
       }
       producer.flush();
+      if (last != null) {
+        last.get(); // surfaces a failed send
+      }
     }
     try (org.apache.kafka.clients.admin.Admin admin =
         org.apache.kafka.clients.admin.Admin.create(client)) {
