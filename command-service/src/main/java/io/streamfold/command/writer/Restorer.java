@@ -97,6 +97,7 @@ final class Restorer {
     Map<TopicPartition, Long> written;
     try (KafkaConsumer<byte[], byte[]> everything =
         consumer(context, partition, "restore-end", 50, "read_uncommitted")) {
+      everything.assign(partitions);
       written = everything.endOffsets(partitions, Duration.ofSeconds(30));
     }
     long started = System.nanoTime();
