@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * The gateway's meters: {@code streamfold_command_latency_seconds} (a histogram by command and
+ * The command API's meters: {@code streamfold_command_latency_seconds} (a histogram by command and
  * outcome, from request to answer) and {@code streamfold_command_outcomes_total} by outcome kind:
  * accepted, already_exists, not_found, version_mismatch, business_rule, invalid, internal_error,
- * timeout, not_published, not_ready.
+ * timeout, not_applied, not_ready, forwarded.
  */
 public final class CommandMetrics {
   private final MeterRegistry registry;

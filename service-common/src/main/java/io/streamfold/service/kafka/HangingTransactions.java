@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * Finds and aborts this application's hanging transactions: a partition holding an open transaction
  * of one of our producers that its coordinator has already finished. Such a transaction never gets
  * its marker, so the partition's last stable offset stops there and every read_committed reader
- * (the projections, the gateways' results listener, a restoring store) waits forever. Broker
- * restarts under load leave them behind (seen with Kafka 4.3.1, single node, both on a clean stop
- * and on a kill); {@code kafka-transactions.sh find-hanging}/{@code abort} is the manual remedy,
- * this is the same with the same test, run every 15 s.
+ * (the projections, a restoring partition writer or store) waits forever. Broker restarts under
+ * load leave them behind (seen with Kafka 4.3.1, single node, both on a clean stop and on a kill);
+ * {@code kafka-transactions.sh find-hanging}/{@code abort} is the manual remedy, this is the same
+ * with the same test, run every 15 s.
  *
  * <p>A transaction counts as hanging only when all hold: its transactional id belongs to this
  * application; the coordinator's transaction for that producer id has moved to a later epoch; and
