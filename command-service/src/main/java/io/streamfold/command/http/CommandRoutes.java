@@ -96,10 +96,7 @@ public final class CommandRoutes<C, E, S> {
       throw notReady(
           "The command service is not ready: starting, draining, or the Kafka cluster does not answer");
     }
-    CommandWriter.Route route =
-        Forwarder.wasForwarded(ctx)
-            ? writer.route(id, false)
-            : writer.awaitRoute(id, REBALANCE_WAIT);
+    CommandWriter.Route route = route(ctx, id, false);
     if (!(route instanceof CommandWriter.Route.Local) && Forwarder.wasForwarded(ctx)) {
       // the sender's directory is stale: say so, and it asks the group again
       throw new ProblemException(
@@ -135,7 +132,7 @@ public final class CommandRoutes<C, E, S> {
       Forwarder.answer(ctx, response);
       return null;
     }
-    CommandWriter.Route fresh = writer.awaitRoute(id, REBALANCE_WAIT);
+    CommandWriter.Route fresh = route(ctx, id, true);
     if (fresh instanceof CommandWriter.Route.Remote other && !other.equals(remote)) {
       response = forwarder.post(ctx, other.owner());
       if (response != null && response.statusCode() != 421) {
@@ -145,6 +142,16 @@ public final class CommandRoutes<C, E, S> {
       return new CommandWriter.Route.Unknown();
     }
     return fresh instanceof CommandWriter.Route.Local ? fresh : new CommandWriter.Route.Unknown();
+  }
+
+  /**
+   * Where {@code id}'s command or read goes. A request another instance forwarded is answered at
+   * once (its sender retries); one from a client waits out a short rebalance.
+   */
+  private CommandWriter.Route route(Context ctx, String id, boolean fresh) {
+    return Forwarder.wasForwarded(ctx)
+        ? writer.route(id, Duration.ZERO, fresh)
+        : writer.route(id, REBALANCE_WAIT, fresh);
   }
 
   private void decideHere(Context ctx, CommandEnvelope<C> envelope, String action, long start) {
@@ -294,10 +301,7 @@ public final class CommandRoutes<C, E, S> {
 
   private void read(Context ctx) {
     String id = Preconditions.aggregateId(ctx);
-    CommandWriter.Route route =
-        Forwarder.wasForwarded(ctx)
-            ? writer.route(id, false)
-            : writer.awaitRoute(id, REBALANCE_WAIT);
+    CommandWriter.Route route = route(ctx, id, false);
     if (route instanceof CommandWriter.Route.Remote remote) {
       forwarder.forward(ctx, remote.owner());
       return;

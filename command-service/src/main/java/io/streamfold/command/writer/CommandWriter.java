@@ -82,7 +82,6 @@ public final class CommandWriter<C, S> implements AutoCloseable {
         new WriterContext<>(
             aggregate,
             settings.topics(),
-            settings.partitions(),
             settings.applicationId(),
             settings.clientProperties(),
             serdes,
@@ -149,29 +148,19 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   }
 
   /**
-   * @param fresh ask the group again rather than trusting a cached directory (after a stale route)
+   * Where the command for {@code aggregateId} goes, riding out a rebalance: waits, at most {@code
+   * wait}, while its partition has no known owner or is restoring here, so a hand-over of a few
+   * hundred milliseconds costs a command that much latency rather than a 503. With a zero wait it
+   * answers at once.
+   *
+   * @param fresh ask the group at once rather than trusting the cached directory (a stale route)
    */
-  public Route route(String aggregateId, boolean fresh) {
-    int partition = partitionOf(aggregateId);
-    if (ownership.writer(partition) != null) {
-      return new Route.Local();
-    }
-    HostInfo owner = directory.owner(partition, fresh);
-    return owner == null ? new Route.Unknown() : new Route.Remote(owner);
-  }
-
-  /**
-   * Like {@link #route}, but rides out a rebalance: waits, at most {@code wait}, while the
-   * partition has no known owner or is restoring here, so a hand-over of a few hundred milliseconds
-   * costs a command that much latency rather than a 503.
-   */
-  public Route awaitRoute(String aggregateId, Duration wait) {
+  public Route route(String aggregateId, Duration wait, boolean fresh) {
     int partition = partitionOf(aggregateId);
     long deadline = System.nanoTime() + wait.toNanos();
-    boolean fresh = false;
     while (true) {
       PartitionWriter<C> local = ownership.writer(partition);
-      boolean late = System.nanoTime() > deadline;
+      boolean late = System.nanoTime() >= deadline;
       if (local != null && (local.state() == PartitionWriter.State.SERVING || late)) {
         return new Route.Local();
       }

@@ -100,11 +100,6 @@ final class Ownership<C> implements AutoCloseable {
     return joined;
   }
 
-  /** Commands queued in this instance's writers. */
-  int queued() {
-    return writers.values().stream().mapToInt(PartitionWriter::queued).sum();
-  }
-
   private void run() {
     try {
       while (running) {

@@ -81,10 +81,6 @@ final class PartitionWriter<C> {
     return state;
   }
 
-  int queued() {
-    return queue.size();
-  }
-
   /** Queues the command; the future fails with a {@link WriteFailure} when it cannot be decided. */
   CompletableFuture<CommandOutcome> submit(CommandEnvelope<C> command) {
     Pending<C> pending = Pending.of(command);

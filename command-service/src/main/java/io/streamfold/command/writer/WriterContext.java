@@ -22,7 +22,6 @@ import java.util.function.IntFunction;
 record WriterContext<C, E, S>(
     Aggregate<C, E, S> aggregate,
     Topics topics,
-    int partitions,
     String applicationId,
     Properties clientProperties,
     CoreSerdes serdes,

@@ -62,6 +62,10 @@ public final class Forwarder {
     }
   }
 
+  private static URI uri(HostInfo instance, String pathAndQuery) {
+    return URI.create("http://" + instance.host() + ":" + instance.port() + pathAndQuery);
+  }
+
   /** Whether this request already came from another instance. */
   public static boolean wasForwarded(Context ctx) {
     return ctx.header(FORWARDED_BY) != null;
@@ -85,14 +89,7 @@ public final class Forwarder {
           "rebalancing", "Ownership of this key is moving between instances; retry shortly", 1);
     }
     String query = ctx.queryString();
-    URI target =
-        URI.create(
-            "http://"
-                + owner.host()
-                + ":"
-                + owner.port()
-                + ctx.path()
-                + (query == null ? "" : "?" + query));
+    URI target = uri(owner, ctx.path() + (query == null ? "" : "?" + query));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
     extraHeaders.forEach(request::header);
@@ -122,7 +119,7 @@ public final class Forwarder {
    * #answer} or, when the owner refused it as not its own, asks elsewhere.
    */
   public HttpResponse<byte[]> post(Context ctx, HostInfo owner) {
-    URI target = URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path());
+    URI target = uri(owner, ctx.path());
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target)
             .timeout(timeout)
@@ -169,7 +166,7 @@ public final class Forwarder {
    * credentials go along), marked as forwarded; null if unreachable.
    */
   public HttpResponse<byte[]> get(Context ctx, HostInfo instance, String pathAndQuery) {
-    URI target = URI.create("http://" + instance.host() + ":" + instance.port() + pathAndQuery);
+    URI target = uri(instance, pathAndQuery);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
     copyCredentials(ctx, request);
