@@ -3,10 +3,12 @@ package io.streamfold.service.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,9 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -23,24 +27,26 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds and aborts this application's hanging transactions: a partition holding an open transaction
- * of one of our producers that its coordinator has already finished. Such a transaction never gets
- * its marker, so the partition's last stable offset stops there and every read_committed reader
- * (the projections, a restoring partition writer or store) waits forever. Broker restarts under
- * load leave them behind (seen with Kafka 4.3.1, single node, both on a clean stop and on a kill);
- * {@code kafka-transactions.sh find-hanging}/{@code abort} is the manual remedy, this is the same
- * with the same test, run every 15 s.
+ * that its coordinator will never finish, so no marker will ever come. The partition's last stable
+ * offset stops there and every read_committed reader (the projections, a restoring partition
+ * writer) waits forever. Broker restarts under load have left them behind (seen with Kafka 4.3.1,
+ * single node, on a clean stop and on a kill).
  *
- * <p>A transaction counts as hanging only when all hold: its transactional id belongs to this
- * application; the coordinator's transaction for that producer id has moved to a later epoch; and
- * consecutive sweeps have seen it open for twice its transaction timeout. Aborting it loses nothing
- * acknowledged: the coordinator never committed it (a commit writes its intent before it answers,
- * and would have resent the markers), so its input offsets were not committed either and the work
- * is redone.
+ * <p>The test is the one {@code kafka-transactions.sh find-hanging} applies, and nothing looser
+ * (see {@link #isHanging}): a transaction open on a partition for longer than {@link
+ * #MAX_TRANSACTION_TIMEOUT} whose producer id the coordinators no longer know, or whose
+ * transactional id's coordinator does not list that partition. A coordinator lists every partition
+ * of an ongoing transaction and, while it is preparing to commit or abort, every partition still
+ * waiting for its marker: such a transaction is never touched, since its coordinator will write the
+ * marker (aborting a commit whose markers are late would lose an acknowledged write). Before each
+ * abort the partition is described again, and the same transaction must still be open. The sweep
+ * keeps no state between runs: a failed run leaves nothing behind for the next.
  */
 public final class HangingTransactions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
@@ -59,8 +65,12 @@ public final class HangingTransactions implements AutoCloseable {
   private final AtomicLong aborted = new AtomicLong();
   private volatile boolean permitted = true;
 
-  /** Open transactions of a left-behind epoch, and when each was first seen (nanoTime). */
-  private final Map<String, Long> suspects = new HashMap<>();
+  /**
+   * How long a transaction must have been open before it is looked at: past any of our producers'
+   * transaction timeouts (10 to 15 s), after which their coordinator aborts them itself. This is
+   * the {@code --max-transaction-timeout} of {@code kafka-transactions.sh find-hanging}.
+   */
+  static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(1);
 
   /**
    * @param transactionalIdPrefix the application id followed by '-': Kafka Streams names its
@@ -129,22 +139,6 @@ public final class HangingTransactions implements AutoCloseable {
 
   /** One pass: find this application's hanging transactions and abort them. */
   void sweep() throws Exception {
-    List<String> ids = new ArrayList<>();
-    for (TransactionListing listing : admin.listTransactions().all().get()) {
-      if (listing.transactionalId().startsWith(transactionalIdPrefix)) {
-        ids.add(listing.transactionalId());
-      }
-    }
-    if (ids.isEmpty()) {
-      return;
-    }
-    Map<Long, TransactionDescription> byProducer = new HashMap<>();
-    admin
-        .describeTransactions(ids)
-        .all()
-        .get()
-        .values()
-        .forEach(description -> byProducer.put(description.producerId(), description));
     List<TopicPartition> partitions = new ArrayList<>();
     Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
     for (TopicDescription topic :
@@ -160,37 +154,109 @@ public final class HangingTransactions implements AutoCloseable {
           .partitions()
           .forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
     }
-    long now = System.nanoTime();
-    Map<String, Long> stillOpen = new HashMap<>();
-    for (var entry : admin.describeProducers(partitions).all().get().entrySet()) {
-      for (ProducerState producer : entry.getValue().activeProducers()) {
-        TransactionDescription current = byProducer.get(producer.producerId());
-        if (!coordinatorMovedOn(producer, current)) {
-          continue;
-        }
-        String key = entry.getKey() + "/" + producer.producerId() + "/" + producer.producerEpoch();
-        long since = suspects.getOrDefault(key, now);
-        stillOpen.put(key, since);
-        if (now - since > TimeUnit.MILLISECONDS.toNanos(2L * current.transactionTimeoutMs())) {
-          abort(entry.getKey(), producer);
-          stillOpen.remove(key);
-        }
+    List<OpenTransaction> candidates =
+        openLongerThan(
+            admin.describeProducers(partitions).all().get(),
+            System.currentTimeMillis(),
+            MAX_TRANSACTION_TIMEOUT);
+    if (candidates.isEmpty()) {
+      return;
+    }
+    Set<Long> producerIds = new HashSet<>();
+    candidates.forEach(open -> producerIds.add(open.producer().producerId()));
+    Map<Long, String> transactionalIds = new HashMap<>();
+    for (TransactionListing listing :
+        admin
+            .listTransactions(new ListTransactionsOptions().filterProducerIds(producerIds))
+            .all()
+            .get()) {
+      if (producerIds.contains(listing.producerId())) {
+        transactionalIds.put(listing.producerId(), listing.transactionalId());
       }
     }
-    suspects.clear();
-    suspects.putAll(stillOpen);
+    Map<String, TransactionDescription> descriptions = describe(transactionalIds.values());
+    for (OpenTransaction open : candidates) {
+      String transactionalId = transactionalIds.get(open.producer().producerId());
+      if (ours(open.partition(), transactionalId)
+          && isHanging(open, transactionalId, descriptions.get(transactionalId))
+          && stillOpen(open)) {
+        abort(open.partition(), open.producer());
+      }
+    }
+  }
+
+  /** An open transaction on one partition, as the partition's leader describes it. */
+  record OpenTransaction(TopicPartition partition, ProducerState producer) {}
+
+  /**
+   * The transactions open on their partition for longer than {@code timeout}, by the time of the
+   * producer's last write there (the first filter of {@code find-hanging}).
+   */
+  static List<OpenTransaction> openLongerThan(
+      Map<TopicPartition, PartitionProducerState> producers, long nowMs, Duration timeout) {
+    List<OpenTransaction> open = new ArrayList<>();
+    producers.forEach(
+        (partition, state) ->
+            state.activeProducers().stream()
+                .filter(producer -> producer.currentTransactionStartOffset().isPresent())
+                .filter(producer -> nowMs - producer.lastTimestamp() > timeout.toMillis())
+                .forEach(producer -> open.add(new OpenTransaction(partition, producer))));
+    return open;
   }
 
   /**
-   * Whether the partition holds an open transaction of an epoch the coordinator has left behind:
-   * the coordinator bumps the epoch when a transaction ends (transactions v2) or the producer
-   * re-initialises, so that transaction can never get its marker. A transaction of the current
-   * epoch is never a suspect, whatever its age: it may be live.
+   * Kafka's test: hanging when no transactional id is known for the producer id, when the
+   * coordinator does not know that id, or when the coordinator's transaction does not include the
+   * partition (a partition still waiting for a marker of a commit or abort is included).
    */
-  static boolean coordinatorMovedOn(ProducerState producer, TransactionDescription current) {
-    return current != null
-        && producer.currentTransactionStartOffset().isPresent()
-        && current.producerEpoch() > producer.producerEpoch();
+  static boolean isHanging(
+      OpenTransaction open, String transactionalId, TransactionDescription description) {
+    return transactionalId == null
+        || description == null
+        || !description.topicPartitions().contains(open.partition());
+  }
+
+  /**
+   * Whether the transaction is this application's to abort: on our own topics only our producers
+   * write transactionally, so one whose id the coordinators forgot is ours too; on {@code
+   * __consumer_offsets}, only one of our transactional ids.
+   */
+  private boolean ours(TopicPartition partition, String transactionalId) {
+    return transactionalId != null
+        ? transactionalId.startsWith(transactionalIdPrefix)
+        : !partition.topic().equals(OFFSETS_TOPIC);
+  }
+
+  private Map<String, TransactionDescription> describe(java.util.Collection<String> ids)
+      throws Exception {
+    Map<String, TransactionDescription> descriptions = new HashMap<>();
+    var result = admin.describeTransactions(new HashSet<>(ids));
+    for (String id : ids) {
+      try {
+        descriptions.put(id, result.description(id).get());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+          throw e;
+        }
+      }
+    }
+    return descriptions;
+  }
+
+  /** Whether the partition still holds the same open transaction (same producer, epoch, start). */
+  private boolean stillOpen(OpenTransaction open) throws Exception {
+    return admin
+        .describeProducers(List.of(open.partition()))
+        .partitionResult(open.partition())
+        .get()
+        .activeProducers()
+        .stream()
+        .anyMatch(
+            now ->
+                now.producerId() == open.producer().producerId()
+                    && now.producerEpoch() == open.producer().producerEpoch()
+                    && now.currentTransactionStartOffset()
+                        .equals(open.producer().currentTransactionStartOffset()));
   }
 
   private void abort(TopicPartition partition, ProducerState producer) throws Exception {
