@@ -36,7 +36,6 @@ final class Batch<C> {
   private final Map<String, byte[]> rowBytes = new HashMap<>();
   private final Map<String, byte[]> rememberedBytes = new HashMap<>();
   private final List<Answer> answers = new ArrayList<>();
-  private Future<RecordMetadata> lastEvent;
   private Future<RecordMetadata> lastRow;
   private Future<RecordMetadata> lastRemembered;
 
@@ -103,10 +102,9 @@ final class Batch<C> {
     }
     long timestamp = now.toEpochMilli();
     for (byte[] event : decided.events()) {
-      lastEvent =
-          producer.send(
-              new ProducerRecord<>(
-                  context.topics().events(), partition, timestamp, command.aggregateId(), event));
+      producer.send(
+          new ProducerRecord<>(
+              context.topics().events(), partition, timestamp, command.aggregateId(), event));
     }
     if (decided.newVersion() != null) {
       byte[] encoded =
@@ -201,13 +199,12 @@ final class Batch<C> {
   }
 
   /**
-   * The last offset the batch wrote in each partition, once committed: the writer acknowledges
-   * nothing before read_committed readers can see them.
+   * The last offset the batch wrote in the version table and among the idempotency records, once
+   * committed: what {@link Visibility} waits for before the batch is answered.
    */
   Map<org.apache.kafka.common.TopicPartition, Long> lastOffsets() throws Exception {
     Map<org.apache.kafka.common.TopicPartition, Long> offsets = new HashMap<>();
-    for (Future<RecordMetadata> sent :
-        java.util.Arrays.asList(lastEvent, lastRow, lastRemembered)) {
+    for (Future<RecordMetadata> sent : java.util.Arrays.asList(lastRow, lastRemembered)) {
       if (sent != null) {
         RecordMetadata metadata = sent.get();
         offsets.put(

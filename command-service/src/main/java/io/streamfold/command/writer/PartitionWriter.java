@@ -5,22 +5,16 @@ import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.registry.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,7 +56,7 @@ final class PartitionWriter<C> {
   private volatile State state = State.RESTORING;
   private volatile boolean stopping;
   private volatile LocalStore readable;
-  private KafkaConsumer<byte[], byte[]> visibility;
+  private Visibility visibility;
 
   PartitionWriter(WriterContext<C, ?, ?> context, int partition) {
     this.context = context;
@@ -140,12 +134,6 @@ final class PartitionWriter<C> {
     try {
       store = context.stores().apply(partition);
       producer = producer();
-      visibility = Restorer.consumer(context, partition, "visibility", 100);
-      visibility.assign(
-          List.of(
-              new TopicPartition(context.topics().events(), partition),
-              new TopicPartition(context.topics().versions(), partition),
-              new TopicPartition(context.topics().idempotency(), partition)));
       producer.initTransactions();
       long start = System.nanoTime();
       PartitionStore.Checkpoint position = Restorer.restore(context, partition, store);
@@ -155,6 +143,7 @@ final class PartitionWriter<C> {
           context.aggregate().collection(),
           position,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      visibility = Visibility.of(context, partition, position);
       readable = store;
       state = State.SERVING;
       List<Pending<C>> batch = new ArrayList<>(context.maxBatch());
@@ -190,7 +179,7 @@ final class PartitionWriter<C> {
         producer.close(Duration.ofSeconds(state == State.FAILED ? 0 : 5));
       }
       if (visibility != null) {
-        visibility.close(Duration.ZERO);
+        visibility.close();
       }
       if (store != null) {
         storeLock.writeLock().lock();
@@ -201,45 +190,6 @@ final class PartitionWriter<C> {
           storeLock.writeLock().unlock();
         }
       }
-    }
-  }
-
-  /**
-   * Waits until read_committed readers can see every record of the batch (the last stable offset of
-   * each partition it wrote is past them), so an acknowledged command is visible at once and its
-   * transaction's markers are in the log. A commit is acknowledged by the coordinator before its
-   * markers are written; a broker crash in between has been seen to leave them missing (a hanging
-   * transaction, which the sweep then aborts): such a batch must be answered 504, never 200.
-   * Waiting here also keeps the next transaction's first write from meeting the pending markers
-   * (CONCURRENT_TRANSACTIONS). Gives up after {@link #VISIBILITY_TIMEOUT} from the batch's start,
-   * measured after waking, so a writer paused past it never acknowledges.
-   */
-  private void awaitVisible(Map<TopicPartition, Long> written, long startNanos)
-      throws TimeoutException {
-    long deadline = startNanos + VISIBILITY_TIMEOUT.toNanos();
-    Map<TopicPartition, Long> waiting = new HashMap<>(written);
-    waiting.forEach(visibility::seek);
-    while (!waiting.isEmpty()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new TimeoutException(
-            "The batch's records were not visible within " + VISIBILITY_TIMEOUT);
-      }
-      // a read_committed fetch from the batch's last record: the broker answers once the
-      // transaction's marker has moved the last stable offset past it
-      ConsumerRecords<byte[], byte[]> records = visibility.poll(Duration.ofNanos(left));
-      for (TopicPartition partition : List.copyOf(waiting.keySet())) {
-        long last = waiting.get(partition);
-        if (records.records(partition).stream().anyMatch(r -> r.offset() == last)) {
-          waiting.remove(partition);
-        } else if (visibility.position(partition) > last) {
-          throw new IllegalStateException(
-              "The batch's records in " + partition + " were aborted after their commit");
-        }
-      }
-    }
-    if (System.nanoTime() > deadline) { // paused past it: the records may be aborted meanwhile
-      throw new TimeoutException("The batch was not visible within " + VISIBILITY_TIMEOUT);
     }
   }
 
@@ -278,7 +228,7 @@ final class PartitionWriter<C> {
     if (batch.writes()) {
       try {
         producer.commitTransaction();
-        awaitVisible(batch.lastOffsets(), start);
+        visibility.await(batch.lastOffsets(), start + VISIBILITY_TIMEOUT.toNanos());
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
         batch.fail(commands, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Fenced", e));
         throw e;
