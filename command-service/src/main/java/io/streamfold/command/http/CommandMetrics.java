@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The command API's meters: {@code streamfold_command_latency_seconds} (a histogram by command and
@@ -14,28 +16,42 @@ import java.time.Duration;
 public final class CommandMetrics {
   private final MeterRegistry registry;
 
+  /** The meters met so far, so a request costs a map lookup rather than a registration. */
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
   public CommandMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   void record(String command, String outcome, long startNanos) {
-    Timer.builder("streamfold.command.latency")
+    timers
+        .computeIfAbsent(command + '/' + outcome, key -> timer(command, outcome))
+        .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    count(outcome);
+  }
+
+  void count(String outcome) {
+    counters
+        .computeIfAbsent(
+            outcome,
+            kind ->
+                Counter.builder("streamfold.command.outcomes")
+                    .description("Command outcomes by kind")
+                    .tag("kind", kind)
+                    .register(registry))
+        .increment();
+  }
+
+  private Timer timer(String command, String outcome) {
+    return Timer.builder("streamfold.command.latency")
         .description("Command latency from request to answer")
         .tag("command", command)
         .tag("outcome", outcome)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)
-        .record(Duration.ofNanos(System.nanoTime() - startNanos));
-    count(outcome);
-  }
-
-  void count(String outcome) {
-    Counter.builder("streamfold.command.outcomes")
-        .description("Command outcomes by kind")
-        .tag("kind", outcome)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 }

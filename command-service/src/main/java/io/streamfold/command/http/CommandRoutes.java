@@ -38,6 +38,10 @@ public final class CommandRoutes<C, E, S> {
   /** How long a command waits for its partition to get an owner, or to restore, before 503. */
   private static final Duration REBALANCE_WAIT = Duration.ofSeconds(2);
 
+  private static final java.util.regex.Pattern JSON =
+      java.util.regex.Pattern.compile(
+          "application/json\\s*(;.*)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private final Aggregate<C, E, S> aggregate;
   private final AggregateResource<C, E, S> resource;
   private final CommandWriter<C, S> writer;
@@ -188,9 +192,7 @@ public final class CommandRoutes<C, E, S> {
   private JsonNode body(Context ctx) {
     byte[] raw = ctx.bodyAsBytes(); // 413 beyond the configured maximum
     String contentType = ctx.contentType();
-    if (raw.length > 0
-        && (contentType == null
-            || !contentType.toLowerCase().matches("application/json\\s*(;.*)?"))) {
+    if (raw.length > 0 && (contentType == null || !JSON.matcher(contentType).matches())) {
       throw new ProblemException(
           Problem.of(
               415,
