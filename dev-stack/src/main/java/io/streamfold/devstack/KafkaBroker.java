@@ -190,6 +190,9 @@ public final class KafkaBroker implements AutoCloseable {
     // after this back-off (20 ms by default): a partition writer commits back to back, so every
     // transaction would pay it (KAFKA-18654). 1 ms keeps a commit near its real cost.
     props.put("add.partitions.to.txn.retry.backoff.ms", "1");
+    // and for up to this long (100 ms by default) before the producer sees the error and retries
+    // itself: a cold broker under load can take that long to write the markers.
+    props.put("add.partitions.to.txn.retry.backoff.max.ms", "500");
     props.putAll(overrides);
     Properties properties = new Properties();
     properties.putAll(props);
@@ -253,6 +256,7 @@ public final class KafkaBroker implements AutoCloseable {
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    awaitListening(deadline); // before any client: each refused connection would log a WARN
     try (Admin admin = Admin.create(config)) {
       while (true) {
         if (!jvm.isAlive()) {
@@ -271,6 +275,18 @@ public final class KafkaBroker implements AutoCloseable {
               "The Kafka broker was not ready within " + START_TIMEOUT + ":\n" + jvm.logTail(40));
         }
         pause(Duration.ofMillis(200));
+      }
+    }
+  }
+
+  /** Waits until the client port accepts connections (the broker is then about to serve). */
+  private void awaitListening(Instant deadline) {
+    while (Instant.now().isBefore(deadline) && jvm.isAlive()) {
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+        return;
+      } catch (IOException notYet) {
+        pause(Duration.ofMillis(100));
       }
     }
   }

@@ -26,6 +26,8 @@ final class ProjectionSettings {
         DeadLetters.OnDeserialization.class);
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+    // the topology has no global store; this is Kafka 5's default, and says so without a WARN
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
     return props;
   }

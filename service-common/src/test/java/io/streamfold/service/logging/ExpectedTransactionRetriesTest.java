@@ -1,0 +1,53 @@
+package io.streamfold.service.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.spi.FilterReply;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+class ExpectedTransactionRetriesTest {
+  private static final String FORMAT =
+      "[Producer clientId=w] Got error produce response with correlation id {} on topic-partition {},"
+          + " retrying ({} attempts left). Error: {}";
+
+  private final LoggerContext context = new LoggerContext();
+  private final ExpectedTransactionRetries filter = new ExpectedTransactionRetries();
+
+  private FilterReply decide(String loggerName, Level level, Object error) {
+    Logger logger = context.getLogger(loggerName);
+    return filter.decide(null, logger, level, FORMAT, new Object[] {7, "t-0", 9, error}, null);
+  }
+
+  @Test
+  void shouldDropOnlyTheProducersRetryOfConcurrentTransactions() {
+    context.getLogger(ExpectedTransactionRetries.SENDER).setLevel(Level.WARN);
+    assertThat(
+            decide(ExpectedTransactionRetries.SENDER, Level.WARN, Errors.CONCURRENT_TRANSACTIONS))
+        .isEqualTo(FilterReply.DENY);
+    assertThat(
+            decide(
+                ExpectedTransactionRetries.SENDER, Level.WARN, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(
+            decide(
+                "org.apache.kafka.clients.NetworkClient",
+                Level.WARN,
+                Errors.CONCURRENT_TRANSACTIONS))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(
+            decide(ExpectedTransactionRetries.SENDER, Level.ERROR, Errors.CONCURRENT_TRANSACTIONS))
+        .isEqualTo(FilterReply.NEUTRAL);
+  }
+
+  @Test
+  void shouldKeepThemWhenTheProducerLogsAtDebug() {
+    context.getLogger(ExpectedTransactionRetries.SENDER).setLevel(Level.DEBUG);
+    assertThat(
+            decide(ExpectedTransactionRetries.SENDER, Level.WARN, Errors.CONCURRENT_TRANSACTIONS))
+        .isEqualTo(FilterReply.NEUTRAL);
+  }
+}
