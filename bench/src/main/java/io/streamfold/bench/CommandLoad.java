@@ -29,7 +29,8 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N]} (the open-loop rate; 500 commands/s by default)
+ * [--quick] [--rate=N] [--steady=S]}: the open-loop rate (500 commands/s by default); {@code
+ * --steady} runs only one warm open loop of {@code S} seconds, for a profiler attached meanwhile
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -39,11 +40,13 @@ public final class CommandLoad {
   private final URI projections;
   private final boolean quick;
   private final int rate;
+  private final int steadySeconds;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
-  private CommandLoad(URI commands, URI projections, boolean quick, int rate) {
+  private CommandLoad(URI commands, URI projections, boolean quick, int rate, int steadySeconds) {
     this.rate = rate;
+    this.steadySeconds = steadySeconds;
     this.commands = commands;
     this.projections = projections;
     this.quick = quick;
@@ -55,22 +58,41 @@ public final class CommandLoad {
             URI.create(args[0]),
             URI.create(args[1]),
             List.of(args).contains("--quick"),
-            List.of(args).stream()
-                .filter(arg -> arg.startsWith("--rate="))
-                .map(arg -> Integer.parseInt(arg.substring("--rate=".length())))
-                .findFirst()
-                .orElse(500));
+            option(args, "--rate=", 500),
+            option(args, "--steady=", 0));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
+    if (report.containsKey("steady")) {
+      Files.writeString(out.resolve("steady.json"), CommandLoadReport.json(report));
+      System.out.println(CommandLoadReport.json(report));
+      return;
+    }
     String markdown = CommandLoadReport.markdown(report);
     Files.writeString(out.resolve("commands.md"), markdown);
     Files.writeString(out.resolve("commands.json"), CommandLoadReport.json(report));
     System.out.println(markdown);
   }
 
+  private static int option(String[] args, String prefix, int otherwise) {
+    return List.of(args).stream()
+        .filter(arg -> arg.startsWith(prefix))
+        .map(arg -> Integer.parseInt(arg.substring(prefix.length())))
+        .findFirst()
+        .orElse(otherwise);
+  }
+
   private Map<String, Object> run(String bootstrap) throws Exception {
     Map<String, Object> report = new LinkedHashMap<>();
+    if (steadySeconds > 0) { // one long warm run at the rate, for a profiler attached meanwhile
+      openAccounts();
+      closedLoop(32, Duration.ofSeconds(10), false);
+      Thread.sleep(10_000); // the projections catch up with the warm-up's events meanwhile
+      System.out.println("Steady load from now on");
+      report.put("rate", rate);
+      report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), false));
+      return report;
+    }
     Duration step = Duration.ofSeconds(quick ? 10 : 20);
     int repeats = quick ? 1 : 3;
     long started = System.nanoTime();
