@@ -250,7 +250,9 @@ final class PartitionWriter<C> {
     config.put(ProducerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // A batch's records leave together, in one request, when commitTransaction flushes them; sent
+    // as decided (linger 0), the first went alone and the rest followed in a second request.
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 1_000);
     // The first send after a commit can be refused with CONCURRENT_TRANSACTIONS while the broker
     // finishes the previous transaction: retry within milliseconds, not the default 100 ms.
     config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
