@@ -22,12 +22,15 @@ class ExpectedTransactionRetriesTest {
     return filter.decide(null, logger, level, FORMAT, new Object[] {7, "t-0", 9, error}, null);
   }
 
+  /** The producer's WARN-or-other line about a refusal with CONCURRENT_TRANSACTIONS. */
+  private FilterReply retry(Level level) {
+    return decide(ExpectedTransactionRetries.SENDER, level, Errors.CONCURRENT_TRANSACTIONS);
+  }
+
   @Test
   void shouldDropOnlyTheProducersRetryOfConcurrentTransactions() {
     context.getLogger(ExpectedTransactionRetries.SENDER).setLevel(Level.WARN);
-    assertThat(
-            decide(ExpectedTransactionRetries.SENDER, Level.WARN, Errors.CONCURRENT_TRANSACTIONS))
-        .isEqualTo(FilterReply.DENY);
+    assertThat(retry(Level.WARN)).isEqualTo(FilterReply.DENY);
     assertThat(
             decide(
                 ExpectedTransactionRetries.SENDER, Level.WARN, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
@@ -38,16 +41,12 @@ class ExpectedTransactionRetriesTest {
                 Level.WARN,
                 Errors.CONCURRENT_TRANSACTIONS))
         .isEqualTo(FilterReply.NEUTRAL);
-    assertThat(
-            decide(ExpectedTransactionRetries.SENDER, Level.ERROR, Errors.CONCURRENT_TRANSACTIONS))
-        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(retry(Level.ERROR)).isEqualTo(FilterReply.NEUTRAL);
   }
 
   @Test
   void shouldKeepThemWhenTheProducerLogsAtDebug() {
     context.getLogger(ExpectedTransactionRetries.SENDER).setLevel(Level.DEBUG);
-    assertThat(
-            decide(ExpectedTransactionRetries.SENDER, Level.WARN, Errors.CONCURRENT_TRANSACTIONS))
-        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(retry(Level.WARN)).isEqualTo(FilterReply.NEUTRAL);
   }
 }
