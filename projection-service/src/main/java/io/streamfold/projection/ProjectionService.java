@@ -27,6 +27,8 @@ import io.streamfold.service.security.Security;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -44,25 +46,36 @@ public final class ProjectionService implements AutoCloseable {
   private final Javalin http;
   private final Dependencies dependencies;
   private final HangingTransactions hanging;
+  private final ExecutorService readers;
 
   private ProjectionService(
       StreamsRunner streams,
       ProjectionLag lag,
       Javalin http,
       Dependencies dependencies,
-      HangingTransactions hanging) {
+      HangingTransactions hanging,
+      ExecutorService readers) {
     this.streams = streams;
     this.lag = lag;
     this.http = http;
     this.dependencies = dependencies;
     this.hanging = hanging;
+    this.readers = readers;
   }
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
     int partitions = ProjectionTopics.awaitEventsAndCreateDeadLetters(config);
     ProjectionSerdes serdes =
         ProjectionSerdes.of(HttpSchemaRegistry.cached(config.schemaRegistryUrl()));
-    VersionWaiters waiters = new VersionWaiters();
+    ExecutorService readers =
+        Executors.newFixedThreadPool(
+            2,
+            task -> {
+              Thread thread = new Thread(task, "read-your-writes");
+              thread.setDaemon(true);
+              return thread;
+            });
+    VersionWaiters waiters = new VersionWaiters(readers);
     ProjectionCounters counters = new ProjectionCounters();
     org.apache.kafka.streams.Topology topology =
         ProjectionTopology.build(
@@ -134,7 +147,7 @@ public final class ProjectionService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new ProjectionService(streams, lag, http, dependencies, hanging);
+    return new ProjectionService(streams, lag, http, dependencies, hanging, readers);
   }
 
   private static void unavailable(io.javalin.http.Context ctx, Exception e) {
@@ -175,6 +188,7 @@ public final class ProjectionService implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    readers.shutdownNow();
     streams.close();
     lag.close();
     hanging.close();

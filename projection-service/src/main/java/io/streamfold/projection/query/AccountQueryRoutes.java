@@ -150,7 +150,7 @@ public final class AccountQueryRoutes {
         () ->
             applied
                 .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .handle(
+                .handleAsync( // never on the Streams thread, nor on the JDK's timeout thread
                     (version, timeout) -> {
                       AccountSummary now = stores.summary(id, partition, false);
                       if (timeout != null) {
@@ -173,7 +173,8 @@ public final class AccountQueryRoutes {
                         answer(ctx, id, now, null);
                       }
                       return null;
-                    }));
+                    },
+                    waiters.completions()));
   }
 
   private void answer(Context ctx, String id, AccountSummary summary, String when) {

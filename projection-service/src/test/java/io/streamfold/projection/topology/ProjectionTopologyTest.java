@@ -46,7 +46,8 @@ class ProjectionTopologyTest {
   final AvroSerde<AccountEvent> writer = AvroSerde.of(AccountEvent.class, registry, true);
   final ProjectionSerdes serdes = ProjectionSerdes.of(registry);
   final ProjectionCounters counters = new ProjectionCounters();
-  final VersionWaiters waiters = new VersionWaiters();
+  final VersionWaiters waiters =
+      new VersionWaiters(java.util.concurrent.Executors.newSingleThreadExecutor());
   TopologyTestDriver driver;
   TestInputTopic<String, byte[]> events;
   TestOutputTopic<byte[], byte[]> deadLetters;
@@ -218,8 +219,8 @@ class ProjectionTopologyTest {
 
     pipe("a", 2, T0, new MoneyDeposited(money("1.00")));
 
-    assertThat(waiting.get()).isEqualTo(2);
-    assertThat(waiters.size()).isZero();
+    assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+    org.awaitility.Awaitility.await().until(() -> waiters.size() == 0);
   }
 
   @Test
