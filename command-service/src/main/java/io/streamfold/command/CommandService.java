@@ -117,7 +117,13 @@ public final class CommandService implements AutoCloseable {
                   Json.install(javalin);
                   Problems.install(javalin);
                   new Security(config.security()).install(javalin);
-                  Health.install(javalin, () -> readiness(writer, dependencies, draining));
+                  Health.install(
+                      javalin,
+                      () ->
+                          writer.isAlive()
+                              ? Map.of()
+                              : Map.of("ownership", "the ownership loop stopped; restart"),
+                      () -> readiness(writer, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);
                 })

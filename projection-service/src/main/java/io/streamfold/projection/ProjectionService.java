@@ -135,7 +135,10 @@ public final class ProjectionService implements AutoCloseable {
                       LocalStores.StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                   javalin.routes.exception(
                       InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx, e));
-                  Health.install(javalin, () -> readiness(streams, dependencies));
+                  Health.install(
+                      javalin,
+                      () -> liveness(streams.state()),
+                      () -> readiness(streams, dependencies));
                   operations.install(javalin);
                   accounts.install(javalin);
                   lists.install(javalin);
@@ -148,6 +151,14 @@ public final class ProjectionService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new ProjectionService(streams, lag, http, dependencies, hanging, readers);
+  }
+
+  /** Kafka Streams in ERROR (or on its way there) recovers only by a restart. */
+  static Map<String, String> liveness(org.apache.kafka.streams.KafkaStreams.State state) {
+    return state == org.apache.kafka.streams.KafkaStreams.State.ERROR
+            || state == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR
+        ? Map.of("streams", "Kafka Streams is in " + state + "; restart")
+        : Map.of();
   }
 
   private static void unavailable(io.javalin.http.Context ctx, Exception e) {

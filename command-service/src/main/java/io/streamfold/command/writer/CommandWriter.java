@@ -225,6 +225,14 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     return ownership.isServing() && directory.ownsAll(partitions);
   }
 
+  /**
+   * False once the ownership loop has stopped on its own: the instance then serves no partition
+   * until it is restarted (liveness).
+   */
+  public boolean isAlive() {
+    return ownership.isAlive();
+  }
+
   /** Whether this instance has joined the ownership group (until then it routes nothing). */
   public boolean hasJoined() {
     return ownership.hasJoined();

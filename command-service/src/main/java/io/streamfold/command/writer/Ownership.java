@@ -95,6 +95,14 @@ final class Ownership<C> implements AutoCloseable {
                 });
   }
 
+  /**
+   * False once the ownership loop has stopped on its own (not by {@link #close}): this instance
+   * then serves no partition again until it is restarted.
+   */
+  boolean isAlive() {
+    return !running || thread.isAlive();
+  }
+
   /** Whether the group has given this instance its first assignment. */
   boolean hasJoined() {
     return joined;
