@@ -122,7 +122,9 @@ public final class CommandService implements AutoCloseable {
                       () ->
                           writer.isAlive()
                               ? Map.of()
-                              : Map.of("ownership", "the ownership loop stopped; restart"),
+                              : Map.of(
+                                  "writers",
+                                  "the ownership loop or the visibility consumer stopped; restart"),
                       () -> readiness(writer, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);

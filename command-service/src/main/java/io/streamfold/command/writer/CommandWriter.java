@@ -35,6 +35,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   private final int partitions;
   private final CoreSerdes serdes;
   private final Ownership<C> ownership;
+  private final Visibility visibility;
   private final OwnerDirectory directory;
   private final LRUCache cache;
   private final ExecutorService completions;
@@ -97,7 +98,17 @@ public final class CommandWriter<C, S> implements AutoCloseable {
             settings.maxBatch(),
             settings.queueCapacity(),
             new WriterMetrics(meters),
-            completions);
+            completions,
+            new Visibility(
+                Restorer.consumer(
+                    settings.clientProperties(),
+                    settings.applicationId() + "-" + aggregate.collection() + "-visibility",
+                    500,
+                    "read_committed"),
+                settings.topics().versions(),
+                settings.topics().idempotency(),
+                aggregate.collection()));
+    this.visibility = context.visibility();
     this.ownership = new Ownership<>(context, settings.advertisedServer());
     this.directory =
         new OwnerDirectory(
@@ -226,11 +237,11 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   }
 
   /**
-   * False once the ownership loop has stopped on its own: the instance then serves no partition
-   * until it is restarted (liveness).
+   * False once the ownership loop or the visibility consumer has stopped on its own: the instance
+   * then serves no partition, or answers no batch, until it is restarted (liveness).
    */
   public boolean isAlive() {
-    return ownership.isAlive();
+    return ownership.isAlive() && visibility.isAlive();
   }
 
   /** Whether this instance has joined the ownership group (until then it routes nothing). */
@@ -255,6 +266,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   @Override
   public void close() {
     ownership.close();
+    visibility.close();
     directory.close();
     completions.shutdown();
     cache.close();

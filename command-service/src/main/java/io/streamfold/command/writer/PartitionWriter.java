@@ -56,7 +56,6 @@ final class PartitionWriter<C> {
   private volatile State state = State.RESTORING;
   private volatile boolean stopping;
   private volatile LocalStore readable;
-  private Visibility visibility;
 
   PartitionWriter(WriterContext<C, ?, ?> context, int partition) {
     this.context = context;
@@ -143,7 +142,7 @@ final class PartitionWriter<C> {
           context.aggregate().collection(),
           position,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-      visibility = Visibility.of(context, partition, position);
+      context.visibility().follow(partition, position, this);
       readable = store;
       state = State.SERVING;
       List<Pending<C>> batch = new ArrayList<>(context.maxBatch());
@@ -178,9 +177,7 @@ final class PartitionWriter<C> {
       if (producer != null) {
         producer.close(Duration.ofSeconds(state == State.FAILED ? 0 : 5));
       }
-      if (visibility != null) {
-        visibility.close();
-      }
+      context.visibility().unfollow(partition, this);
       if (store != null) {
         storeLock.writeLock().lock();
         try {
@@ -190,6 +187,26 @@ final class PartitionWriter<C> {
           storeLock.writeLock().unlock();
         }
       }
+    }
+  }
+
+  /**
+   * Waits until the committed batch has been read back with read_committed ({@link Visibility} says
+   * why), by {@code deadlineNanos}; also measured after waking, so a writer paused past it never
+   * answers 200 for records that may have been aborted meanwhile.
+   */
+  private void awaitVisible(Batch<C> batch, long deadlineNanos) throws Exception {
+    try {
+      context
+          .visibility()
+          .await(batch.lastOffsets())
+          .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+    if (System.nanoTime() > deadlineNanos) {
+      throw new java.util.concurrent.TimeoutException(
+          "The batch was visible only after its deadline");
     }
   }
 
@@ -228,7 +245,7 @@ final class PartitionWriter<C> {
     if (batch.writes()) {
       try {
         producer.commitTransaction();
-        visibility.await(batch.lastOffsets(), start + VISIBILITY_TIMEOUT.toNanos());
+        awaitVisible(batch, start + VISIBILITY_TIMEOUT.toNanos());
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
         batch.fail(commands, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Fenced", e));
         throw e;

@@ -143,15 +143,25 @@ final class Restorer {
       String use,
       int fetchMaxWaitMs,
       String isolation) {
+    return consumer(
+        context.clientProperties(),
+        context.transactionalId(partition) + "-" + use,
+        fetchMaxWaitMs,
+        isolation);
+  }
+
+  /** A consumer outside any group, assigned nothing. */
+  static KafkaConsumer<byte[], byte[]> consumer(
+      Properties clientProperties, String clientId, int fetchMaxWaitMs, String isolation) {
     Properties config = new Properties();
-    config.putAll(context.clientProperties());
+    config.putAll(clientProperties);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Math.max(1, fetchMaxWaitMs));
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition) + "-" + use);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }

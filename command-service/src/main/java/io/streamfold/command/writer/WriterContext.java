@@ -18,6 +18,7 @@ import java.util.function.IntFunction;
  * @param maxBatch the most commands decided and committed in one transaction
  * @param queueCapacity the most commands waiting for one partition; beyond it, 503
  * @param completions where requests' futures complete, off the writers' threads
+ * @param visibility confirms that committed batches are readable before they are answered
  */
 record WriterContext<C, E, S>(
     Aggregate<C, E, S> aggregate,
@@ -31,7 +32,8 @@ record WriterContext<C, E, S>(
     int maxBatch,
     int queueCapacity,
     WriterMetrics metrics,
-    Executor completions) {
+    Executor completions,
+    Visibility visibility) {
 
   /** {@code <application id>-<collection>-<partition>}: the same for every owner of a partition. */
   String transactionalId(int partition) {

@@ -11,21 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The check a writer makes before it answers, against the real broker: a committed batch's records
  * are seen; an aborted one's are reported as aborted (the writer answers 504, never 200); one that
- * is neither within the deadline times out.
+ * is neither within the deadline times out; a partition no longer followed fails its waiters.
  */
 class VisibilityIT {
   private final String prefix = "visibility-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -45,18 +44,23 @@ class VisibilityIT {
   }
 
   private Visibility visibility() {
-    Properties config = client();
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new Visibility(
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-        versions,
-        idempotency,
-        new PartitionStore.Checkpoint(0, 0));
+    Visibility visibility =
+        new Visibility(
+            Restorer.consumer(client(), prefix + "-visibility", 500, "read_committed"),
+            versions.topic(),
+            idempotency.topic(),
+            "it");
+    visibility.follow(0, new PartitionStore.Checkpoint(0, 0), this);
+    return visibility;
   }
 
-  private static long deadline(Duration in) {
-    return System.nanoTime() + in.toNanos();
+  private static void await(Visibility visibility, Map<TopicPartition, Long> last, Duration within)
+      throws Exception {
+    try {
+      visibility.await(last).get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
   }
 
   private static long send(KafkaProducer<byte[], byte[]> producer, TopicPartition partition)
@@ -86,30 +90,36 @@ class VisibilityIT {
       long row = send(producer, versions);
       long remembered = send(producer, idempotency);
       producer.commitTransaction();
-      visibility.await(
-          Map.of(versions, row, idempotency, remembered), deadline(Duration.ofSeconds(10)));
+      await(visibility, Map.of(versions, row, idempotency, remembered), Duration.ofSeconds(10));
 
       producer.beginTransaction();
       long aborted = send(producer, versions);
       producer.abortTransaction();
-      assertThatThrownBy(
-              () -> visibility.await(Map.of(versions, aborted), deadline(Duration.ofSeconds(10))))
+      assertThatThrownBy(() -> await(visibility, Map.of(versions, aborted), Duration.ofSeconds(10)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("aborted");
 
       producer.beginTransaction();
       long undecided = send(producer, versions);
       assertThatThrownBy(
-              () -> visibility.await(Map.of(versions, undecided), deadline(Duration.ofSeconds(1))))
+              () -> await(visibility, Map.of(versions, undecided), Duration.ofSeconds(1)))
           .isInstanceOf(TimeoutException.class);
       producer.commitTransaction();
-      visibility.await(Map.of(versions, undecided), deadline(Duration.ofSeconds(10)));
+      await(visibility, Map.of(versions, undecided), Duration.ofSeconds(10));
 
       producer.beginTransaction();
       long next = send(producer, idempotency);
       producer.commitTransaction();
-      visibility.await(Map.of(idempotency, next), deadline(Duration.ofSeconds(10)));
+      await(visibility, Map.of(idempotency, next), Duration.ofSeconds(10));
       assertThat(next).isGreaterThan(remembered);
+
+      producer.beginTransaction();
+      long orphan = send(producer, versions);
+      var waiting = visibility.await(Map.of(versions, orphan));
+      visibility.unfollow(0, this);
+      assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class);
+      producer.abortTransaction();
     }
   }
 }
