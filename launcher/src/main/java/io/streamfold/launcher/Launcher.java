@@ -3,6 +3,7 @@ package io.streamfold.launcher;
 import io.streamfold.command.CommandService;
 import io.streamfold.command.config.CommandServiceConfig;
 import io.streamfold.devstack.ApicurioRegistry;
+import io.streamfold.devstack.ChildJvm;
 import io.streamfold.devstack.KafkaBroker;
 import io.streamfold.projection.ProjectionService;
 import io.streamfold.projection.config.ProjectionServiceConfig;
@@ -38,6 +39,8 @@ public final class Launcher {
       return;
     }
     Launcher launcher = new Launcher();
+    // Ctrl-C reaches this JVM only; stopping it stops the services first, then broker and registry
+    ChildJvm.startInOwnSession();
     Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "launcher-shutdown"));
     try {
       launcher.start(options);

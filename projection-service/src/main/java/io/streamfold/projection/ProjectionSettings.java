@@ -26,8 +26,13 @@ final class ProjectionSettings {
         DeadLetters.OnDeserialization.class);
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
-    // the topology has no global store; this is Kafka 5's default, and says so without a WARN
+    // the topology has no global store; this is Kafka 5's default, and says so without a WARN (also
+    // to the copy of the settings the partition assignor reads, through the main consumer's)
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
     return props;
   }
