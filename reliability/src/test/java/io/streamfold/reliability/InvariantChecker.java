@@ -230,22 +230,34 @@ final class InvariantChecker {
     return folded;
   }
 
-  /** Every account read from every projection instance, waiting for its last version. */
+  /** How long a projection instance may answer 503 (rebalancing, restoring) before it counts. */
+  static final java.time.Duration PROJECTION_PATIENCE = java.time.Duration.ofSeconds(90);
+
+  /**
+   * Every account read from every projection instance, waiting for its last version. An instance
+   * that answers 503 (rebalancing, restoring) is asked again until {@link #PROJECTION_PATIENCE} has
+   * passed: unavailable for a while is the contract; still not showing the log after that is not.
+   */
   private void checkProjections(
       List<String> projectionUrls,
       Map<String, List<EventLog.Entry<AccountEvent>>> byAccount,
       Map<String, BigDecimal> folded) {
+    long deadline = System.nanoTime() + PROJECTION_PATIENCE.toNanos();
     for (String url : projectionUrls) {
       for (var stream : byAccount.entrySet()) {
         long version = stream.getValue().get(stream.getValue().size() - 1).event().version();
-        Http.Response read =
-            Http.get(
-                url
-                    + "/api/v1/accounts/"
-                    + stream.getKey()
-                    + "?minVersion="
-                    + version
-                    + "&waitMs=30000");
+        String path =
+            url
+                + "/api/v1/accounts/"
+                + stream.getKey()
+                + "?minVersion="
+                + version
+                + "&waitMs=30000";
+        Http.Response read = Http.get(path);
+        while (read.status() == 503 && System.nanoTime() < deadline) {
+          Pause.of(java.time.Duration.ofMillis(500));
+          read = Http.get(path);
+        }
         boolean equal =
             read.status() == 200
                 && read.json().get("version").asLong() == version
