@@ -3,7 +3,9 @@
 #   ./bench.sh --commands [--quick]   the command path as a user runs it: ./run.sh in its own
 #                                     processes, a light load generator in another, the raw Kafka
 #                                     baselines on the same broker in the same run; writes
-#                                     bench/results/<timestamp>/commands.md and commands.json
+#                                     bench/results/<timestamp>/commands.md and commands.json;
+#                                     --rate=N sets the open-loop rate, --steady=S runs only one
+#                                     warm open loop of S seconds (to attach a profiler meanwhile)
 #   ./bench.sh --quick                every scenario in one JVM, about 3 minutes (report.md, .json, .svg)
 #   ./bench.sh                        the same, full (about 15 minutes)
 set -euo pipefail
