@@ -253,11 +253,7 @@ final class InvariantChecker {
                 + "?minVersion="
                 + version
                 + "&waitMs=30000";
-        Http.Response read = Http.get(path);
-        while (read.status() == 503 && System.nanoTime() < deadline) {
-          Pause.of(java.time.Duration.ofMillis(500));
-          read = Http.get(path);
-        }
+        Http.Response read = readPatiently(path, deadline);
         boolean equal =
             read.status() == 200
                 && read.json().get("version").asLong() == version
@@ -282,6 +278,23 @@ final class InvariantChecker {
         }
       }
     }
+  }
+
+  /** The answer to {@code path}, asked again while it is 503 until {@code deadline} (nanoTime). */
+  private static Http.Response readPatiently(String path, long deadline) {
+    var read = new java.util.concurrent.atomic.AtomicReference<>(Http.get(path));
+    long left = deadline - System.nanoTime();
+    if (read.get().status() == 503 && left > 0) {
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofNanos(left))
+            .pollInterval(java.time.Duration.ofMillis(500))
+            .until(() -> read.updateAndGet(previous -> Http.get(path)).status() != 503);
+      } catch (org.awaitility.core.ConditionTimeoutException stillUnavailable) {
+        // the last 503 stands, and counts
+      }
+    }
+    return read.get();
   }
 
   private static BigDecimal delta(AccountEvent event) {

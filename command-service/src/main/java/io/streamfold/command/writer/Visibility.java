@@ -115,7 +115,8 @@ final class Visibility implements AutoCloseable {
 
   private void submit(Runnable request) {
     requests.add(request);
-    consumer.wakeup();
+    consumer.wakeup(); // when it polls
+    java.util.concurrent.locks.LockSupport.unpark(thread); // when it has nothing to follow
   }
 
   private void run() {
@@ -126,7 +127,7 @@ final class Visibility implements AutoCloseable {
             request.run();
           }
           if (followers.isEmpty()) {
-            TimeUnit.MILLISECONDS.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
           } else {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
               seen.merge(
@@ -143,8 +144,6 @@ final class Visibility implements AutoCloseable {
         }
         settle();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("The visibility consumer stopped; batches will answer 504 until restarted", e);
     } finally {
@@ -219,6 +218,7 @@ final class Visibility implements AutoCloseable {
   public void close() {
     running = false;
     consumer.wakeup();
+    java.util.concurrent.locks.LockSupport.unpark(thread);
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {
