@@ -6,6 +6,12 @@
 #                                     bench/results/<timestamp>/commands.md and commands.json;
 #                                     --rate=N sets the open-loop rate, --steady=S runs only one
 #                                     warm open loop of S seconds (to attach a profiler meanwhile)
+#   ./bench.sh --rebuild [--events=N] [--repeats=R]
+#                                     a projection rebuild as an operator starts one: ./run.sh's
+#                                     broker and registry, a log of N bank events (2,000,000) in a
+#                                     prefix of its own, projection-service in its own process under
+#                                     new application ids (R runs, 3), a plain consumer over the same
+#                                     log as the baseline; writes bench/results/<timestamp>/rebuild.md
 #   ./bench.sh --quick                every scenario in one JVM, about 3 minutes (report.md, .json, .svg)
 #   ./bench.sh                        the same, full (about 15 minutes)
 set -euo pipefail
@@ -16,8 +22,8 @@ if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$cl
   ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl bench,launcher -am package
 fi
 
-if [ "${1:-}" = "--commands" ]; then
-  shift
+if [ "${1:-}" = "--commands" ] || [ "${1:-}" = "--rebuild" ]; then
+  mode=$1; shift
   free_port() { # the first port from $1 on that nothing listens on
     local port=$1
     while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
@@ -36,6 +42,11 @@ if [ "${1:-}" = "--commands" ]; then
     sleep 1
   done
   echo "Stack ready; measuring (results in $out)"
+  if [ "$mode" = "--rebuild" ]; then
+    java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.RebuildLoad \
+      "127.0.0.1:$kafka_port" "http://127.0.0.1:$registry_port/apis/ccompat/v7" "$out" "$@"
+    exit 0
+  fi
   java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.CommandLoad \
     "http://127.0.0.1:$command_port" "http://127.0.0.1:$projection_port" "127.0.0.1:$kafka_port" "$out" "$@"
   exit 0

@@ -218,7 +218,13 @@ public final class Bench {
   private void rebuild(Stack stack) throws Exception {
     int events = quick ? 100_000 : 2_000_000;
     LOG.info("Projection rebuild of {} events", events);
-    Map<String, Object> rebuild = new Rebuild(stack).run(events, PARTITIONS);
+    Map<String, Object> rebuild =
+        new Rebuild(stack.broker.bootstrapServers(), stack.registry.url())
+            .run(
+                events,
+                PARTITIONS,
+                (applicationId, prefix) ->
+                    stack.startProjection(applicationId, prefix, Rebuild.THREADS)::close);
     results.put("rebuild", rebuild);
     rows.add(
         new Report.Row(

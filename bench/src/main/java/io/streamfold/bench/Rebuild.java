@@ -1,6 +1,5 @@
 package io.streamfold.bench;
 
-import io.streamfold.projection.ProjectionService;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.account.AccountOpened;
 import io.streamfold.schemas.account.MoneyDeposited;
@@ -33,16 +32,32 @@ final class Rebuild {
   /** Stream threads of the rebuilding instance (two measured no faster than one on 2 cores). */
   static final int THREADS = 1;
 
-  private final Stack stack;
-
-  Rebuild(Stack stack) {
-    this.stack = stack;
+  /** Starts a projection application over the topics of a prefix. */
+  interface Projections {
+    Running start(String applicationId, String topicPrefix) throws Exception;
   }
 
-  Map<String, Object> run(int events, int partitions) throws Exception {
+  /** A started projection application; closing it stops it. */
+  interface Running extends AutoCloseable {
+    /** CPU seconds it has used so far, or -1 where it shares its process with others. */
+    default double cpuSeconds() throws Exception {
+      return -1;
+    }
+  }
+
+  private final String bootstrap;
+  private final String registryUrl;
+
+  Rebuild(String bootstrap, String registryUrl) {
+    this.bootstrap = bootstrap;
+    this.registryUrl = registryUrl;
+  }
+
+  /** A fresh prefix whose events topic holds {@code events} bank events; its end offsets. */
+  Preloaded preload(int events, int partitions) throws Exception {
     String prefix = "rebuild-" + System.currentTimeMillis() + ".";
     String topic = prefix + "accounts.events";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
       TopicProvisioner.awaitLeaders(admin, List.of(topic));
     }
@@ -54,26 +69,50 @@ final class Rebuild {
     if (written != events) {
       throw new IllegalStateException("Preloaded " + written + " events, not " + events);
     }
-    String applicationId = prefix + "projections";
+    return new Preloaded(prefix, topic, events, ends, Math.round(events / preloadSeconds));
+  }
+
+  /** The preloaded events topic and where it ends. */
+  record Preloaded(
+      String prefix,
+      String topic,
+      int events,
+      Map<TopicPartition, Long> ends,
+      long preloadEventsPerSecond) {}
+
+  Map<String, Object> run(int events, int partitions, Projections projections) throws Exception {
+    Preloaded log = preload(events, partitions);
+    Map<String, Object> json = measure(log, projections, log.prefix() + "projections");
+    json.put("preloadEventsPerSecond", log.preloadEventsPerSecond());
+    return json;
+  }
+
+  /** Starts a projection application under {@code applicationId} and times it to the end. */
+  Map<String, Object> measure(Preloaded log, Projections projections, String applicationId)
+      throws Exception {
     long start = System.nanoTime();
-    try (ProjectionService rebuilt = stack.startProjection(applicationId, prefix, THREADS)) {
-      awaitCaughtUp(applicationId, ends);
+    try (Running rebuilt = projections.start(applicationId, log.prefix())) {
+      awaitCaughtUp(applicationId, log.ends());
       double seconds = (System.nanoTime() - start) / 1e9;
       Map<String, Object> json = new LinkedHashMap<>();
-      json.put("events", events);
+      double cpu = rebuilt.cpuSeconds();
+      if (cpu >= 0) {
+        json.put("cpuSeconds", cpu);
+        json.put("cpuMicrosPerEvent", Math.round(cpu * 1e7 / log.events()) / 10.0);
+      }
+      json.put("events", log.events());
       json.put("streamThreads", THREADS);
       json.put("seconds", Math.round(seconds * 100) / 100.0);
-      json.put("eventsPerSecond", Math.round(events / seconds));
-      json.put("preloadEventsPerSecond", Math.round(events / preloadSeconds));
+      json.put("eventsPerSecond", Math.round(log.events() / seconds));
       return json;
     }
   }
 
   private void preload(String topic, int events) {
     AvroSerde<AccountEvent> serde =
-        AvroSerde.of(AccountEvent.class, HttpSchemaRegistry.cached(stack.registry.url()), true);
+        AvroSerde.of(AccountEvent.class, HttpSchemaRegistry.cached(registryUrl), true);
     Properties config = new Properties();
-    config.put("bootstrap.servers", stack.broker.bootstrapServers());
+    config.put("bootstrap.servers", bootstrap);
     config.put("acks", "all");
     config.put("linger.ms", 20);
     config.put("batch.size", 262_144);
@@ -122,14 +161,14 @@ final class Rebuild {
   }
 
   private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       return Offsets.end(admin, List.of(topic));
     }
   }
 
   private void awaitCaughtUp(String applicationId, Map<TopicPartition, Long> ends)
       throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.broker.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
       while (System.nanoTime() < deadline) {
         Map<TopicPartition, OffsetAndMetadata> committed =

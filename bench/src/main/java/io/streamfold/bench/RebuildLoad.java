@@ -1,0 +1,172 @@
+package io.streamfold.bench;
+
+import io.streamfold.devstack.ChildJvm;
+import io.streamfold.devstack.Dirs;
+import io.streamfold.devstack.Ports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The projection rebuild measured as an operator runs one: the stack runs in its own processes
+ * ({@code ./run.sh}); this process preloads a log of bank events into a topic prefix of its own,
+ * measures a plain consumer over that same log (the raw baseline of the same run), then starts
+ * projection-service in a process of its own under a new application id, as a rebuild is started,
+ * and times it until its committed position reaches the end of the log. Each repeat rebuilds under
+ * another new application id; the report gives every run, and medians.
+ *
+ * <p>Usage: {@code RebuildLoad <bootstrap servers> <registry url> <out dir> [--events=N]
+ * [--repeats=R]} (2,000,000 events, 3 repeats by default); {@code REBUILD_JAVA_OPTS} adds options
+ * to the rebuilding JVM (a profiler agent, say).
+ */
+public final class RebuildLoad {
+  private static final int PARTITIONS = 6;
+
+  private RebuildLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String registryUrl = args[1];
+    Path out = Path.of(args[2]);
+    int events = option(args, "--events=", 2_000_000);
+    int repeats = option(args, "--repeats=", 3);
+    Rebuild rebuild = new Rebuild(bootstrap, registryUrl);
+    Rebuild.Preloaded log = rebuild.preload(events, PARTITIONS);
+    System.out.printf(
+        "Preloaded %,d events into %s (%,d/s)%n",
+        events, log.topic(), log.preloadEventsPerSecond());
+    List<Long> consumerRates = new ArrayList<>();
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (int i = 0; i < repeats; i++) {
+      consumerRates.add(rawConsumerRate(bootstrap, log));
+      Map<String, Object> run =
+          rebuild.measure(
+              log,
+              (applicationId, prefix) ->
+                  projectionProcess(bootstrap, registryUrl, applicationId, prefix, out),
+              log.prefix() + "projections-" + i);
+      run.put("consumerRecordsPerSecond", consumerRates.get(i));
+      System.out.println("Run " + (i + 1) + ": " + run);
+      runs.add(run);
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("events", events);
+    report.put("partitions", PARTITIONS);
+    report.put("runs", runs);
+    double rate = median(runs.stream().map(r -> number(r, "eventsPerSecond")).toList());
+    double cpu = median(runs.stream().map(r -> number(r, "cpuMicrosPerEvent")).toList());
+    double consumer = median(consumerRates.stream().map(Long::doubleValue).toList());
+    report.put("medianEventsPerSecond", Math.round(rate));
+    report.put("medianCpuMicrosPerEvent", Math.round(cpu * 10) / 10.0);
+    report.put("medianConsumerRecordsPerSecond", Math.round(consumer));
+    report.put("ratioToConsumer", Math.round(rate / consumer * 1000) / 1000.0);
+    String markdown =
+        String.format(
+            "# Projection rebuild%n%n%,d bank events, %d partitions, %d runs (medians).%n%n"
+                + "| figure | value |%n|---|---|%n"
+                + "| rebuild, events/s (start of the process to committed end) | %,.0f |%n"
+                + "| raw consumer over the same log, records/s | %,.0f |%n"
+                + "| ratio | %.3f |%n"
+                + "| projection process CPU per event, µs | %.1f |%n",
+            events, PARTITIONS, repeats, rate, consumer, rate / consumer, cpu);
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("rebuild.md"), markdown);
+    Files.writeString(out.resolve("rebuild.json"), CommandLoadReport.json(report));
+    System.out.println(markdown);
+  }
+
+  /**
+   * projection-service in a JVM of its own, with the settings {@code ./run.sh} gives the services'
+   * JVM; closing it stops it and deletes its state.
+   */
+  private static Rebuild.Running projectionProcess(
+      String bootstrap, String registryUrl, String applicationId, String prefix, Path out) {
+    Path state = Dirs.temporary("rebuild-state-");
+    List<String> jvm = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xmx1g"));
+    if (Runtime.getRuntime().availableProcessors() <= 2) {
+      jvm.add("-XX:TieredStopAtLevel=1"); // as ./run.sh does on this size of machine
+    }
+    String extra = System.getenv().getOrDefault("REBUILD_JAVA_OPTS", "").strip();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler agent
+    }
+    jvm.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "io.streamfold.projection.Main"));
+    ChildJvm child =
+        ChildJvm.start(
+            "projection-rebuild",
+            jvm,
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "SCHEMA_REGISTRY_URL", registryUrl,
+                "HTTP_HOST", "127.0.0.1",
+                "HTTP_PORT", Integer.toString(Ports.freeLoopbackPort()),
+                "APPLICATION_ID", applicationId,
+                "TOPIC_PREFIX", prefix,
+                "STATE_DIR", state.toString()),
+            out.resolve(applicationId + ".log"));
+    return new Rebuild.Running() {
+      @Override
+      public double cpuSeconds() throws Exception {
+        return RebuildLoad.cpuSeconds(child.pid());
+      }
+
+      @Override
+      public void close() {
+        child.close();
+        Dirs.deleteRecursively(state);
+      }
+    };
+  }
+
+  /** User plus system CPU of a process so far, from {@code /proc} (clock ticks of 1/100 s). */
+  private static double cpuSeconds(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  private static long rawConsumerRate(String bootstrap, Rebuild.Preloaded log) {
+    Properties config = new Properties();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("enable.auto.commit", false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> all = new ArrayList<>(log.ends().keySet());
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
+      long consumed = 0;
+      long start = System.nanoTime();
+      while (consumed < log.events()) {
+        consumed += consumer.poll(Duration.ofMillis(100)).count();
+      }
+      return Math.round(consumed / ((System.nanoTime() - start) / 1e9));
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static double number(Map<String, Object> json, String key) {
+    return ((Number) json.get(key)).doubleValue();
+  }
+
+  private static int option(String[] args, String prefix, int otherwise) {
+    return List.of(args).stream()
+        .filter(arg -> arg.startsWith(prefix))
+        .map(arg -> Integer.parseInt(arg.substring(prefix.length())))
+        .findFirst()
+        .orElse(otherwise);
+  }
+}
