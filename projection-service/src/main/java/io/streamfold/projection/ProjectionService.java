@@ -78,8 +78,7 @@ public final class ProjectionService implements AutoCloseable {
     VersionWaiters waiters = new VersionWaiters(readers);
     ProjectionCounters counters = new ProjectionCounters();
     org.apache.kafka.streams.Topology topology =
-        ProjectionTopology.build(
-            config.eventsTopic(), serdes, config.historyRetention(), waiters, counters);
+        ProjectionTopology.build(config.eventsTopic(), serdes, waiters, counters);
     StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
     streams.start();
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
@@ -91,9 +90,7 @@ public final class ProjectionService implements AutoCloseable {
             config.clientProperties(),
             config.applicationId(),
             config.eventsTopic(),
-            java.util.List.of(
-                io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION,
-                io.streamfold.projection.topology.StoreNames.STATS_REPARTITION));
+            java.util.List.of(io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION));
     var accounts =
         new AccountQueryRoutes(
             stores,
@@ -104,14 +101,14 @@ public final class ProjectionService implements AutoCloseable {
             config.maxStandbyLag(),
             config.historyRetention(),
             clock);
-    var lists = new ScatterGatherRoutes(stores, forwarder, config.eventsTopic(), partitions);
+    var lists = new ScatterGatherRoutes(stores, forwarder, partitions);
     var digests =
         new StoreDigests(
             streams.streams(),
             topology.describe(),
             java.util.List.of(
                 io.streamfold.projection.topology.StoreNames.SUMMARIES,
-                io.streamfold.projection.topology.StoreNames.TRANSACTIONS,
+                io.streamfold.projection.topology.StoreNames.HISTORY,
                 io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
                 io.streamfold.projection.topology.StoreNames.STATS));
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);

@@ -8,17 +8,18 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Kafka Streams settings of the projections: exactly-once (the repartition hops of the owner index
- * and the stats must not count an event twice), reading the event log from its beginning under a
- * new application id (a rebuild), poison events to the dead-letter topic, and the store caches off
- * so interactive queries see each applied event at once (read-your-writes).
+ * Kafka Streams settings of the projections: exactly-once (a store and its changelog, the owner
+ * index's repartition hop and the consumer position move together), reading the event log from its
+ * beginning under a new application id (a rebuild), poison events to the dead-letter topic, the and
+ * the record cache of the summaries and statistics (interactive queries read through it, so
+ * read-your-writes holds).
  */
 final class ProjectionSettings {
   private ProjectionSettings() {}
 
   static Properties of(ProjectionServiceConfig config, ProjectionCounters counters) {
     Properties props = config.streamsProperties();
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
     props.put(

@@ -14,6 +14,10 @@ import java.util.Properties;
  *
  * @param applicationId the Kafka Streams application id; a new one (e.g. {@code -v2}) rebuilds the
  *     projections from the start of the event log
+ * @param commitIntervalMs how often the projections commit (the owner index trails by about this
+ *     much)
+ * @param cacheMaxBytes the record cache of the summaries and statistics, shared by the stream
+ *     threads: repeated changes to one key between commits reach RocksDB and the changelog once
  * @param historyRetention how far back {@code asOf} reads reach
  * @param minVersionWait how long a {@code minVersion} read waits by default
  * @param minVersionMaxWait the longest wait a client may ask for
@@ -33,6 +37,7 @@ public record ProjectionServiceConfig(
     int standbyReplicas,
     int streamThreads,
     int commitIntervalMs,
+    long cacheMaxBytes,
     Duration historyRetention,
     Duration minVersionWait,
     Duration minVersionMaxWait,
@@ -66,7 +71,7 @@ public record ProjectionServiceConfig(
         env.string("HTTP_HOST", "0.0.0.0"),
         port,
         advertised,
-        env.string("APPLICATION_ID", "streamfold-projections-v1"),
+        env.string("APPLICATION_ID", "streamfold-projections-v2"),
         Path.of(
             env.string(
                 "STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-projections")),
@@ -75,6 +80,7 @@ public record ProjectionServiceConfig(
         env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
         env.integer("NUM_STREAM_THREADS", 1, 1, 64),
         env.integer("COMMIT_INTERVAL_MS", 100, 1, 60_000),
+        env.integer("CACHE_MAX_BYTES", 32 << 20, 0, Integer.MAX_VALUE),
         env.duration("HISTORY_RETENTION", Duration.ofDays(90)),
         wait,
         maxWait,

@@ -19,15 +19,10 @@ import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
-import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Reads of this instance's stores, by partition. Throws {@link StoreUnavailableException} when a
@@ -81,39 +76,19 @@ public final class LocalStores {
   }
 
   /**
-   * The summary as it was at {@code asOf} (business time), or null if the account did not exist.
+   * The summary as it was at {@code asOf} (business time), or null if the account did not exist
+   * then ({@link History#asOf}).
    */
   public AccountSummary summaryAsOf(String id, int partition, Instant asOf) {
-    StateQueryRequest<VersionedRecord<AccountSummary>> request =
-        StateQueryRequest.inStore(StoreNames.HISTORY)
-            .withQuery(VersionedKeyQuery.<String, AccountSummary>withKey(id).asOf(asOf))
-            .withPartitions(Set.of(partition))
-            .requireActive();
-    StateQueryResult<VersionedRecord<AccountSummary>> result = streams.query(request);
-    QueryResult<VersionedRecord<AccountSummary>> answer =
-        result.getPartitionResults().get(partition);
-    if (answer == null || answer.isFailure()) {
-      throw new StoreUnavailableException(
-          answer == null ? "no answer for partition " + partition : answer.getFailureMessage());
-    }
-    VersionedRecord<AccountSummary> record = answer.getResult();
-    return record == null ? null : record.value();
+    AccountSummary latest = summary(id, partition, false);
+    return latest == null
+        ? null
+        : History.asOf(keyValue(StoreNames.HISTORY, partition, false), latest, asOf);
   }
 
   /** Up to {@code limit} transactions of the account with a version above {@code after}. */
   public List<Transaction> transactions(String id, int partition, long after, int limit) {
-    List<Transaction> page = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, Transaction> store =
-        keyValue(StoreNames.TRANSACTIONS, partition, false);
-    try (KeyValueIterator<String, Transaction> it =
-        store.range(
-            StoreNames.transactionKey(id, after + 1),
-            StoreNames.transactionKey(id, Long.MAX_VALUE))) {
-      while (it.hasNext() && page.size() < limit) {
-        page.add(it.next().value);
-      }
-    }
-    return page;
+    return History.transactions(keyValue(StoreNames.HISTORY, partition, false), id, after, limit);
   }
 
   /** Up to {@code limit} ids of the owner's accounts after {@code after} (if given), in order. */
@@ -154,9 +129,10 @@ public final class LocalStores {
   /**
    * A page of summaries of this instance's active partitions: ids above {@code after}, in id order.
    */
-  public List<AccountSummary> page(String status, String after, int limit) {
+  public Part<List<AccountSummary>> page(String status, String after, int limit) {
+    Set<Integer> partitions = activePartitions(StoreNames.SUMMARIES, eventsTopic);
     TreeMap<String, AccountSummary> merged = new TreeMap<>();
-    for (int partition : activePartitions(StoreNames.SUMMARIES, eventsTopic)) {
+    for (int partition : partitions) {
       ReadOnlyKeyValueStore<String, AccountSummary> store =
           keyValue(StoreNames.SUMMARIES, partition, false);
       int taken = 0;
@@ -172,25 +148,33 @@ public final class LocalStores {
         }
       }
     }
-    return merged.values().stream()
-        .sorted(Comparator.comparing(AccountSummary::accountId))
-        .limit(limit)
-        .toList();
+    return new Part<>(
+        partitions,
+        merged.values().stream()
+            .sorted(Comparator.comparing(AccountSummary::accountId))
+            .limit(limit)
+            .toList());
   }
 
-  /** Ledger statistics of this instance's active partitions of the stats store. */
-  public List<CurrencyStats> stats() {
+  /** The ledger statistics of each of this instance's active partitions of the event log. */
+  public Part<List<CurrencyStats>> stats() {
+    Set<Integer> partitions = activePartitions(StoreNames.STATS, eventsTopic);
     List<CurrencyStats> all = new ArrayList<>();
-    for (int partition :
-        activePartitions(StoreNames.STATS, StoreNames.STATS_REPARTITION + "-repartition")) {
+    for (int partition : partitions) {
       ReadOnlyKeyValueStore<String, CurrencyStats> store =
           keyValue(StoreNames.STATS, partition, false);
       try (KeyValueIterator<String, CurrencyStats> it = store.all()) {
         it.forEachRemaining(kv -> all.add(kv.value));
       }
     }
-    return all;
+    return new Part<>(partitions, all);
   }
+
+  /**
+   * One instance's part of an answer that spans every instance, and the partitions of the event log
+   * it covers.
+   */
+  public record Part<T>(Set<Integer> partitions, T items) {}
 
   private <V> ReadOnlyKeyValueStore<String, V> keyValue(String name, int partition, boolean stale) {
     StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =

@@ -24,24 +24,25 @@ import org.apache.kafka.streams.StreamsMetadata;
 
 /**
  * Answers that span every instance: the account list (each account exactly once, in id order, paged
- * by a cursor) and the ledger statistics. Each instance contributes what its active partitions hold
- * through {@code /internal/v1/…}; if any partition has no active owner, or an instance does not
- * answer, the answer is 503 rather than a partial list.
+ * by a cursor) and the ledger statistics (each partition's, summed). Each instance contributes what
+ * its active partitions hold through {@code /internal/v1/…}, and says which partitions those are;
+ * unless the parts cover every partition of the event log exactly once (an instance did not answer,
+ * a partition has no active owner, or two instances both claimed one during a rebalance), the
+ * answer is 503 rather than a partial or double-counted one.
  */
 public final class ScatterGatherRoutes {
-  private static final TypeReference<List<AccountSummary>> SUMMARIES = new TypeReference<>() {};
-  private static final TypeReference<List<CurrencyStats>> STATS = new TypeReference<>() {};
+  private static final TypeReference<LocalStores.Part<List<AccountSummary>>> SUMMARIES =
+      new TypeReference<>() {};
+  private static final TypeReference<LocalStores.Part<List<CurrencyStats>>> STATS =
+      new TypeReference<>() {};
 
   private final LocalStores stores;
   private final Forwarder forwarder;
-  private final String eventsTopic;
   private final int eventPartitions;
 
-  public ScatterGatherRoutes(
-      LocalStores stores, Forwarder forwarder, String eventsTopic, int eventPartitions) {
+  public ScatterGatherRoutes(LocalStores stores, Forwarder forwarder, int eventPartitions) {
     this.stores = stores;
     this.forwarder = forwarder;
-    this.eventsTopic = eventsTopic;
     this.eventPartitions = eventPartitions;
   }
 
@@ -65,7 +66,7 @@ public final class ScatterGatherRoutes {
                 : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
     TreeMap<String, AccountSummary> merged = new TreeMap<>();
     for (List<AccountSummary> page :
-        gather(
+        this.<List<AccountSummary>>gather(
             ctx,
             "/internal/v1/accounts" + query,
             SUMMARIES,
@@ -89,7 +90,8 @@ public final class ScatterGatherRoutes {
   private void stats(Context ctx) {
     Map<String, CurrencyStats> byCurrency = new TreeMap<>();
     for (List<CurrencyStats> part :
-        gather(ctx, "/internal/v1/stats", STATS, stores::stats, StoreNames.STATS)) {
+        this.<List<CurrencyStats>>gather(
+            ctx, "/internal/v1/stats", STATS, stores::stats, StoreNames.STATS)) {
       for (CurrencyStats stats : part) {
         byCurrency.merge(
             stats.currency(),
@@ -125,22 +127,21 @@ public final class ScatterGatherRoutes {
     return status;
   }
 
-  /** Every instance's part, this one's read locally; 503 unless all partitions are covered. */
+  /**
+   * Every instance's part, this one's read locally; 503 unless together they cover every partition
+   * exactly once.
+   */
   private <T> List<T> gather(
       Context ctx,
       String path,
-      TypeReference<T> type,
-      java.util.function.Supplier<T> local,
+      TypeReference<LocalStores.Part<T>> type,
+      java.util.function.Supplier<LocalStores.Part<T>> local,
       String store) {
     if (!stores.isRunning()) {
       throw ProblemException.unavailable("not-ready", "Kafka Streams is not running", 1);
     }
-    List<StreamsMetadata> instances = stores.instances(store);
-    if (store.equals(StoreNames.SUMMARIES)) {
-      requireAllPartitionsOwned(instances);
-    }
-    List<T> parts = new ArrayList<>();
-    for (StreamsMetadata instance : instances) {
+    List<LocalStores.Part<T>> parts = new ArrayList<>();
+    for (StreamsMetadata instance : stores.instances(store)) {
       if (instance.hostInfo().equals(stores.self())) {
         parts.add(local.get());
         continue;
@@ -158,21 +159,38 @@ public final class ScatterGatherRoutes {
         throw new IllegalStateException("Unreadable answer from " + instance.hostInfo(), e);
       }
     }
-    return parts;
+    requireEveryPartitionOnce(parts, eventPartitions);
+    return parts.stream().map(LocalStores.Part::items).toList();
   }
 
-  private void requireAllPartitionsOwned(List<StreamsMetadata> instances) {
-    Set<Integer> owned = new HashSet<>();
-    instances.forEach(
-        m ->
-            m.topicPartitions().stream()
-                .filter(tp -> tp.topic().equals(eventsTopic))
-                .forEach(tp -> owned.add(tp.partition())));
-    if (owned.size() < eventPartitions) {
-      throw ProblemException.unavailable(
-          "rebalancing",
-          "Only " + owned.size() + " of " + eventPartitions + " partitions have an owner right now",
-          1);
+  /** Throws a 503 problem unless the parts cover partitions 0 to {@code partitions} − 1 once. */
+  static void requireEveryPartitionOnce(List<? extends LocalStores.Part<?>> parts, int partitions) {
+    Set<Integer> covered = new HashSet<>();
+    for (LocalStores.Part<?> part : parts) {
+      for (int partition : part.partitions()) {
+        if (!covered.add(partition)) {
+          throw ProblemException.unavailable(
+              "rebalancing",
+              "Partition "
+                  + partition
+                  + " was answered by two instances (a rebalance is under way)",
+              1);
+        }
+      }
+    }
+    for (int partition = 0; partition < partitions; partition++) {
+      if (!covered.contains(partition)) {
+        throw ProblemException.unavailable(
+            "rebalancing",
+            "Only "
+                + covered.size()
+                + " of "
+                + partitions
+                + " partitions were answered (partition "
+                + partition
+                + " has no active owner right now)",
+            1);
+      }
     }
   }
 }

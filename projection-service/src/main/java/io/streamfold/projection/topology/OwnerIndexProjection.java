@@ -1,8 +1,6 @@
 package io.streamfold.projection.topology;
 
-import io.streamfold.projection.view.Projected;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -17,15 +15,16 @@ import org.apache.kafka.streams.state.Stores;
 public final class OwnerIndexProjection {
   private OwnerIndexProjection() {}
 
-  public static void build(StreamsBuilder builder, KStream<String, Projected.Applied> applied) {
+  /**
+   * @param opened {@code owner → account id} for every event that opened an account
+   */
+  public static void build(StreamsBuilder builder, KStream<String, String> opened) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.OWNER_INDEX),
             Serdes.String(),
             Serdes.String()));
-    applied
-        .filter((id, event) -> event.owner() != null, Named.as("account-opened-filter"))
-        .map((id, event) -> KeyValue.pair(event.owner(), id), Named.as("key-by-owner"))
+    opened
         .repartition(
             Repartitioned.<String, String>as(StoreNames.OWNER_REPARTITION)
                 .withKeySerde(Serdes.String())

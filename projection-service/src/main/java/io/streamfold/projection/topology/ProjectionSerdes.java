@@ -9,7 +9,7 @@ import static io.streamfold.projection.topology.BinarySerde.writeString;
 
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
-import io.streamfold.projection.view.StatsDelta;
+import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.registry.SchemaRegistry;
@@ -19,14 +19,13 @@ import io.streamfold.schemas.serde.AvroSerde;
 public record ProjectionSerdes(
     AvroSerde<AccountEvent> events,
     BinarySerde<AccountSummary> summaries,
-    BinarySerde<Transaction> transactions,
-    BinarySerde<StatsDelta> deltas,
+    BinarySerde<HistoryEntry> history,
     BinarySerde<CurrencyStats> stats) {
 
   /** The projections only read events, so they never register a schema. */
   public static ProjectionSerdes of(SchemaRegistry registry) {
     return new ProjectionSerdes(
-        AvroSerde.of(AccountEvent.class, registry, false), SUMMARIES, TRANSACTIONS, DELTAS, STATS);
+        AvroSerde.of(AccountEvent.class, registry, false), SUMMARIES, HISTORY, STATS);
   }
 
   static final BinarySerde<AccountSummary> SUMMARIES =
@@ -57,36 +56,35 @@ public record ProjectionSerdes(
                   in.readLong(),
                   in.readLong()));
 
-  static final BinarySerde<Transaction> TRANSACTIONS =
+  static final BinarySerde<HistoryEntry> HISTORY =
       new BinarySerde<>(
-          "Transaction",
-          (t, out) -> {
+          "HistoryEntry",
+          (e, out) -> {
+            Transaction t = e.transaction();
             out.writeLong(t.version());
             out.writeUTF(t.type());
             writeDecimal(out, t.amount());
             writeDecimal(out, t.balanceAfter());
             writeInstant(out, t.at());
             out.writeUTF(t.eventId());
+            out.writeUTF(e.status());
+            out.writeLong(e.transactionCount());
+            out.writeLong(e.missingVersions());
+            writeInstant(out, e.lastActivityAt());
           },
           in ->
-              new Transaction(
-                  in.readLong(),
+              new HistoryEntry(
+                  new Transaction(
+                      in.readLong(),
+                      in.readUTF(),
+                      readDecimal(in),
+                      readDecimal(in),
+                      readInstant(in),
+                      in.readUTF()),
                   in.readUTF(),
-                  readDecimal(in),
-                  readDecimal(in),
-                  readInstant(in),
-                  in.readUTF()));
-
-  static final BinarySerde<StatsDelta> DELTAS =
-      new BinarySerde<>(
-          "StatsDelta",
-          (d, out) -> {
-            out.writeUTF(d.currency());
-            out.writeLong(d.open());
-            out.writeLong(d.closed());
-            writeDecimal(out, d.balance());
-          },
-          in -> new StatsDelta(in.readUTF(), in.readLong(), in.readLong(), readDecimal(in)));
+                  in.readLong(),
+                  in.readLong(),
+                  readInstant(in)));
 
   static final BinarySerde<CurrencyStats> STATS =
       new BinarySerde<>(

@@ -1,7 +1,5 @@
 package io.streamfold.projection.topology;
 
-import io.streamfold.projection.view.Projected;
-import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
@@ -13,14 +11,12 @@ public final class ProjectionTopology {
   public static Topology build(
       String eventsTopic,
       ProjectionSerdes serdes,
-      Duration historyRetention,
       VersionWaiters waiters,
       ProjectionCounters counters) {
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<String, Projected.Applied> applied =
-        AccountProjection.build(builder, eventsTopic, serdes, historyRetention, waiters, counters);
-    OwnerIndexProjection.build(builder, applied);
-    LedgerStatsProjection.build(builder, applied, serdes);
+    KStream<String, String> opened =
+        AccountProjection.build(builder, eventsTopic, serdes, waiters, counters);
+    OwnerIndexProjection.build(builder, opened);
     return builder.build();
   }
 }

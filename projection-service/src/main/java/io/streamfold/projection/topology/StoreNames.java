@@ -8,11 +8,11 @@ public final class StoreNames {
   /** Latest summary per account: reads, lists and read-your-writes waits. */
   public static final String SUMMARIES = "account-summaries";
 
-  /** Versioned summaries per account: {@code asOf} reads. */
+  /**
+   * {@code <account id>/<version, 19 digits>} → history entry: the transaction list, and {@code
+   * asOf} reads.
+   */
   public static final String HISTORY = "account-history";
-
-  /** {@code <account id>/<version, 19 digits>} → transaction. */
-  public static final String TRANSACTIONS = "account-transactions";
 
   public static final String OWNER_REPARTITION = "accounts-by-owner";
   public static final String OWNER_INDEXER = "owner-indexer";
@@ -20,16 +20,22 @@ public final class StoreNames {
   /** {@code <owner>\0<account id>} → account id. */
   public static final String OWNER_INDEX = "owner-accounts";
 
-  public static final String STATS_REPARTITION = "ledger-stats-by-currency";
-  public static final String STATS_AGGREGATOR = "ledger-stats-aggregator";
-
-  /** Currency → statistics. */
+  /**
+   * Currency → statistics of the accounts of one partition of the event log: the ledger statistics
+   * are their sum over every partition.
+   */
   public static final String STATS = "ledger-stats";
 
   private StoreNames() {}
 
-  public static String transactionKey(String accountId, long version) {
-    return accountId + "/" + String.format("%019d", version);
+  /** The history key: the account id, a slash, the version in 19 digits (so keys sort by it). */
+  public static String historyKey(String accountId, long version) {
+    String digits = Long.toString(version);
+    StringBuilder key = new StringBuilder(accountId.length() + 20).append(accountId).append('/');
+    for (int i = digits.length(); i < 19; i++) {
+      key.append('0');
+    }
+    return key.append(digits).toString();
   }
 
   public static String ownerKey(String owner, String accountId) {

@@ -6,6 +6,7 @@ import io.streamfold.schemas.account.AccountOpened;
 import io.streamfold.schemas.account.MoneyDeposited;
 import io.streamfold.schemas.account.MoneyWithdrawn;
 import java.math.BigDecimal;
+import java.time.Instant;
 
 /** Folds one account event into the account's summary, its history entry and the stats change. */
 public final class AccountProjector {
@@ -38,7 +39,7 @@ public final class AccountProjector {
               "OPEN",
               event.getVersion(),
               event.getOccurredAt(),
-              event.getOccurredAt(),
+              latest(base.lastActivityAt(), event.getOccurredAt()),
               base.transactionCount() + 1,
               base.missingVersions() + missing);
       return applied(
@@ -84,9 +85,17 @@ public final class AccountProjector {
         status,
         event.getVersion(),
         base.openedAt(),
-        event.getOccurredAt(),
+        latest(base.lastActivityAt(), event.getOccurredAt()),
         base.transactionCount() + 1,
         base.missingVersions() + missing);
+  }
+
+  /**
+   * Business time as the summary keeps it: never earlier than before, so {@code asOf} reads see the
+   * versions in time order even in a log written before the writer made time monotonic.
+   */
+  private static Instant latest(Instant before, Instant at) {
+    return before == null || at.isAfter(before) ? at : before;
   }
 
   private static Projected applied(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
-import io.streamfold.projection.view.StatsDelta;
+import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -42,13 +42,13 @@ class BinarySerdeTest {
             new BigDecimal("9999999999999999.99"),
             Instant.parse("2026-01-02T03:04:05Z"),
             "e-1");
-    StatsDelta delta = new StatsDelta("USD", -1, 1, new BigDecimal("-5.50"));
+    HistoryEntry entry =
+        new HistoryEntry(transaction, "CLOSED", 8, 1, Instant.parse("2026-01-02T03:04:06Z"));
     CurrencyStats stats = new CurrencyStats("JPY", 10, 2, new BigDecimal("100"));
 
     assertThat(roundTrip(ProjectionSerdes.SUMMARIES, summary)).isEqualTo(summary);
     assertThat(roundTrip(ProjectionSerdes.SUMMARIES, beforeOpen)).isEqualTo(beforeOpen);
-    assertThat(roundTrip(ProjectionSerdes.TRANSACTIONS, transaction)).isEqualTo(transaction);
-    assertThat(roundTrip(ProjectionSerdes.DELTAS, delta)).isEqualTo(delta);
+    assertThat(roundTrip(ProjectionSerdes.HISTORY, entry)).isEqualTo(entry);
     assertThat(roundTrip(ProjectionSerdes.STATS, stats)).isEqualTo(stats);
   }
 

@@ -2,8 +2,10 @@ package io.streamfold.projection.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamfold.projection.query.History;
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
+import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
 import io.streamfold.schemas.account.AccountClosed;
 import io.streamfold.schemas.account.AccountEvent;
@@ -17,7 +19,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,9 +66,7 @@ class ProjectionTopologyTest {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
     driver =
-        new TopologyTestDriver(
-            ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters),
-            props);
+        new TopologyTestDriver(ProjectionTopology.build(EVENTS, serdes, waiters, counters), props);
     events =
         driver.createInputTopic(
             EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -117,9 +115,12 @@ class ProjectionTopologyTest {
     assertThat(summary.transactionCount()).isEqualTo(3);
     assertThat(summary.openedAt()).isEqualTo(T0);
     assertThat(summary.lastActivityAt()).isEqualTo(T0.plusSeconds(120));
-    KeyValueStore<String, Transaction> transactions =
-        driver.getKeyValueStore(StoreNames.TRANSACTIONS);
-    Transaction withdrawal = transactions.get(StoreNames.transactionKey("a", 3));
+    List<Transaction> transactions = History.transactions(history(), "a", 0, 10);
+    assertThat(transactions).extracting(Transaction::version).containsExactly(1L, 2L, 3L);
+    assertThat(History.transactions(history(), "a", 1, 1))
+        .extracting(Transaction::version)
+        .containsExactly(2L);
+    Transaction withdrawal = transactions.get(2);
     assertThat(withdrawal.type()).isEqualTo("WITHDRAWAL");
     assertThat(withdrawal.amount()).isEqualByComparingTo("0.50");
     assertThat(withdrawal.balanceAfter()).isEqualByComparingTo("15.00");
@@ -178,19 +179,57 @@ class ProjectionTopologyTest {
   }
 
   @Test
-  void shouldAnswerAsOfFromTheVersionedStoreEvenForOutOfOrderTimestamps() {
+  void shouldAnswerAsOfWithTheStateAfterTheLastVersionAtOrBeforeTheTime() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    for (int v = 2; v <= 40; v++) {
+      pipe("a", v, T0.plusSeconds(60L * v), new MoneyDeposited(money("1.00")));
+    }
+    AccountSummary latest = summaries().get("a");
+
+    assertThat(History.asOf(history(), latest, T0.minusMillis(1))).isNull();
+    assertThat(History.asOf(history(), latest, T0).version()).isEqualTo(1);
+    for (int v = 2; v <= 40; v++) {
+      AccountSummary exactly = History.asOf(history(), latest, T0.plusSeconds(60L * v));
+      assertThat(exactly.version()).isEqualTo(v);
+      assertThat(exactly.balance()).isEqualByComparingTo(money("10.00").add(money(v - 1 + "")));
+      assertThat(exactly.transactionCount()).isEqualTo(v);
+      assertThat(exactly.lastActivityAt()).isEqualTo(T0.plusSeconds(60L * v));
+      assertThat(exactly.owner()).isEqualTo("Ada");
+      assertThat(History.asOf(history(), latest, T0.plusSeconds(60L * v).minusMillis(1)).version())
+          .isEqualTo(v - 1);
+    }
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(86_400))).isEqualTo(latest);
+  }
+
+  @Test
+  void shouldAnswerAsOfWithAPrefixOfTheStreamWhenAnOldWriterClockWentBack() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
     pipe("a", 2, T0.plusSeconds(3600), new MoneyDeposited(money("5.00")));
     pipe("a", 3, T0.plusSeconds(1800), new MoneyDeposited(money("1.00"))); // a clock went back
+    pipe("a", 4, T0.plusSeconds(7200), new MoneyWithdrawn(money("2.00")));
+    AccountSummary latest = summaries().get("a");
 
-    VersionedKeyValueStore<String, AccountSummary> history =
-        driver.getVersionedKeyValueStore(StoreNames.HISTORY);
-    assertThat(history.get("a", T0.minusSeconds(1).toEpochMilli())).isNull();
-    assertThat(history.get("a", T0.plusSeconds(60).toEpochMilli()).value().balance())
-        .isEqualByComparingTo("10.00");
-    assertThat(history.get("a", T0.plusSeconds(1900).toEpochMilli()).value().version())
-        .isEqualTo(3);
-    assertThat(history.get("a").value().version()).isEqualTo(2); // latest by business time
+    // version 3 cannot have happened before version 2: it counts from version 2's time
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(1900)).version()).isEqualTo(1);
+    AccountSummary afterThree = History.asOf(history(), latest, T0.plusSeconds(3600));
+    assertThat(afterThree.version()).isEqualTo(3);
+    assertThat(afterThree.balance()).isEqualByComparingTo("16.00");
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(7199)).lastActivityAt())
+        .isEqualTo(T0.plusSeconds(3600));
+    assertThat(latest.version()).isEqualTo(4);
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(7200))).isEqualTo(latest);
+  }
+
+  @Test
+  void shouldAnswerAsOfAcrossAGap() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 5, T0.plusSeconds(500), new MoneyDeposited(money("1.00")));
+    pipe("a", 6, T0.plusSeconds(600), new MoneyDeposited(money("1.00")));
+    AccountSummary latest = summaries().get("a");
+
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(499)).version()).isEqualTo(1);
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(500)).missingVersions()).isEqualTo(3);
+    assertThat(History.asOf(history(), latest, T0.plusSeconds(599)).version()).isEqualTo(5);
   }
 
   @Test
@@ -226,15 +265,17 @@ class ProjectionTopologyTest {
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
     String described =
-        ProjectionTopology.build(EVENTS, serdes, Duration.ofDays(90), waiters, counters)
-            .describe()
-            .toString();
+        ProjectionTopology.build(EVENTS, serdes, waiters, counters).describe().toString();
     Path golden = Path.of("src/test/resources/projection-topology.txt");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, described);
     }
 
     assertThat(described).isEqualTo(Files.readString(golden));
+  }
+
+  private KeyValueStore<String, HistoryEntry> history() {
+    return driver.getKeyValueStore(StoreNames.HISTORY);
   }
 
   private CurrencyStats stats(String currency) {

@@ -1,0 +1,73 @@
+package io.streamfold.projection.query;
+
+import io.streamfold.projection.topology.StoreNames;
+import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.HistoryEntry;
+import io.streamfold.projection.view.Transaction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Reads of an account's history store: its transactions, and its summary at a past time. */
+public final class History {
+  private History() {}
+
+  /**
+   * The summary as it was at {@code asOf} (business time), or null if the account did not exist
+   * then: the state right after the last version whose time is not after {@code asOf}, so always a
+   * state the account really had. An entry's time never decreases along the versions ({@link
+   * HistoryEntry#lastActivityAt()}), so this is a binary search over them: a few seeks, whatever
+   * the length of the history.
+   *
+   * @param latest the account's latest summary
+   */
+  public static AccountSummary asOf(
+      ReadOnlyKeyValueStore<String, HistoryEntry> store, AccountSummary latest, Instant asOf) {
+    if (latest.lastActivityAt() == null) {
+      return null; // nothing was ever applied
+    }
+    if (!latest.lastActivityAt().isAfter(asOf)) {
+      return latest;
+    }
+    String id = latest.accountId();
+    HistoryEntry found = null;
+    long low = 1;
+    long high = latest.version();
+    while (low <= high) {
+      long middle = low + (high - low) / 2;
+      HistoryEntry first = firstEntry(store, id, middle, high);
+      if (first == null || first.lastActivityAt().isAfter(asOf)) {
+        high = middle - 1;
+      } else {
+        found = first;
+        low = first.version() + 1;
+      }
+    }
+    return found == null ? null : found.asSummary(latest);
+  }
+
+  /** Up to {@code limit} transactions of the account with a version above {@code after}. */
+  public static List<Transaction> transactions(
+      ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long after, int limit) {
+    List<Transaction> page = new ArrayList<>();
+    try (KeyValueIterator<String, HistoryEntry> it =
+        store.range(
+            StoreNames.historyKey(id, after + 1), StoreNames.historyKey(id, Long.MAX_VALUE))) {
+      while (it.hasNext() && page.size() < limit) {
+        page.add(it.next().value.transaction());
+      }
+    }
+    return page;
+  }
+
+  /** The entry of the lowest version from {@code from} to {@code to}, if there is one. */
+  private static HistoryEntry firstEntry(
+      ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long from, long to) {
+    try (KeyValueIterator<String, HistoryEntry> it =
+        store.range(StoreNames.historyKey(id, from), StoreNames.historyKey(id, to))) {
+      return it.hasNext() ? it.next().value : null;
+    }
+  }
+}
