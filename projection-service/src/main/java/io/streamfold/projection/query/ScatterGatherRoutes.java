@@ -50,7 +50,12 @@ public final class ScatterGatherRoutes {
     config.routes.get("/api/v1/accounts", this::list);
     config.routes.get("/api/v1/stats", this::stats);
     config.routes.get("/internal/v1/accounts", this::localPage);
-    config.routes.get("/internal/v1/stats", ctx -> ctx.json(stores.stats()));
+    config.routes.get(
+        "/internal/v1/stats",
+        ctx -> {
+          requireRunning();
+          ctx.json(stores.stats());
+        });
   }
 
   private void list(Context ctx) {
@@ -84,6 +89,7 @@ public final class ScatterGatherRoutes {
   }
 
   private void localPage(Context ctx) {
+    requireRunning();
     ctx.json(stores.page(status(ctx), ctx.queryParam("cursor"), QueryParams.limit(ctx, 100, 1000)));
   }
 
@@ -137,9 +143,7 @@ public final class ScatterGatherRoutes {
       TypeReference<LocalStores.Part<T>> type,
       java.util.function.Supplier<LocalStores.Part<T>> local,
       String store) {
-    if (!stores.isRunning()) {
-      throw ProblemException.unavailable("not-ready", "Kafka Streams is not running", 1);
-    }
+    requireRunning();
     List<LocalStores.Part<T>> parts = new ArrayList<>();
     for (StreamsMetadata instance : stores.instances(store)) {
       if (instance.hostInfo().equals(stores.self())) {
@@ -161,6 +165,13 @@ public final class ScatterGatherRoutes {
     }
     requireEveryPartitionOnce(parts, eventPartitions);
     return parts.stream().map(LocalStores.Part::items).toList();
+  }
+
+  /** A part is answered only by an instance whose Kafka Streams is RUNNING (not rebalancing). */
+  private void requireRunning() {
+    if (!stores.isRunning()) {
+      throw ProblemException.unavailable("not-ready", "Kafka Streams is not running", 1);
+    }
   }
 
   /** Throws a 503 problem unless the parts cover partitions 0 to {@code partitions} − 1 once. */
