@@ -8,7 +8,9 @@ import org.apache.avro.Schema;
 
 /**
  * Caches ids and schemas (both immutable once assigned) so that after the first record of a schema
- * no call reaches the registry. Compatibility queries are not cached.
+ * no call reaches the registry. Compatibility queries are not cached. The registry is called
+ * outside the maps' locks: a slow registry holds only the threads that need that schema, and two
+ * threads missing the same entry at once may both ask (the answers are the same).
  */
 public final class CachedSchemaRegistry implements SchemaRegistry {
   private final SchemaRegistry delegate;
@@ -21,9 +23,14 @@ public final class CachedSchemaRegistry implements SchemaRegistry {
 
   @Override
   public int register(String subject, Schema schema) {
-    return ids.computeIfAbsent(
-        new SubjectSchema(subject, schema),
-        key -> remember(delegate.register(subject, schema), schema));
+    SubjectSchema key = new SubjectSchema(subject, schema);
+    Integer cached = ids.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    int id = remember(delegate.register(subject, schema), schema);
+    ids.putIfAbsent(key, id);
+    return id;
   }
 
   @Override
@@ -45,7 +52,13 @@ public final class CachedSchemaRegistry implements SchemaRegistry {
 
   @Override
   public Schema schemaById(int id) {
-    return schemas.computeIfAbsent(id, delegate::schemaById);
+    Schema cached = schemas.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Schema fetched = delegate.schemaById(id);
+    Schema raced = schemas.putIfAbsent(id, fetched);
+    return raced == null ? fetched : raced;
   }
 
   @Override

@@ -18,10 +18,19 @@ import java.util.OptionalInt;
 import org.apache.avro.Schema;
 
 /**
- * A client of the Confluent Schema Registry REST API. Connection failures, time-outs and 5xx
- * answers are retried with exponential backoff ({@code attempts} in all), then reported as a {@link
- * RegistryUnavailableException} naming the URL. Wrap it in a {@link CachedSchemaRegistry} for use
- * on a hot path ({@link #cached(String)} does).
+ * A client of the Confluent Schema Registry REST API. Connection failures, time-outs, 5xx and 429
+ * answers are retried with exponential backoff ({@code attempts} in all). Every failure that says
+ * nothing about the data is a {@link RegistryUnavailableException} naming the URL: unreachable,
+ * still failing after the retries, refusing our credentials (401, 403), or answering something that
+ * is not the registry's API (an unexpected status, a 404 without the registry's own error code, a
+ * body that is not its JSON). Only the registry's own verdicts on the data are other exceptions: an
+ * unknown schema id ({@link SchemaNotFoundException}) and an incompatible schema ({@link
+ * IncompatibleSchemaException}).
+ *
+ * <p>After a call found the registry unavailable, calls fail at once for {@code coolDown} rather
+ * than each waiting through the retries again, so a thread that needs the registry is not held for
+ * the whole of every call while it is down. Wrap it in a {@link CachedSchemaRegistry} for use on a
+ * hot path ({@link #cached(String)} does).
  */
 public final class HttpSchemaRegistry implements SchemaRegistry {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -32,6 +41,9 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   private final int attempts;
   private final Duration initialBackoff;
   private final Duration requestTimeout;
+  private final Duration coolDown;
+  private volatile long unavailableUntilNanos;
+  private volatile String lastFailure;
 
   /**
    * @param baseUrl e.g. {@code http://127.0.0.1:8080/apis/ccompat/v7} (a trailing slash is ignored)
@@ -39,17 +51,34 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
    */
   public HttpSchemaRegistry(
       String baseUrl, int attempts, Duration initialBackoff, Duration requestTimeout) {
+    this(baseUrl, attempts, initialBackoff, requestTimeout, Duration.ZERO);
+  }
+
+  /**
+   * @param coolDown how long calls fail at once after one found the registry unavailable
+   */
+  public HttpSchemaRegistry(
+      String baseUrl,
+      int attempts,
+      Duration initialBackoff,
+      Duration requestTimeout,
+      Duration coolDown) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.attempts = Math.max(1, attempts);
     this.initialBackoff = initialBackoff;
     this.requestTimeout = requestTimeout;
+    this.coolDown = coolDown;
     this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
   }
 
-  /** A cached client with 5 attempts, 100 ms initial backoff and 5 s request time-out. */
+  /**
+   * A cached client for services: 3 attempts, 100 ms initial backoff, 2 s request time-out (at most
+   * about 6.3 s for a call that finds the registry down), then 5 s of failing at once.
+   */
   public static SchemaRegistry cached(String baseUrl) {
     return new CachedSchemaRegistry(
-        new HttpSchemaRegistry(baseUrl, 5, Duration.ofMillis(100), Duration.ofSeconds(5)));
+        new HttpSchemaRegistry(
+            baseUrl, 3, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5)));
   }
 
   public String baseUrl() {
@@ -74,7 +103,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   @Override
   public OptionalInt lookup(String subject, Schema schema) {
     Answer answer = post("/subjects/" + encode(subject), schemaBody(schema));
-    if (answer.status == 404) {
+    if (answer.isNotFound()) {
       return OptionalInt.empty();
     }
     return OptionalInt.of(answer.expectOk("look up in " + subject).path("id").asInt());
@@ -83,7 +112,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   @Override
   public Schema schemaById(int id) {
     Answer answer = send(request("/schemas/ids/" + id).GET());
-    if (answer.status == 404) {
+    if (answer.isNotFound()) {
       throw new SchemaNotFoundException("Registry at " + baseUrl + " has no schema with id " + id);
     }
     return new Schema.Parser().parse(answer.expectOk("fetch schema " + id).path("schema").asText());
@@ -95,7 +124,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         post(
             "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
             schemaBody(schema));
-    if (answer.status == 404) {
+    if (answer.isNotFound()) {
       return new CompatibilityCheck(true, List.of()); // no version yet: anything is compatible
     }
     JsonNode body = answer.expectOk("test compatibility in " + subject);
@@ -107,7 +136,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   @Override
   public CompatibilityLevel compatibility(String subject) {
     Answer answer = send(request("/config/" + encode(subject) + "?defaultToGlobal=true").GET());
-    if (answer.status == 404) {
+    if (answer.isNotFound()) {
       answer = send(request("/config").GET());
     }
     return CompatibilityLevel.valueOf(
@@ -142,13 +171,50 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
   private Answer send(HttpRequest.Builder builder) {
     HttpRequest request = builder.build();
+    if (System.nanoTime() - unavailableUntilNanos < 0) {
+      throw new RegistryUnavailableException(
+          "Schema registry at "
+              + baseUrl
+              + " unavailable (failing at once for up to "
+              + coolDown.toMillis()
+              + " ms after: "
+              + lastFailure
+              + ")",
+          null);
+    }
+    try {
+      return attempt(request);
+    } catch (RegistryUnavailableException e) {
+      if (!coolDown.isZero()) {
+        lastFailure = e.getMessage();
+        unavailableUntilNanos = System.nanoTime() + coolDown.toNanos();
+      }
+      throw e;
+    }
+  }
+
+  private Answer attempt(HttpRequest request) {
     Exception last = null;
     Duration backoff = initialBackoff;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() < 500) {
-          return new Answer(response.statusCode(), response.body());
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+          throw new RegistryUnavailableException(
+              "Schema registry at "
+                  + baseUrl
+                  + " refused our credentials (HTTP "
+                  + status
+                  + ", "
+                  + request.method()
+                  + " "
+                  + request.uri().getPath()
+                  + "): check the registry's credentials and permissions",
+              null);
+        }
+        if (status < 500 && status != 429) {
+          return new Answer(status, response.body());
         }
         last = new IOException("HTTP " + response.statusCode() + ": " + response.body());
       } catch (IOException e) {
@@ -207,16 +273,32 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
       }
     }
 
+    /**
+     * A 404 that is the registry's own "not found" (its error codes 404xx), not a wrong URL or a
+     * proxy's page.
+     */
+    boolean isNotFound() {
+      if (status != 404) {
+        return false;
+      }
+      try {
+        return JSON.readTree(body).path("error_code").asInt() / 100 == 404;
+      } catch (IOException notJson) {
+        return false;
+      }
+    }
+
     JsonNode expectOk(String what) {
       if (status / 100 != 2) {
-        throw new SchemaRegistryException(
-            "Registry at " + baseUrl + " could not " + what + ": HTTP " + status + " " + message());
+        throw new RegistryUnavailableException(
+            "Registry at " + baseUrl + " could not " + what + ": HTTP " + status + " " + message(),
+            null);
       }
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
-        throw new SchemaRegistryException(
-            "Registry at " + baseUrl + " answered unreadable JSON: " + body, e);
+        throw new RegistryUnavailableException(
+            "Registry at " + baseUrl + " answered something other than its JSON: " + body, e);
       }
     }
   }
