@@ -5,12 +5,14 @@ import io.streamfold.command.config.CommandServiceConfig;
 import io.streamfold.service.kafka.TopicSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The topics the command service creates, all with one partition count so that an aggregate's
  * events, version row and idempotency records live on the same partition number and meet in one
- * writer: the events are kept forever; the version table is compacted; idempotency records are
- * compacted and deleted one idempotency window after they were written.
+ * writer: the events are kept forever (and an existing events topic that would not keep them fails
+ * the start); the version table is compacted; idempotency records are compacted and deleted one
+ * idempotency window after they were written. All three get {@code TOPIC_MIN_ISR}.
  */
 final class CommandTopics {
   private CommandTopics() {}
@@ -18,7 +20,7 @@ final class CommandTopics {
   static List<TopicSpec> specs(Topics topics, CommandServiceConfig config) {
     int partitions = config.partitions();
     short replication = config.replication();
-    String minIsr = Integer.toString(Math.min(2, replication));
+    String minIsr = Integer.toString(config.minInsyncReplicas());
     return List.of(
         new TopicSpec(
             topics.events(),
@@ -32,7 +34,8 @@ final class CommandTopics {
                 "retention.bytes",
                 "-1",
                 "min.insync.replicas",
-                minIsr)),
+                minIsr),
+            Set.of("cleanup.policy", "retention.ms", "retention.bytes")),
         new TopicSpec(
             topics.versions(),
             partitions,

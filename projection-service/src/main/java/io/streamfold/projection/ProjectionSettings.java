@@ -5,6 +5,7 @@ import io.streamfold.projection.topology.DeadLetters;
 import io.streamfold.projection.topology.ProjectionCounters;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -20,6 +21,9 @@ final class ProjectionSettings {
   static Properties of(ProjectionServiceConfig config, ProjectionCounters counters) {
     Properties props = config.streamsProperties();
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
+    props.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Short.toString(config.minInsyncReplicas()));
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
     props.put(

@@ -38,7 +38,9 @@ final class ProjectionTopics {
                         "cleanup.policy",
                         "delete",
                         "retention.ms",
-                        Long.toString(Duration.ofDays(14).toMillis())))));
+                        Long.toString(Duration.ofDays(14).toMillis()),
+                        "min.insync.replicas",
+                        Short.toString(config.minInsyncReplicas())))));
     return partitions;
   }
 

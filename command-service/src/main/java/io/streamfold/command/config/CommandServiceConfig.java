@@ -18,6 +18,7 @@ import java.util.Properties;
  * @param partitions partitions of created topics; events, versions and idempotency always get the
  *     same count
  * @param replication replication factor of created topics
+ * @param minInsyncReplicas {@code min.insync.replicas} of created topics
  * @param maxBatch the most commands one writer decides and commits in one transaction
  * @param queueCapacity the most commands waiting for one partition's writer before 503
  * @param storeCacheMb the block cache shared by the instance's local stores
@@ -38,6 +39,7 @@ public record CommandServiceConfig(
     String topicPrefix,
     int partitions,
     short replication,
+    short minInsyncReplicas,
     int maxBatch,
     int queueCapacity,
     int storeCacheMb,
@@ -60,6 +62,7 @@ public record CommandServiceConfig(
     int port = env.integer("HTTP_PORT", 8080, 0, 65535);
     String advertised = env.hostAndPort("APPLICATION_SERVER", "127.0.0.1:" + port);
     String registry = env.httpUrl("SCHEMA_REGISTRY_URL");
+    short replication = (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32);
     return new CommandServiceConfig(
         env.required("KAFKA_BOOTSTRAP_SERVERS"),
         registry,
@@ -71,7 +74,8 @@ public record CommandServiceConfig(
             env.string("STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-commands")),
         env.string("TOPIC_PREFIX", ""),
         env.integer("TOPIC_PARTITIONS", 6, 1, 10_000),
-        (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
+        replication,
+        env.topicMinIsr(replication),
         env.integer("WRITER_MAX_BATCH", 500, 1, 100_000),
         env.integer("WRITER_QUEUE_CAPACITY", 10_000, 1, 1_000_000),
         env.integer("STORE_CACHE_MB", 64, 8, 65_536),
@@ -102,6 +106,7 @@ public record CommandServiceConfig(
         topicPrefix,
         partitions,
         replication,
+        minInsyncReplicas,
         maxBatch,
         queueCapacity,
         storeCacheMb,

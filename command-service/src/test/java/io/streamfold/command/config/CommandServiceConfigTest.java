@@ -41,6 +41,21 @@ class CommandServiceConfigTest {
         .hasMessageContaining("IDEMPOTENCY_WINDOW");
   }
 
+  @Test
+  void shouldAskForTwoInSyncReplicasWhereTheReplicationAllowsIt() {
+    assertThat(CommandServiceConfig.fromEnv(MINIMAL).minInsyncReplicas()).isEqualTo((short) 1);
+    assertThat(
+            CommandServiceConfig.fromEnv(with("TOPIC_REPLICATION_FACTOR", "3")).minInsyncReplicas())
+        .isEqualTo((short) 2);
+    var three = new java.util.HashMap<>(with("TOPIC_REPLICATION_FACTOR", "3"));
+    three.put("TOPIC_MIN_ISR", "3");
+    assertThat(CommandServiceConfig.fromEnv(three).minInsyncReplicas()).isEqualTo((short) 3);
+    three.put("TOPIC_MIN_ISR", "4");
+    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(three))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TOPIC_MIN_ISR must be between 1 and 3");
+  }
+
   private static Map<String, String> with(String name, String value) {
     var env = new java.util.HashMap<>(MINIMAL);
     env.put(name, value);

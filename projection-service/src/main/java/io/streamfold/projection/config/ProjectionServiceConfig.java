@@ -14,6 +14,8 @@ import java.util.Properties;
  *
  * @param applicationId the Kafka Streams application id; a new one (e.g. {@code -v2}) rebuilds the
  *     projections from the start of the event log
+ * @param minInsyncReplicas {@code min.insync.replicas} of the internal topics (changelogs,
+ *     repartition) and the dead-letter topic
  * @param commitIntervalMs how often the projections commit (the owner index trails by about this
  *     much)
  * @param cacheMaxBytes the record cache of the summaries and statistics, shared by the stream
@@ -34,6 +36,7 @@ public record ProjectionServiceConfig(
     Path stateDir,
     String topicPrefix,
     short replication,
+    short minInsyncReplicas,
     int standbyReplicas,
     int streamThreads,
     int commitIntervalMs,
@@ -59,6 +62,7 @@ public record ProjectionServiceConfig(
     int port = env.integer("HTTP_PORT", 8081, 0, 65535);
     String advertised = env.hostAndPort("APPLICATION_SERVER", "127.0.0.1:" + port);
     String registry = env.httpUrl("SCHEMA_REGISTRY_URL");
+    short replication = (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32);
     Duration wait = env.duration("MIN_VERSION_WAIT", Duration.ofSeconds(2));
     Duration maxWait = env.duration("MIN_VERSION_MAX_WAIT", Duration.ofSeconds(30));
     if (wait.compareTo(maxWait) > 0) {
@@ -76,7 +80,8 @@ public record ProjectionServiceConfig(
             env.string(
                 "STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-projections")),
         env.string("TOPIC_PREFIX", ""),
-        (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32),
+        replication,
+        env.topicMinIsr(replication),
         env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
         env.integer("NUM_STREAM_THREADS", 1, 1, 64),
         env.integer("COMMIT_INTERVAL_MS", 100, 1, 60_000),

@@ -65,6 +65,15 @@ public final class Env {
     }
   }
 
+  /**
+   * {@code TOPIC_MIN_ISR}: {@code min.insync.replicas} of every topic a service creates, by default
+   * 2 where the replication factor allows it (so an acknowledged write survives the loss of a
+   * broker), never more than the replication factor.
+   */
+  public short topicMinIsr(short replication) {
+    return (short) integer("TOPIC_MIN_ISR", Math.min(2, replication), 1, replication);
+  }
+
   public boolean bool(String name, boolean fallback) {
     String value = string(name, null);
     if (value == null) {

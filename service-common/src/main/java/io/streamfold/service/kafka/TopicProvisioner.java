@@ -9,8 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the topics a service needs with their configuration and checks existing ones: a topic
  * whose partition count differs from the one required fails the start, since commands, events and
- * the version table must stay co-partitioned. Never relies on broker auto-creation.
+ * the version table must stay co-partitioned; so does one whose value of a required config ({@link
+ * TopicSpec#required()}, e.g. the event log's retention) differs. Never relies on broker
+ * auto-creation.
  */
 public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -112,6 +117,47 @@ public final class TopicProvisioner {
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "Topic layout mismatch (partition counts must never change; set TOPIC_PARTITIONS to the existing count or migrate): "
+              + String.join("; ", problems));
+    }
+    verifyRequiredConfigs(admin, topics);
+  }
+
+  private static void verifyRequiredConfigs(Admin admin, List<TopicSpec> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<TopicSpec> checked = topics.stream().filter(t -> !t.required().isEmpty()).toList();
+    if (checked.isEmpty()) {
+      return;
+    }
+    Map<ConfigResource, Config> configs =
+        admin
+            .describeConfigs(
+                checked.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                    .toList())
+            .all()
+            .get(30, TimeUnit.SECONDS);
+    List<String> problems = new ArrayList<>();
+    for (TopicSpec spec : checked) {
+      Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+      for (String key : spec.required().stream().sorted().toList()) {
+        ConfigEntry entry = actual.get(key);
+        String value = entry == null ? null : entry.value();
+        if (!spec.configs().get(key).equals(value)) {
+          problems.add(
+              spec.name()
+                  + " has "
+                  + key
+                  + "="
+                  + value
+                  + " where "
+                  + spec.configs().get(key)
+                  + " is required");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "Topic configuration mismatch (fix it with kafka-configs.sh --alter before starting): "
               + String.join("; ", problems));
     }
   }

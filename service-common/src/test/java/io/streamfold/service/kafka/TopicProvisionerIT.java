@@ -56,4 +56,30 @@ class TopicProvisionerIT {
         .hasMessageContaining(name)
         .hasMessageContaining("has 3 partitions but 6 are required");
   }
+
+  @Test
+  void shouldFailFastNamingARequiredConfigThatDiffers() throws Exception {
+    String name = "short-lived-log-" + UUID.randomUUID();
+    try (Admin client = Admin.create(admin)) {
+      client
+          .createTopics(
+              List.of(
+                  new NewTopic(name, 2, (short) 1).configs(Map.of("retention.ms", "604800000"))))
+          .all()
+          .get();
+    }
+    TopicSpec log =
+        new TopicSpec(
+            name,
+            2,
+            (short) 1,
+            Map.of("retention.ms", "-1", "retention.bytes", "-1", "segment.ms", "3600000"),
+            java.util.Set.of("retention.ms", "retention.bytes"));
+
+    assertThatThrownBy(() -> new TopicProvisioner(admin).ensure(List.of(log)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(name + " has retention.ms=604800000 where -1 is required")
+        .hasMessageNotContaining("retention.bytes")
+        .hasMessageNotContaining("segment.ms");
+  }
 }
