@@ -7,14 +7,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 
 /**
  * The build-time compatibility gate: every {@code .avsc} under the source directory must have a
  * committed history ({@code <history>/<full name>/v1.avsc}, {@code v2.avsc}, …), must equal its
- * latest recorded version (so the history is complete), and must be compatible at the given level
- * with every recorded version.
+ * latest recorded version (so the history is complete), and must be compatible at its level with
+ * every recorded version: the default level, or the one given for its full name.
+ *
+ * <p>The build runs it at {@code FULL_TRANSITIVE}, with the event envelope at {@code
+ * BACKWARD_TRANSITIVE}. During a rolling deploy old and new instances of the command service run
+ * side by side and read each other's version rows, state snapshots and idempotency records, so
+ * those must be readable in both directions. Events are read only by the projections (and any other
+ * consumer), which are upgraded before the command service (README, "Evolving a schema"): a new
+ * reader always meets old data and never the reverse, and adding a kind of event (a union branch,
+ * which no old reader can resolve) stays possible.
  *
  * <p>Run by the {@code schemas} module's build ({@code exec:java} in {@code process-classes}); a
  * failure fails the build with a message that names the schema, the field and the rule broken.
@@ -23,24 +33,44 @@ public final class CompatibilityGate {
   private final Path sourceDir;
   private final Path historyDir;
   private final CompatibilityLevel level;
+  private final Map<String, CompatibilityLevel> levels;
 
   public CompatibilityGate(Path sourceDir, Path historyDir, CompatibilityLevel level) {
+    this(sourceDir, historyDir, level, Map.of());
+  }
+
+  /**
+   * @param levels levels by a schema's full name, where it differs from {@code level}
+   */
+  public CompatibilityGate(
+      Path sourceDir,
+      Path historyDir,
+      CompatibilityLevel level,
+      Map<String, CompatibilityLevel> levels) {
     this.sourceDir = sourceDir;
     this.historyDir = historyDir;
     this.level = level;
+    this.levels = Map.copyOf(levels);
   }
 
-  /** {@code CompatibilityGate <avro source dir> <history dir> [level]}. */
+  /**
+   * {@code CompatibilityGate <avro source dir> <history dir> [level] [<full name>=<level> …]}
+   * (FULL_TRANSITIVE by default).
+   */
   public static void main(String[] args) {
     if (args.length < 2) {
       throw new IllegalArgumentException(
-          "usage: CompatibilityGate <avro dir> <history dir> [level]");
+          "usage: CompatibilityGate <avro dir> <history dir> [level] [<full name>=<level> ...]");
     }
     CompatibilityLevel level =
-        args.length > 2
-            ? CompatibilityLevel.valueOf(args[2])
-            : CompatibilityLevel.BACKWARD_TRANSITIVE;
-    CompatibilityGate gate = new CompatibilityGate(Path.of(args[0]), Path.of(args[1]), level);
+        args.length > 2 ? CompatibilityLevel.valueOf(args[2]) : CompatibilityLevel.FULL_TRANSITIVE;
+    Map<String, CompatibilityLevel> levels = new TreeMap<>();
+    for (int i = 3; i < args.length; i++) {
+      String[] nameAndLevel = args[i].split("=", 2);
+      levels.put(nameAndLevel[0], CompatibilityLevel.valueOf(nameAndLevel[1]));
+    }
+    CompatibilityGate gate =
+        new CompatibilityGate(Path.of(args[0]), Path.of(args[1]), level, levels);
     List<String> failures = gate.check();
     if (!failures.isEmpty()) {
       throw new IllegalStateException(
@@ -49,9 +79,10 @@ public final class CompatibilityGate {
     System.out.println(
         "Schema compatibility gate: "
             + gate.schemaFiles().size()
-            + " schemas are "
+            + " schemas are compatible with their history ("
             + level
-            + " compatible with their history");
+            + (levels.isEmpty() ? "" : ", " + levels)
+            + ")");
   }
 
   /** Every failure found, each a complete sentence; empty when the gate passes. */
@@ -71,11 +102,12 @@ public final class CompatibilityGate {
         continue;
       }
       List<Schema> versions = history.stream().map(CompatibilityGate::parse).toList();
-      for (SchemaProblem problem : level.check(current, versions)) {
+      CompatibilityLevel required = levels.getOrDefault(name, level);
+      for (SchemaProblem problem : required.check(current, versions)) {
         failures.add(
             name
                 + " is not "
-                + level
+                + required
                 + " compatible with "
                 + history.get(problem.version() - 1).getFileName()
                 + ": "

@@ -124,6 +124,61 @@ class CompatibilityGateTest {
     assertThat(failures).singleElement().asString().contains("v2.avsc").contains("principal");
   }
 
+  @Test
+  void shouldHoldWhatTheCommandServiceReadsBackToFullCompatibility() throws IOException {
+    // a new status: new instances read old snapshots, but old instances (still running during a
+    // rolling deploy) cannot read a snapshot with it
+    evolve(
+        "AccountState.avsc",
+        "io.streamfold.schemas.account.AccountState",
+        "\"symbols\": [\"OPEN\", \"CLOSED\"]",
+        "\"symbols\": [\"OPEN\", \"CLOSED\", \"FROZEN\"]");
+
+    assertThat(buildGate().check())
+        .singleElement()
+        .asString()
+        .contains("AccountState is not FULL_TRANSITIVE compatible")
+        .contains("unreadable by")
+        .contains("FROZEN");
+  }
+
+  @Test
+  void shouldLetTheEventsGainANewKindOfEvent() throws IOException {
+    // readers (the projections) are upgraded first, so only backward compatibility is needed
+    evolve(
+        "AccountEvent.avsc",
+        EVENT,
+        DEPOSITED_AMOUNT,
+        "{\"type\": \"record\", \"name\": \"AccountFrozen\", \"fields\": [{\"name\":"
+            + " \"reason\", \"type\": \"string\"}]},\n        "
+            + DEPOSITED_AMOUNT);
+
+    assertThat(buildGate().check()).isEmpty();
+    assertThat(new CompatibilityGate(sources, history, CompatibilityLevel.FULL_TRANSITIVE).check())
+        .singleElement()
+        .asString()
+        .contains("MISSING_UNION_BRANCH")
+        .contains("unreadable by version 1");
+  }
+
+  /** The levels the build runs the gate with (schemas/pom.xml). */
+  private CompatibilityGate buildGate() {
+    return new CompatibilityGate(
+        sources,
+        history,
+        CompatibilityLevel.FULL_TRANSITIVE,
+        java.util.Map.of(EVENT, CompatibilityLevel.BACKWARD_TRANSITIVE));
+  }
+
+  /** Replaces {@code from} by {@code to} in a schema and records the result as v2. */
+  private void evolve(String file, String name, String from, String to) throws IOException {
+    Path source = sources.resolve(file);
+    String evolved = Files.readString(source).replace(from, to);
+    assertThat(evolved).isNotEqualTo(Files.readString(source));
+    Files.writeString(source, evolved);
+    Files.writeString(history.resolve(name).resolve("v2.avsc"), evolved);
+  }
+
   private CompatibilityGate gate() {
     return new CompatibilityGate(sources, history, CompatibilityLevel.BACKWARD_TRANSITIVE);
   }
