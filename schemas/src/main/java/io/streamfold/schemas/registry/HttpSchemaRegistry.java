@@ -89,6 +89,12 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   public int register(String subject, Schema schema) {
     Answer answer = post("/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     if (answer.status == 409) {
+      // Apicurio answers a conflict to the loser of two simultaneous first registrations of a
+      // subject (two instances starting together): if the schema is there now, that is its id
+      OptionalInt registered = lookup(subject, schema);
+      if (registered.isPresent()) {
+        return registered.getAsInt();
+      }
       throw new IncompatibleSchemaException(
           "Registry at "
               + baseUrl

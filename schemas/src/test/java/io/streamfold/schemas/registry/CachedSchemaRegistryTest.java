@@ -1,0 +1,110 @@
+package io.streamfold.schemas.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamfold.schemas.compat.CompatibilityLevel;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+class CachedSchemaRegistryTest {
+  static final Schema SCHEMA =
+      new Schema.Parser()
+          .parse(
+              "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"long\"}]}");
+
+  /** A registry whose registrations wait for a gate, and which counts them. */
+  static final class Slow implements SchemaRegistry {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger registrations = new AtomicInteger();
+    volatile RuntimeException failure;
+
+    @Override
+    public int register(String subject, Schema schema) {
+      registrations.incrementAndGet();
+      entered.countDown();
+      try {
+        gate.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return 42;
+    }
+
+    @Override
+    public OptionalInt lookup(String subject, Schema schema) {
+      return OptionalInt.empty();
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+      throw new SchemaNotFoundException("none");
+    }
+
+    @Override
+    public CompatibilityCheck testCompatibility(String subject, Schema schema) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompatibilityLevel compatibility(String subject) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setCompatibility(String subject, CompatibilityLevel level) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
+  void shouldRegisterASchemaOnceWhenThreadsMissItTogether() throws Exception {
+    Slow slow = new Slow();
+    CachedSchemaRegistry cached = new CachedSchemaRegistry(slow);
+    CompletableFuture<Integer> first =
+        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> second =
+        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
+    Thread.sleep(100); // the second caller is waiting for the first call, not calling again
+
+    slow.gate.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(42);
+    assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(42);
+    assertThat(cached.register("s", SCHEMA)).isEqualTo(42);
+    assertThat(slow.registrations).hasValue(1);
+  }
+
+  @Test
+  void shouldGiveTheWaitersTheSameFailureAndCallAgainLater() throws Exception {
+    Slow slow = new Slow();
+    slow.failure = new RegistryUnavailableException("down", null);
+    CachedSchemaRegistry cached = new CachedSchemaRegistry(slow);
+    CompletableFuture<Integer> first =
+        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> second =
+        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
+    Thread.sleep(100);
+
+    slow.gate.countDown();
+
+    assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RegistryUnavailableException.class);
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RegistryUnavailableException.class);
+    slow.failure = null;
+    assertThat(cached.register("s", SCHEMA)).isEqualTo(42);
+    assertThat(slow.registrations).hasValue(2);
+  }
+}
