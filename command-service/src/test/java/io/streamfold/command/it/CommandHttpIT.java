@@ -296,6 +296,7 @@ class CommandHttpIT {
     assertThat(document.status()).isEqualTo(200);
     assertThat(OpenApi.operations(document.raw().body()))
         .isEqualTo(OpenApi.routes(service.routes()));
+    assertThat(OpenApi.problems(document.raw().body())).isEmpty();
   }
 
   @Test

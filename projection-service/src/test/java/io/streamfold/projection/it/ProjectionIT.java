@@ -95,6 +95,7 @@ class ProjectionIT {
   void shouldServeOperationsEndpoints() throws Exception {
     Http.Response document = read(a, "/openapi.json");
     assertThat(OpenApi.operations(document.raw().body())).isEqualTo(OpenApi.routes(a.routes()));
+    assertThat(OpenApi.problems(document.raw().body())).isEmpty();
     assertThat(read(a, "/health/ready").status()).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(30))
