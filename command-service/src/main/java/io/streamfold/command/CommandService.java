@@ -101,7 +101,10 @@ public final class CommandService implements AutoCloseable {
             accounts,
             new AccountResource(),
             writer,
-            new Forwarder(config.advertisedServer(), Duration.ofSeconds(5)),
+            new Forwarder(
+                config.advertisedServer(),
+                Duration.ofSeconds(5),
+                config.security().forwardScheme()),
             () -> !draining.get() && writer.hasJoined() && dependencies.kafkaReachable(),
             config.commandTimeout(),
             clock,

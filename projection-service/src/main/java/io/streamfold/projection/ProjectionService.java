@@ -84,7 +84,10 @@ public final class ProjectionService implements AutoCloseable {
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
     LocalStores stores = new LocalStores(streams.streams(), self, config.eventsTopic());
     Forwarder forwarder =
-        new Forwarder(config.advertisedServer(), config.minVersionMaxWait().plusSeconds(5));
+        new Forwarder(
+            config.advertisedServer(),
+            config.minVersionMaxWait().plusSeconds(5),
+            config.security().forwardScheme());
     ProjectionLag lag =
         new ProjectionLag(
             config.clientProperties(),

@@ -3,6 +3,7 @@ package io.streamfold.service.http;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,13 +40,23 @@ public final class Forwarder {
   private final HttpClient http;
   private final String self;
   private final Duration timeout;
+  private final String scheme;
 
   /**
    * @param self this instance's {@code host:port}, sent along so a loop is detected
    */
   public Forwarder(String self, Duration timeout) {
+    this(self, timeout, "http");
+  }
+
+  /**
+   * @param scheme {@code http}, or {@code https} when instances serve TLS (the JDK's trust store
+   *     and host name checks apply)
+   */
+  public Forwarder(String self, Duration timeout, String scheme) {
     this.self = self;
     this.timeout = timeout;
+    this.scheme = scheme;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   }
 
@@ -62,8 +73,20 @@ public final class Forwarder {
     }
   }
 
-  private static URI uri(HostInfo instance, String pathAndQuery) {
-    return URI.create("http://" + instance.host() + ":" + instance.port() + pathAndQuery);
+  /**
+   * The URI of a path on another instance. A query Jetty accepted but {@link URI} refuses (e.g. an
+   * unescaped {@code |} or {@code ^}) is the caller's error: 400, not a 500 on this path.
+   */
+  URI uri(HostInfo instance, String pathAndQuery) {
+    try {
+      return new URI(scheme + "://" + instance.host() + ":" + instance.port() + pathAndQuery);
+    } catch (URISyntaxException e) {
+      throw ProblemException.badRequest(
+          "invalid-uri",
+          "The request's path or query is not a valid URI and cannot be forwarded: "
+              + e.getReason()
+              + "; percent-encode reserved characters");
+    }
   }
 
   /** Whether this request already came from another instance. */

@@ -54,6 +54,25 @@ public final class RateLimiter {
     }
   }
 
+  /**
+   * Whether {@code principal} has a token now, without taking it.
+   *
+   * @return 0 when it has, else the whole seconds until one is due
+   */
+  public long waitFor(String principal) {
+    Bucket bucket = buckets.get(principal);
+    if (bucket == null) {
+      return 0;
+    }
+    long now = nanoClock.getAsLong();
+    synchronized (bucket) {
+      refill(bucket, now);
+      return bucket.tokens >= 1
+          ? 0
+          : Math.max(1, (long) Math.ceil((1 - bucket.tokens) / ratePerNano / 1e9));
+    }
+  }
+
   private void refill(Bucket bucket, long now) {
     bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.refilledAt) * ratePerNano);
     bucket.refilledAt = now;

@@ -24,6 +24,11 @@ import java.util.Map;
  * @param writeScope the scope a token needs to send commands
  * @param ratePerSecond requests per second per principal and instance; 0 turns limits off
  * @param burst the bucket size: how many requests may come at once
+ * @param authFailureBurst failed authentications one client address may make at once; beyond them,
+ *     every request from it is answered 429 until its bucket refills
+ * @param authFailuresPerMinute how fast an address's failure bucket refills
+ * @param forwardScheme {@code http} or {@code https}: how an instance calls another (forwarded
+ *     reads and commands, scatter-gather), carrying the caller's credentials
  */
 public record SecuritySettings(
     Map<String, Principal> apiKeys,
@@ -35,14 +40,18 @@ public record SecuritySettings(
     String readScope,
     String writeScope,
     int ratePerSecond,
-    int burst) {
+    int burst,
+    int authFailureBurst,
+    int authFailuresPerMinute,
+    String forwardScheme) {
 
   static final int MIN_API_KEY_LENGTH = 16;
   static final int MIN_HMAC_SECRET_BYTES = 32;
 
   /** Nothing configured: anonymous access, no limits. */
   public static SecuritySettings off() {
-    return new SecuritySettings(Map.of(), null, null, null, null, Duration.ZERO, "", "", 0, 0);
+    return new SecuritySettings(
+        Map.of(), null, null, null, null, Duration.ZERO, "", "", 0, 0, 20, 60, "http");
   }
 
   /** Says what is configured, never the keys or secrets themselves. */
@@ -101,7 +110,18 @@ public record SecuritySettings(
         env.string("AUTH_READ_SCOPE", "streamfold:read"),
         env.string("AUTH_WRITE_SCOPE", "streamfold:write"),
         rate,
-        env.integer("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 10_000_000));
+        env.integer("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 10_000_000),
+        env.integer("AUTH_FAILURE_BURST", 20, 1, 1_000_000),
+        env.integer("AUTH_FAILURES_PER_MINUTE", 60, 1, 60_000_000),
+        forwardScheme(env));
+  }
+
+  private static String forwardScheme(Env env) {
+    String scheme = env.string("FORWARD_SCHEME", "http");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new ConfigException("FORWARD_SCHEME", "must be http or https, not '" + scheme + "'");
+    }
+    return scheme;
   }
 
   /** {@code principal:key[:read|write|read+write]}, comma-separated; the default is read+write. */

@@ -35,4 +35,18 @@ class RateLimiterTest {
     limiter.acquire("late");
     assertThat(limiter.tracked()).isLessThan(10);
   }
+
+  @Test
+  void shouldTellWhetherATokenIsThereWithoutTakingIt() {
+    assertThat(limiter.waitFor("carol")).as("never seen: a full bucket").isZero();
+    for (int i = 0; i < 3; i++) {
+      limiter.acquire("carol");
+    }
+    assertThat(limiter.waitFor("carol")).isEqualTo(1);
+    now.addAndGet(100_000_000);
+    assertThat(limiter.waitFor("carol")).isZero();
+    assertThat(limiter.waitFor("carol")).as("looking takes nothing").isZero();
+    assertThat(limiter.acquire("carol")).isZero();
+    assertThat(limiter.waitFor("carol")).isEqualTo(1);
+  }
 }
