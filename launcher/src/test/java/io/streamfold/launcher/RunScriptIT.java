@@ -77,6 +77,10 @@ class RunScriptIT {
     dataDir.toFile().mkdirs();
     running =
         new ProcessBuilder(
+                // SIGINT back to its default: under nohup or in a background job the test JVM
+                // ignores it, its children would inherit that, and Ctrl-C could not be tested
+                "env",
+                "--default-signal=INT",
                 "bash",
                 "run.sh",
                 "--data-dir",

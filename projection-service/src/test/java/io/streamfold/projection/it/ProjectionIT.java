@@ -86,8 +86,8 @@ class ProjectionIT {
     }
   }
 
-  static Http.Response read(ProjectionService instance, String path) {
-    return Http.get(ProjectionInstances.url(instance) + path);
+  static Http.Response read(ProjectionService instance, String path, String... headers) {
+    return Http.get(ProjectionInstances.url(instance) + path, headers);
   }
 
   @Test
@@ -271,6 +271,59 @@ class ProjectionIT {
       Map<String, String> fresh = Digests.of(List.of(ProjectionInstances.url(rebuilt)));
       assertThat(fresh).as("digests per store partition").hasSize(24).isEqualTo(live);
     }
+  }
+
+  @Test
+  @Order(6)
+  void shouldAnswerFromAStandbyCopyWhenTheClientAllowsStaleness() {
+    for (String id : versions.keySet()) {
+      ProjectionService other = notOwner(id);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                Http.Response stale =
+                    read(other, "/api/v1/accounts/" + id, "X-Streamfold-Allow-Stale", "true");
+                assertThat(stale.status()).as(stale.raw().body()).isEqualTo(200);
+                assertThat(stale.header("X-Streamfold-Served-By"))
+                    .as("answered from its own standby copy, not forwarded")
+                    .endsWith(":" + other.port());
+                assertThat(Long.parseLong(stale.header("X-Streamfold-Staleness")))
+                    .isBetween(0L, 10_000L);
+                assertThat(new BigDecimal(stale.json().get("balance").asText()))
+                    .isEqualByComparingTo(balances.get(id));
+              });
+      Http.Response fresh = read(other, "/api/v1/accounts/" + id);
+      assertThat(fresh.header("X-Streamfold-Served-By")).doesNotEndWith(":" + other.port());
+      assertThat(fresh.header("X-Streamfold-Staleness")).isNull();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void shouldAnswer400ForAQueryThatCannotBeForwarded() throws Exception {
+    String id = versions.keySet().iterator().next();
+    ProjectionService other = notOwner(id);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", other.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/v1/accounts/"
+                      + id
+                      + "?note=a|b HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("invalid-uri");
+    }
+  }
+
+  /** The instance that does not own {@code id}'s partition. */
+  private static ProjectionService notOwner(String id) {
+    String servedBy = read(a, "/api/v1/accounts/" + id).header("X-Streamfold-Served-By");
+    return servedBy.endsWith(":" + a.port()) ? b : a;
   }
 
   @Test
