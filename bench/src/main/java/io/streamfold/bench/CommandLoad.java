@@ -29,8 +29,9 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N] [--steady=S]}: the open-loop rate (500 commands/s by default); {@code
- * --steady} runs only one warm open loop of {@code S} seconds, for a profiler attached meanwhile
+ * [--quick] [--rate=N] [--steady=S] [--reads]}: the open-loop rate (500 commands/s by default);
+ * {@code --steady} runs only one warm open loop of {@code S} seconds, for a profiler attached
+ * meanwhile; {@code --reads} measures the read side instead (see {@link #reads}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -41,10 +42,18 @@ public final class CommandLoad {
   private final boolean quick;
   private final int rate;
   private final int steadySeconds;
+  private final boolean readsOnly;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
-  private CommandLoad(URI commands, URI projections, boolean quick, int rate, int steadySeconds) {
+  private CommandLoad(
+      URI commands,
+      URI projections,
+      boolean quick,
+      int rate,
+      int steadySeconds,
+      boolean readsOnly) {
+    this.readsOnly = readsOnly;
     this.rate = rate;
     this.steadySeconds = steadySeconds;
     this.commands = commands;
@@ -59,10 +68,16 @@ public final class CommandLoad {
             URI.create(args[1]),
             List.of(args).contains("--quick"),
             option(args, "--rate=", 500),
-            option(args, "--steady=", 0));
+            option(args, "--steady=", 0),
+            List.of(args).contains("--reads"));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
+    if (report.containsKey("reads")) {
+      Files.writeString(out.resolve("reads.json"), CommandLoadReport.json(report));
+      System.out.println(CommandLoadReport.json(report));
+      return;
+    }
     if (report.containsKey("steady")) {
       Files.writeString(out.resolve("steady.json"), CommandLoadReport.json(report));
       System.out.println(CommandLoadReport.json(report));
@@ -93,6 +108,9 @@ public final class CommandLoad {
       report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), false));
       return report;
     }
+    if (readsOnly) {
+      return reads();
+    }
     Duration step = Duration.ofSeconds(quick ? 10 : 20);
     int repeats = quick ? 1 : 3;
     long started = System.nanoTime();
@@ -117,6 +135,93 @@ public final class CommandLoad {
       report.put("command-to-visible", openLoop(rate, step, true));
     }
     return report;
+  }
+
+  /**
+   * The read side: 32 clients back to back on a trivial endpoint of the projection service ({@code
+   * /health/live}, the ceiling of this client and server) and on single-key reads, in turns (median
+   * of 3); the same while {@code rate} commands/s run; command-to-visible at that rate while 32
+   * readers run, with the {@code minVersion} read's own latency.
+   */
+  private Map<String, Object> reads() throws Exception {
+    Duration step = Duration.ofSeconds(quick ? 5 : 10);
+    openAccounts();
+    closedLoop(32, step, false); // warm-up of both services
+    Thread.sleep(5_000);
+    Map<String, Object> report = new LinkedHashMap<>();
+    List<Map<String, Object>> quiet = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("trivial", closedReads(32, step, random -> "/health/live"));
+      run.put("reads", closedReads(32, step, CommandLoad::randomAccountPath));
+      quiet.add(run);
+    }
+    report.put("reads", quiet);
+    Map<String, Object> loaded = new LinkedHashMap<>();
+    Thread commandsRunning =
+        new Thread(
+            () -> {
+              try {
+                loaded.put("commands", openLoop(rate, step.multipliedBy(2), false));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    commandsRunning.start();
+    loaded.put("trivial", closedReads(32, step.dividedBy(2), random -> "/health/live"));
+    loaded.put("reads", closedReads(32, step.dividedBy(2), CommandLoad::randomAccountPath));
+    commandsRunning.join();
+    report.put("with " + rate + " commands/s", loaded);
+    Map<String, Object> visible = new LinkedHashMap<>();
+    Thread readers =
+        new Thread(
+            () -> {
+              try {
+                visible.put(
+                    "readers",
+                    closedReads(32, step.plusSeconds(1), CommandLoad::randomAccountPath));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    readers.start();
+    visible.put("command-to-visible", openLoop(rate, step, true));
+    readers.join();
+    report.put("command-to-visible with 32 readers", visible);
+    return report;
+  }
+
+  private static String randomAccountPath(java.util.Random random) {
+    return "/api/v1/accounts/" + account(random.nextInt(ACCOUNTS));
+  }
+
+  /** {@code clients} threads reading the projection service back to back. */
+  private Map<String, Object> closedReads(
+      int clients, Duration duration, java.util.function.Function<java.util.Random, String> path)
+      throws InterruptedException {
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    Recorder latencies = new Recorder(3);
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    parallel(
+        clients,
+        http -> {
+          var random = java.util.concurrent.ThreadLocalRandom.current();
+          while (System.nanoTime() < end) {
+            long sent = System.nanoTime();
+            RawHttp.Response r = http.get(path.apply(random));
+            latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+            statuses.merge(r.status(), 1, Integer::sum);
+          }
+        },
+        projections);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> result = summary(latencies.getIntervalHistogram());
+    result.put("clients", clients);
+    result.put(
+        "answered/s", statuses.values().stream().mapToInt(Integer::intValue).sum() / seconds);
+    result.put("statuses", new java.util.TreeMap<>(statuses));
+    return result;
   }
 
   private String key() {
@@ -157,6 +262,7 @@ public final class CommandLoad {
     int total = (int) (rate * duration.toSeconds());
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     Recorder latencies = new Recorder(3);
+    Recorder readLatencies = new Recorder(3);
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
@@ -176,7 +282,9 @@ public final class CommandLoad {
                 http.post("/api/v1/accounts/" + id + "/deposit", BODY, "Idempotency-Key", key());
             if (visible && r.status() == 200) {
               String version = r.etag().replace("\"", "");
+              long asked = System.nanoTime();
               r = read.get("/api/v1/accounts/" + id + "?minVersion=" + version + "&waitMs=5000");
+              readLatencies.recordValue(Math.max(1, (System.nanoTime() - asked) / 1_000));
             }
             latencies.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
             statuses.merge(r.status(), 1, Integer::sum);
@@ -192,6 +300,9 @@ public final class CommandLoad {
     Map<String, Object> result = summary(latencies.getIntervalHistogram());
     result.put("target/s", rate);
     result.put("achieved/s", total / seconds);
+    if (visible) {
+      result.put("minVersion read alone", summary(readLatencies.getIntervalHistogram()));
+    }
     result.put("statuses", new java.util.TreeMap<>(statuses));
     return result;
   }

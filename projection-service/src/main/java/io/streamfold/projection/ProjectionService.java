@@ -77,12 +77,16 @@ public final class ProjectionService implements AutoCloseable {
             });
     VersionWaiters waiters = new VersionWaiters(readers);
     ProjectionCounters counters = new ProjectionCounters();
+    io.streamfold.projection.topology.StoreHandles handles =
+        new io.streamfold.projection.topology.StoreHandles();
     org.apache.kafka.streams.Topology topology =
-        ProjectionTopology.build(config.eventsTopic(), serdes, waiters, counters);
+        ProjectionTopology.build(config.eventsTopic(), serdes, waiters, counters, handles);
     StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
-    streams.start();
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
-    LocalStores stores = new LocalStores(streams.streams(), self, config.eventsTopic());
+    LocalStores stores =
+        new LocalStores(streams.streams(), self, config.eventsTopic(), partitions, handles);
+    streams.onStateChange(state -> stores.forgetPlacements());
+    streams.start();
     Forwarder forwarder =
         new Forwarder(
             config.advertisedServer(),
@@ -127,6 +131,9 @@ public final class ProjectionService implements AutoCloseable {
                 javalin -> {
                   javalin.jetty.host = config.httpHost();
                   javalin.jetty.port = config.httpPort();
+                  javalin.jetty.threadPool =
+                      new org.eclipse.jetty.util.thread.QueuedThreadPool(
+                          config.httpThreads(), Math.min(8, config.httpThreads()), 60_000);
                   javalin.startup.showJavalinBanner = false;
                   Json.install(javalin);
                   Problems.install(javalin);

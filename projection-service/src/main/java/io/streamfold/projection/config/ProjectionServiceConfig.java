@@ -20,6 +20,8 @@ import java.util.Properties;
  *     much)
  * @param cacheMaxBytes the record cache of the summaries and statistics, shared by the stream
  *     threads: repeated changes to one key between commits reach RocksDB and the changelog once
+ * @param httpThreads the most threads serving HTTP: reads are short and CPU-bound, so more threads
+ *     than a few per core only compete with the stream threads (and, in one JVM, with the writers)
  * @param historyRetention how far back {@code asOf} reads reach
  * @param minVersionWait how long a {@code minVersion} read waits by default
  * @param minVersionMaxWait the longest wait a client may ask for
@@ -41,6 +43,7 @@ public record ProjectionServiceConfig(
     int streamThreads,
     int commitIntervalMs,
     long cacheMaxBytes,
+    int httpThreads,
     Duration historyRetention,
     Duration minVersionWait,
     Duration minVersionMaxWait,
@@ -86,6 +89,11 @@ public record ProjectionServiceConfig(
         env.integer("NUM_STREAM_THREADS", 1, 1, 64),
         env.integer("COMMIT_INTERVAL_MS", 100, 1, 60_000),
         env.integer("CACHE_MAX_BYTES", 32 << 20, 0, Integer.MAX_VALUE),
+        env.integer(
+            "HTTP_THREADS",
+            Math.max(16, 8 * Runtime.getRuntime().availableProcessors()),
+            8,
+            10_000),
         env.duration("HISTORY_RETENTION", Duration.ofDays(90)),
         wait,
         maxWait,

@@ -1,9 +1,11 @@
 package io.streamfold.projection.query;
 
+import io.streamfold.projection.topology.StoreHandles;
 import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
 import io.streamfold.projection.view.Transaction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
@@ -27,16 +30,81 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Reads of this instance's stores, by partition. Throws {@link StoreUnavailableException} when a
  * store is migrating or restoring, so callers answer 503 rather than an empty result.
+ *
+ * <p>Where each partition of the event log is served (active and standby instances) is worked out
+ * once per rebalance, not per request: {@link #forgetPlacements()} is called on every state change
+ * of Kafka Streams, and a key's partition is the default partitioner's (murmur2 of the key), as the
+ * writers place events. Reads of this instance's active partitions go to the stores its processors
+ * hold ({@link StoreHandles}).
  */
 public final class LocalStores {
   private final KafkaStreams streams;
   private final HostInfo self;
   private final String eventsTopic;
+  private final int partitions;
+  private final StoreHandles handles;
+  private volatile Placement[] placements;
 
-  public LocalStores(KafkaStreams streams, HostInfo self, String eventsTopic) {
+  public LocalStores(
+      KafkaStreams streams,
+      HostInfo self,
+      String eventsTopic,
+      int partitions,
+      StoreHandles handles) {
     this.streams = streams;
     this.self = self;
     this.eventsTopic = eventsTopic;
+    this.partitions = partitions;
+    this.handles = handles;
+  }
+
+  /** Where one partition of the event log is served. */
+  private record Placement(HostInfo active, Set<HostInfo> standbys) {}
+
+  /** The placements are to be worked out again (a rebalance started or ended). */
+  public void forgetPlacements() {
+    placements = null;
+  }
+
+  /** The partitions' placements, or null while some partition has no active instance. */
+  private Placement[] placements() {
+    Placement[] known = placements;
+    if (known != null) {
+      return known;
+    }
+    HostInfo[] active = new HostInfo[partitions];
+    List<List<HostInfo>> standbys = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      standbys.add(new ArrayList<>());
+    }
+    for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+      for (var tp : instance.topicPartitions()) {
+        if (tp.topic().equals(eventsTopic) && tp.partition() < partitions) {
+          active[tp.partition()] = instance.hostInfo();
+        }
+      }
+      for (var tp : instance.standbyTopicPartitions()) {
+        if (tp.topic().equals(eventsTopic) && tp.partition() < partitions) {
+          standbys.get(tp.partition()).add(instance.hostInfo());
+        }
+      }
+    }
+    Placement[] built = new Placement[partitions];
+    for (int p = 0; p < partitions; p++) {
+      if (active[p] == null) {
+        return null; // not cached: asked again until every partition has an owner
+      }
+      built[p] = new Placement(active[p], Set.copyOf(standbys.get(p)));
+    }
+    if (isRunning()) {
+      placements = built;
+    }
+    return built;
+  }
+
+  /** The partition of the event log that holds {@code key} (the default partitioner's). */
+  int partitionOf(String key) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   public HostInfo self() {
@@ -51,6 +119,17 @@ public final class LocalStores {
   public Location locate(String store, String key) {
     if (!isRunning()) {
       return new Location.Unavailable("Kafka Streams is " + streams.state());
+    }
+    if (store.equals(StoreNames.SUMMARIES)) { // keyed like the event log
+      Placement[] known = placements();
+      if (known == null) {
+        return new Location.Unavailable("The owner of this key is not known yet");
+      }
+      int partition = partitionOf(key);
+      Placement placement = known[partition];
+      return self.equals(placement.active())
+          ? new Location.Here(partition)
+          : new Location.Elsewhere(partition, placement.active(), placement.standbys());
     }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(store, key, Serdes.String().serializer());
@@ -177,6 +256,12 @@ public final class LocalStores {
   public record Part<T>(Set<Integer> partitions, T items) {}
 
   private <V> ReadOnlyKeyValueStore<String, V> keyValue(String name, int partition, boolean stale) {
+    if (!stale) {
+      ReadOnlyKeyValueStore<String, V> held = handles.get(name, partition);
+      if (held != null) {
+        return held;
+      }
+    }
     StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
         StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
             .withPartition(partition);

@@ -38,7 +38,8 @@ public final class AccountProjection {
       String eventsTopic,
       ProjectionSerdes serdes,
       VersionWaiters waiters,
-      ProjectionCounters counters) {
+      ProjectionCounters counters,
+      StoreHandles handles) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SUMMARIES),
@@ -56,7 +57,7 @@ public final class AccountProjection {
             eventsTopic,
             Consumed.with(Serdes.String(), serdes.events()).withName(StoreNames.EVENTS_SOURCE))
         .process(
-            () -> new Projector(waiters, counters),
+            () -> new Projector(waiters, counters, handles),
             Named.as(StoreNames.ACCOUNT_PROJECTOR),
             StoreNames.SUMMARIES,
             StoreNames.HISTORY,
@@ -68,14 +69,17 @@ public final class AccountProjection {
     private static final Logger LOG = LoggerFactory.getLogger(AccountProjection.class);
     private final VersionWaiters waiters;
     private final ProjectionCounters counters;
+    private final StoreHandles handles;
+    private int partition;
     private ProcessorContext<String, String> context;
     private KeyValueStore<String, AccountSummary> summaries;
     private KeyValueStore<String, HistoryEntry> history;
     private KeyValueStore<String, CurrencyStats> stats;
 
-    Projector(VersionWaiters waiters, ProjectionCounters counters) {
+    Projector(VersionWaiters waiters, ProjectionCounters counters, StoreHandles handles) {
       this.waiters = waiters;
       this.counters = counters;
+      this.handles = handles;
     }
 
     @Override
@@ -84,6 +88,15 @@ public final class AccountProjection {
       summaries = context.getStateStore(StoreNames.SUMMARIES);
       history = context.getStateStore(StoreNames.HISTORY);
       stats = context.getStateStore(StoreNames.STATS);
+      partition = context.taskId().partition();
+      handles.register(StoreNames.SUMMARIES, partition, summaries);
+      handles.register(StoreNames.HISTORY, partition, history);
+    }
+
+    @Override
+    public void close() {
+      handles.remove(StoreNames.SUMMARIES, partition, summaries);
+      handles.remove(StoreNames.HISTORY, partition, history);
     }
 
     @Override

@@ -12,10 +12,11 @@ public final class ProjectionTopology {
       String eventsTopic,
       ProjectionSerdes serdes,
       VersionWaiters waiters,
-      ProjectionCounters counters) {
+      ProjectionCounters counters,
+      StoreHandles handles) {
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, String> opened =
-        AccountProjection.build(builder, eventsTopic, serdes, waiters, counters);
+        AccountProjection.build(builder, eventsTopic, serdes, waiters, counters, handles);
     OwnerIndexProjection.build(builder, opened);
     return builder.build();
   }

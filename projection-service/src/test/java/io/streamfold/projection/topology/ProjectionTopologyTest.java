@@ -46,6 +46,7 @@ class ProjectionTopologyTest {
   final AvroSerde<AccountEvent> writer = AvroSerde.of(AccountEvent.class, registry, true);
   final ProjectionSerdes serdes = ProjectionSerdes.of(registry);
   final ProjectionCounters counters = new ProjectionCounters();
+  final StoreHandles handles = new StoreHandles();
   final VersionWaiters waiters =
       new VersionWaiters(java.util.concurrent.Executors.newSingleThreadExecutor());
   TopologyTestDriver driver;
@@ -54,6 +55,18 @@ class ProjectionTopologyTest {
 
   @BeforeEach
   void start() {
+    driver =
+        new TopologyTestDriver(
+            ProjectionTopology.build(EVENTS, serdes, waiters, counters, handles), props());
+    events =
+        driver.createInputTopic(
+            EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    deadLetters =
+        driver.createOutputTopic(
+            DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  Properties props() {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projection-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -65,14 +78,7 @@ class ProjectionTopologyTest {
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
-    driver =
-        new TopologyTestDriver(ProjectionTopology.build(EVENTS, serdes, waiters, counters), props);
-    events =
-        driver.createInputTopic(
-            EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
-    deadLetters =
-        driver.createOutputTopic(
-            DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    return props;
   }
 
   @AfterEach
@@ -124,6 +130,22 @@ class ProjectionTopologyTest {
     assertThat(withdrawal.type()).isEqualTo("WITHDRAWAL");
     assertThat(withdrawal.amount()).isEqualByComparingTo("0.50");
     assertThat(withdrawal.balanceAfter()).isEqualByComparingTo("15.00");
+  }
+
+  @Test
+  void shouldHoldTheRunningTasksStoresForReadsAndLetThemGoOnClose() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+
+    org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, AccountSummary> held =
+        handles.get(StoreNames.SUMMARIES, 0);
+    assertThat(held.get("a").balance()).isEqualByComparingTo("10.00");
+    assertThat(handles.<HistoryEntry>get(StoreNames.HISTORY, 0)).isNotNull();
+
+    driver.close();
+
+    assertThat(handles.<AccountSummary>get(StoreNames.SUMMARIES, 0)).isNull();
+    assertThat(handles.<HistoryEntry>get(StoreNames.HISTORY, 0)).isNull();
+    start(); // a fresh driver for the closing in stop()
   }
 
   @Test
@@ -265,7 +287,7 @@ class ProjectionTopologyTest {
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
     String described =
-        ProjectionTopology.build(EVENTS, serdes, waiters, counters).describe().toString();
+        ProjectionTopology.build(EVENTS, serdes, waiters, counters, handles).describe().toString();
     Path golden = Path.of("src/test/resources/projection-topology.txt");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, described);

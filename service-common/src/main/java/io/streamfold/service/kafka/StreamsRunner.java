@@ -1,7 +1,10 @@
 package io.streamfold.service.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,10 +22,15 @@ public final class StreamsRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
 
   private final KafkaStreams streams;
+  private final List<Consumer<KafkaStreams.State>> listeners = new CopyOnWriteArrayList<>();
 
   public StreamsRunner(Topology topology, Properties config) {
     this.streams = new KafkaStreams(topology, config);
-    streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("Kafka Streams {} -> {}", before, now);
+          listeners.forEach(listener -> listener.accept(now));
+        });
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("A stream thread failed; replacing it", e);
@@ -66,6 +74,11 @@ public final class StreamsRunner implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** Also tells {@code listener} every state Kafka Streams enters (on Kafka Streams' threads). */
+  public void onStateChange(Consumer<KafkaStreams.State> listener) {
+    listeners.add(listener);
   }
 
   public void start() {
