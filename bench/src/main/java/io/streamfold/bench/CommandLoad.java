@@ -89,7 +89,8 @@ public final class CommandLoad {
     System.out.println(markdown);
   }
 
-  private static int option(String[] args, String prefix, int otherwise) {
+  /** The integer of {@code <prefix>N} among the arguments, or {@code otherwise}. */
+  static int option(String[] args, String prefix, int otherwise) {
     return List.of(args).stream()
         .filter(arg -> arg.startsWith(prefix))
         .map(arg -> Integer.parseInt(arg.substring(prefix.length())))

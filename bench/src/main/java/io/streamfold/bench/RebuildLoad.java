@@ -36,8 +36,8 @@ public final class RebuildLoad {
     String bootstrap = args[0];
     String registryUrl = args[1];
     Path out = Path.of(args[2]);
-    int events = option(args, "--events=", 2_000_000);
-    int repeats = option(args, "--repeats=", 3);
+    int events = CommandLoad.option(args, "--events=", 2_000_000);
+    int repeats = CommandLoad.option(args, "--repeats=", 3);
     Rebuild rebuild = new Rebuild(bootstrap, registryUrl);
     Rebuild.Preloaded log = rebuild.preload(events, PARTITIONS);
     System.out.printf(
@@ -160,13 +160,5 @@ public final class RebuildLoad {
 
   private static double number(Map<String, Object> json, String key) {
     return ((Number) json.get(key)).doubleValue();
-  }
-
-  private static int option(String[] args, String prefix, int otherwise) {
-    return List.of(args).stream()
-        .filter(arg -> arg.startsWith(prefix))
-        .map(arg -> Integer.parseInt(arg.substring(prefix.length())))
-        .findFirst()
-        .orElse(otherwise);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamfold.schemas.compat.CompatibilityLevel;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -70,12 +71,9 @@ class CachedSchemaRegistryTest {
   void shouldRegisterASchemaOnceWhenThreadsMissItTogether() throws Exception {
     Slow slow = new Slow();
     CachedSchemaRegistry cached = new CachedSchemaRegistry(slow);
-    CompletableFuture<Integer> first =
-        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
-    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Integer> second =
-        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
-    Thread.sleep(100); // the second caller is waiting for the first call, not calling again
+    List<CompletableFuture<Integer>> both = registerTwiceAtOnce(cached, slow);
+    CompletableFuture<Integer> first = both.get(0);
+    CompletableFuture<Integer> second = both.get(1);
 
     slow.gate.countDown();
 
@@ -90,12 +88,9 @@ class CachedSchemaRegistryTest {
     Slow slow = new Slow();
     slow.failure = new RegistryUnavailableException("down", null);
     CachedSchemaRegistry cached = new CachedSchemaRegistry(slow);
-    CompletableFuture<Integer> first =
-        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
-    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Integer> second =
-        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
-    Thread.sleep(100);
+    List<CompletableFuture<Integer>> both = registerTwiceAtOnce(cached, slow);
+    CompletableFuture<Integer> first = both.get(0);
+    CompletableFuture<Integer> second = both.get(1);
 
     slow.gate.countDown();
 
@@ -106,5 +101,17 @@ class CachedSchemaRegistryTest {
     slow.failure = null;
     assertThat(cached.register("s", SCHEMA)).isEqualTo(42);
     assertThat(slow.registrations).hasValue(2);
+  }
+
+  /** A first registration that is inside the slow registry, and a second one begun meanwhile. */
+  private static List<CompletableFuture<Integer>> registerTwiceAtOnce(
+      CachedSchemaRegistry cached, Slow slow) throws InterruptedException {
+    CompletableFuture<Integer> first =
+        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> second =
+        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
+    Thread.sleep(100); // the second caller is waiting for the first call, not calling again
+    return List.of(first, second);
   }
 }
