@@ -34,6 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ProjectionIT {
   static final int ACCOUNTS = 12;
   static Map<String, String> env;
+  static Map<String, String> projectionEnv;
   static CommandService commands;
   static ProjectionService a;
   static ProjectionService b;
@@ -47,7 +48,7 @@ class ProjectionIT {
     env.put("TOPIC_PARTITIONS", "6");
     env.put("NUM_STANDBY_REPLICAS", "1");
     commands = Instances.start(env);
-    Map<String, String> projectionEnv = new HashMap<>(env);
+    projectionEnv = new HashMap<>(env);
     projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections-v1");
     a = ProjectionInstances.start(projectionEnv);
     b = ProjectionInstances.start(projectionEnv);
@@ -234,21 +235,63 @@ class ProjectionIT {
         .containsExactly("acc-6", "acc-8");
     assertThat(secondPage.get("nextCursor").isNull()).isTrue();
 
-    // the stats are one repartition hop behind the summaries: eventually equal
+    // the statistics are folded with the summaries, so they agree as soon as the summaries do
     BigDecimal eur =
         balances.entrySet().stream()
             .filter(e -> Integer.parseInt(e.getKey().substring(4)) % 3 != 0)
             .map(Map.Entry::getValue)
             .reduce(BigDecimal.ZERO, BigDecimal::add);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              JsonNode stats = read(b, "/api/v1/stats").json();
-              assertThat(stats.get("accounts").get("open").asLong()).isEqualTo(ACCOUNTS);
-              assertThat(new BigDecimal(stats.get("totalBalanceByCurrency").get("EUR").asText()))
-                  .isEqualByComparingTo(eur);
-            });
+    JsonNode stats = read(b, "/api/v1/stats").json();
+    assertThat(stats.get("accounts").get("open").asLong()).isEqualTo(ACCOUNTS);
+    assertThat(new BigDecimal(stats.get("totalBalanceByCurrency").get("EUR").asText()))
+        .isEqualByComparingTo(eur);
+  }
+
+  @Test
+  @Order(6)
+  void shouldNeverAnswerPartialStatisticsOrListsWhileAnInstanceJoinsAndLeaves() {
+    String stats = read(a, "/api/v1/stats").raw().body();
+    String list = read(a, "/api/v1/accounts?limit=1000").raw().body();
+    Map<Integer, Integer> statuses = new HashMap<>();
+    try (ProjectionService c = ProjectionInstances.start(projectionEnv)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      int agreeing = 0;
+      while (agreeing < 3 && System.nanoTime() < deadline) {
+        agreeing = 0;
+        for (ProjectionService instance : List.of(a, b, c)) {
+          if (answersWhole(instance, stats, list, statuses)) {
+            agreeing++;
+          }
+        }
+      }
+      assertThat(agreeing).as("all three answer in full once the rebalance is over").isEqualTo(3);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    boolean whole = false;
+    while (!whole && System.nanoTime() < deadline) { // and again as it leaves
+      whole = answersWhole(a, stats, list, statuses) & answersWhole(b, stats, list, statuses);
+    }
+    assertThat(whole).isTrue();
+    System.out.printf("Lists and statistics while an instance joined and left: %s%n", statuses);
+    assertThat(statuses.keySet())
+        .as("whole answers or 503 while partitions move, never a partial 200: %s", statuses)
+        .isSubsetOf(200, 503);
+  }
+
+  /** Whether the instance answered the whole statistics and list; any 200 must be whole. */
+  private static boolean answersWhole(
+      ProjectionService instance, String stats, String list, Map<Integer, Integer> statuses) {
+    Http.Response gotStats = read(instance, "/api/v1/stats");
+    Http.Response gotList = read(instance, "/api/v1/accounts?limit=1000");
+    statuses.merge(gotStats.status(), 1, Integer::sum);
+    statuses.merge(gotList.status(), 1, Integer::sum);
+    if (gotStats.status() == 200) {
+      assertThat(gotStats.raw().body()).isEqualTo(stats);
+    }
+    if (gotList.status() == 200) {
+      assertThat(gotList.raw().body()).isEqualTo(list);
+    }
+    return gotStats.status() == 200 && gotList.status() == 200;
   }
 
   @Test
