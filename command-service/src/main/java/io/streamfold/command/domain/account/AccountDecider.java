@@ -58,11 +58,25 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
       return Decision.reject(
           Rejection.invalid("invalid-currency", "Unknown ISO 4217 currency: " + open.currency()));
     }
-    if (!Money.representable(open.initialDeposit()) || open.initialDeposit().signum() < 0) {
+    if (Money.decimals(open.currency()) < 0) {
+      return Decision.reject(
+          Rejection.invalid(
+              "unsupported-currency",
+              open.currency()
+                  + " has "
+                  + java.util.Currency.getInstance(open.currency()).getDefaultFractionDigits()
+                  + " decimal places; amounts are kept with at most "
+                  + Money.SCALE));
+    }
+    if (!Money.representable(open.initialDeposit(), open.currency())
+        || open.initialDeposit().signum() < 0) {
       return Decision.reject(
           Rejection.invalid(
               "invalid-amount",
-              "The initial deposit must be zero or positive, with at most 2 decimals"));
+              "The initial deposit must be zero or positive, with at most "
+                  + Money.decimals(open.currency())
+                  + " decimals in "
+                  + open.currency()));
     }
     return Decision.accept(
         new AccountOpened(open.owner(), open.currency(), Money.normalize(open.initialDeposit())));
@@ -110,7 +124,10 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
     return Decision.accept(new AccountClosed(close.reason()));
   }
 
-  /** Not found, closed, or an amount that is not positive with at most 2 decimals; else null. */
+  /**
+   * Not found, closed, or an amount that is not positive with at most the currency's decimals; else
+   * null.
+   */
   private Rejection refuseUnlessOpen(Account state, BigDecimal amount) {
     if (!exists(state)) {
       return Rejection.notFound("The account does not exist");
@@ -118,9 +135,13 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
     if (state.status() == Account.Status.CLOSED) {
       return Rejection.businessRule("account-closed", "The account is closed");
     }
-    if (!Money.representable(amount) || amount.signum() <= 0) {
+    if (!Money.representable(amount, state.currency()) || amount.signum() <= 0) {
       return Rejection.invalid(
-          "invalid-amount", "The amount must be positive, with at most 2 decimals");
+          "invalid-amount",
+          "The amount must be positive, with at most "
+              + Money.decimals(state.currency())
+              + " decimals in "
+              + state.currency());
     }
     return null;
   }

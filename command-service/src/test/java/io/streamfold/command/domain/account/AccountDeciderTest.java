@@ -113,6 +113,39 @@ class AccountDeciderTest {
   }
 
   @Test
+  void shouldHoldAmountsToTheCurrencysMinorUnits() {
+    AccountOpened yen = new AccountOpened("Ada", "JPY", amount("1000.00"));
+    account
+        .when(new OpenAccount("Ada", "JPY", amount("1000.5")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
+    account
+        .given(yen)
+        .when(new Deposit(amount("1.50")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
+    account
+        .given(yen)
+        .when(new Withdraw(amount("0.5")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
+    account
+        .given(yen)
+        .when(new Deposit(amount("150.00")))
+        .thenEvents(new MoneyDeposited(amount("150.00")));
+    DeciderFixture.of(new AccountDecider()) // gold has no minor unit in ISO 4217: 2 decimals
+        .when(new OpenAccount("Ada", "XAU", amount("1.25")))
+        .thenEvents(new AccountOpened("Ada", "XAU", amount("1.25")));
+  }
+
+  @Test
+  void shouldRefuseACurrencyWithMoreMinorUnitsThanTheSchemaHolds() {
+    account
+        .when(new OpenAccount("Ada", "BHD", amount("1.000")))
+        .thenRejected(INVALID_COMMAND, "unsupported-currency");
+    account
+        .when(new OpenAccount("Ada", "KWD", BigDecimal.ZERO))
+        .thenRejected(INVALID_COMMAND, "unsupported-currency");
+  }
+
+  @Test
   void shouldRefuseADepositBeyondTheRepresentableBalance() {
     account.given(OPENED).when(new Deposit(Money.MAX)).thenRejected(BUSINESS_RULE, "balance-limit");
   }
