@@ -2,8 +2,10 @@ package io.streamfold.schemas.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streamfold.schemas.compat.CompatibilityLevel;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -109,9 +111,19 @@ class CachedSchemaRegistryTest {
     CompletableFuture<Integer> first =
         CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
     assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Integer> second =
-        CompletableFuture.supplyAsync(() -> cached.register("s", SCHEMA));
-    Thread.sleep(100); // the second caller is waiting for the first call, not calling again
+    CompletableFuture<Integer> second = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                second.complete(cached.register("s", SCHEMA));
+              } catch (RuntimeException e) {
+                second.completeExceptionally(e);
+              }
+            });
+    caller.start();
+    // the second caller parks, waiting for the first call's answer rather than calling again
+    await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.WAITING);
     return List.of(first, second);
   }
 }
