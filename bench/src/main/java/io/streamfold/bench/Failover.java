@@ -4,6 +4,7 @@ import io.streamfold.command.aggregate.Topics;
 import io.streamfold.command.avro.AccountAggregate;
 import io.streamfold.command.domain.account.Account;
 import io.streamfold.command.writer.CoreSerdes;
+import io.streamfold.command.writer.Mark;
 import io.streamfold.devstack.ApicurioRegistry;
 import io.streamfold.devstack.ChildJvm;
 import io.streamfold.devstack.Dirs;
@@ -151,8 +152,16 @@ public final class Failover {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
       java.util.concurrent.Future<?> last = null;
+      long[] rows = new long[PARTITIONS];
+      String[] lastIds = new String[PARTITIONS];
+      byte[][] lastRows = new byte[PARTITIONS][];
       for (long i = 0; i < aggregates; i++) {
         String id = "pre-" + i;
+        int partition =
+            org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(
+                        id.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % PARTITIONS;
         byte[] row =
             serdes
                 .versions()
@@ -164,7 +173,20 @@ public final class Failover {
                         .setLastEventId(id)
                         .setUpdatedAt(now)
                         .build());
-        last = producer.send(new ProducerRecord<>(topics.versions(), id, row));
+        last = producer.send(new ProducerRecord<>(topics.versions(), partition, id, row));
+        rows[partition]++;
+        lastIds[partition] = id;
+        lastRows[partition] = row;
+      }
+      // What a writer leaves on its last row: the mark up to which the version table agrees with
+      // the (here empty) event log, so that a restore checks nothing before it.
+      for (int p = 0; p < PARTITIONS; p++) {
+        if (lastIds[p] != null) {
+          ProducerRecord<String, byte[]> marked =
+              new ProducerRecord<>(topics.versions(), p, lastIds[p], lastRows[p]);
+          marked.headers().add(Mark.HEADER, new Mark(0, rows[p] + 1, 0).bytes());
+          last = producer.send(marked);
+        }
       }
       producer.flush();
       if (last != null) {

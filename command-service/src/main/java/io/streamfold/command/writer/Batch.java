@@ -6,6 +6,7 @@ import io.streamfold.schemas.core.IdempotencyRecord;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.RegistryUnavailableException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,18 +38,35 @@ final class Batch<C> {
   private final Map<String, byte[]> rowBytes = new HashMap<>();
   private final Map<String, byte[]> rememberedBytes = new HashMap<>();
   private final List<Answer> answers = new ArrayList<>();
+  private final byte[] mark;
+  private Future<RecordMetadata> lastEvent;
   private Future<RecordMetadata> lastRow;
   private Future<RecordMetadata> lastRemembered;
 
-  Batch(WriterContext<C, ?, ?> context, int partition, LocalStore store) {
+  /**
+   * The header on the events of a command sent with a client's key: the request's fingerprint, so
+   * that a restore can remember the outcome again from the log should its record have been lost.
+   */
+  static final String FINGERPRINT_HEADER = "streamfold.fingerprint";
+
+  /**
+   * @param position where the partition stands before the batch; its {@link Mark} goes on every row
+   *     and record the batch writes
+   */
+  Batch(
+      WriterContext<C, ?, ?> context,
+      int partition,
+      LocalStore store,
+      PartitionStore.Checkpoint position) {
     this.context = context;
     this.partition = partition;
     this.store = store;
+    this.mark = position.mark().bytes();
   }
 
   /** Whether {@link #decide} wrote anything, so there is a transaction to commit. */
   boolean writes() {
-    return lastRow != null || lastRemembered != null;
+    return lastEvent != null || lastRow != null || lastRemembered != null;
   }
 
   /**
@@ -102,9 +121,20 @@ final class Batch<C> {
     }
     long timestamp = now.toEpochMilli();
     for (byte[] event : decided.events()) {
-      producer.send(
-          new ProducerRecord<>(
-              context.topics().events(), partition, timestamp, command.aggregateId(), event));
+      lastEvent =
+          producer.send(
+              new ProducerRecord<>(
+                  context.topics().events(),
+                  partition,
+                  timestamp,
+                  command.aggregateId(),
+                  event,
+                  command.remembered()
+                      ? new RecordHeaders()
+                          .add(
+                              FINGERPRINT_HEADER,
+                              command.fingerprint().getBytes(StandardCharsets.UTF_8))
+                      : null));
     }
     if (decided.newVersion() != null) {
       byte[] encoded =
@@ -118,7 +148,8 @@ final class Batch<C> {
                   partition,
                   timestamp,
                   command.aggregateId(),
-                  encoded));
+                  encoded,
+                  markHeader()));
     }
     if (remember) {
       remember(rememberedKey, command, decided.outcome(), now, producer);
@@ -134,18 +165,35 @@ final class Batch<C> {
       Producer<String, byte[]> producer) {
     String topic = context.topics().idempotency();
     IdempotencyRecord record =
-        IdempotencyRecord.newBuilder()
-            .setAggregateId(command.aggregateId())
-            .setIdempotencyKey(command.commandId())
-            .setFingerprint(command.fingerprint())
-            .setOutcome(ByteBuffer.wrap(context.serdes().outcomes().encode(topic, outcome)))
-            .setRecordedAt(now)
-            .build();
+        rememberedRecord(context, command.commandId(), command.fingerprint(), outcome, now);
     byte[] encoded = context.serdes().idempotency().encode(topic, record);
     remembered.put(key, record);
     rememberedBytes.put(key, encoded);
     lastRemembered =
-        producer.send(new ProducerRecord<>(topic, partition, now.toEpochMilli(), key, encoded));
+        producer.send(
+            new ProducerRecord<>(topic, partition, now.toEpochMilli(), key, encoded, markHeader()));
+  }
+
+  /** The record remembering {@code outcome} under the client's key. */
+  static IdempotencyRecord rememberedRecord(
+      WriterContext<?, ?, ?> context,
+      String idempotencyKey,
+      String fingerprint,
+      CommandOutcome outcome,
+      Instant at) {
+    return IdempotencyRecord.newBuilder()
+        .setAggregateId(outcome.getAggregateId())
+        .setIdempotencyKey(idempotencyKey)
+        .setFingerprint(fingerprint)
+        .setOutcome(
+            ByteBuffer.wrap(
+                context.serdes().outcomes().encode(context.topics().idempotency(), outcome)))
+        .setRecordedAt(at)
+        .build();
+  }
+
+  private org.apache.kafka.common.header.Headers markHeader() {
+    return new RecordHeaders().add(Mark.HEADER, mark);
   }
 
   /**
@@ -186,10 +234,14 @@ final class Batch<C> {
     PartitionStore.Checkpoint after = before;
     try {
       if (writes()) {
+        long versions = lastRow == null ? before.versions() : lastRow.get().offset() + 1;
+        long idempotency =
+            lastRemembered == null ? before.idempotency() : lastRemembered.get().offset() + 1;
+        long events = lastEvent == null ? before.mark().events() : lastEvent.get().offset() + 1;
+        // read back from all three partitions (the writer awaited it), so they agree up to here
         after =
             new PartitionStore.Checkpoint(
-                lastRow == null ? before.versions() : lastRow.get().offset() + 1,
-                lastRemembered == null ? before.idempotency() : lastRemembered.get().offset() + 1);
+                versions, idempotency, new Mark(events, versions, idempotency));
         store.apply(rowBytes, rememberedBytes, after);
       }
     } finally {
@@ -199,12 +251,13 @@ final class Batch<C> {
   }
 
   /**
-   * The last offset the batch wrote in the version table and among the idempotency records, once
-   * committed: what {@link Visibility} waits for before the batch is answered.
+   * The last offset the batch wrote in each of its partitions (events, version table, idempotency
+   * records), once committed: what {@link Visibility} waits for before the batch is answered.
    */
   Map<org.apache.kafka.common.TopicPartition, Long> lastOffsets() throws Exception {
     Map<org.apache.kafka.common.TopicPartition, Long> offsets = new HashMap<>();
-    for (Future<RecordMetadata> sent : java.util.Arrays.asList(lastRow, lastRemembered)) {
+    for (Future<RecordMetadata> sent :
+        java.util.Arrays.asList(lastEvent, lastRow, lastRemembered)) {
       if (sent != null) {
         RecordMetadata metadata = sent.get();
         offsets.put(

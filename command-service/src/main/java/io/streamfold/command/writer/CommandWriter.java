@@ -105,6 +105,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
                     settings.applicationId() + "-" + aggregate.collection() + "-visibility",
                     500,
                     "read_committed"),
+                settings.topics().events(),
                 settings.topics().versions(),
                 settings.topics().idempotency(),
                 aggregate.collection()));

@@ -19,7 +19,17 @@ final class Outcomes {
       List<String> eventIds,
       List<byte[]> events,
       Instant now) {
-    return base(command, now)
+    return accepted(command.commandId(), command.aggregateId(), version, eventIds, events, now);
+  }
+
+  static CommandOutcome accepted(
+      String commandId,
+      String aggregateId,
+      long version,
+      List<String> eventIds,
+      List<byte[]> events,
+      Instant now) {
+    return base(commandId, aggregateId, now)
         .setStatus(OutcomeStatus.ACCEPTED)
         .setVersion(version)
         .setEventIds(eventIds)
@@ -84,7 +94,7 @@ final class Outcomes {
       String code,
       String message,
       Instant now) {
-    return base(command, now)
+    return base(command.commandId(), command.aggregateId(), now)
         .setStatus(OutcomeStatus.REJECTED)
         .setVersion(currentVersion)
         .setEventIds(List.of())
@@ -98,10 +108,10 @@ final class Outcomes {
         .build();
   }
 
-  private static CommandOutcome.Builder base(CommandEnvelope<?> command, Instant now) {
+  private static CommandOutcome.Builder base(String commandId, String aggregateId, Instant now) {
     return CommandOutcome.newBuilder()
-        .setCommandId(command.commandId())
-        .setAggregateId(command.aggregateId())
+        .setCommandId(commandId)
+        .setAggregateId(aggregateId)
         .setProcessedAt(now);
   }
 }

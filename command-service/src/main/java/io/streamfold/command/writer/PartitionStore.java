@@ -38,6 +38,7 @@ final class PartitionStore implements LocalStore {
   private static final byte[] VERSIONS_OFFSET = "versions.offset".getBytes(StandardCharsets.UTF_8);
   private static final byte[] IDEMPOTENCY_OFFSET =
       "idempotency.offset".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MARK = "mark".getBytes(StandardCharsets.UTF_8);
 
   static {
     RocksDB.loadLibrary();
@@ -129,7 +130,8 @@ final class PartitionStore implements LocalStore {
   /** Where restoring continues: the next offsets of the versions and idempotency partitions. */
   @Override
   public Checkpoint checkpoint() {
-    return new Checkpoint(offset(VERSIONS_OFFSET), offset(IDEMPOTENCY_OFFSET));
+    return new Checkpoint(
+        offset(VERSIONS_OFFSET), offset(IDEMPOTENCY_OFFSET), Mark.of(get(checkpoints, MARK)));
   }
 
   /**
@@ -148,6 +150,7 @@ final class PartitionStore implements LocalStore {
       }
       batch.put(checkpoints, VERSIONS_OFFSET, longBytes(to.versions()));
       batch.put(checkpoints, IDEMPOTENCY_OFFSET, longBytes(to.idempotency()));
+      batch.put(checkpoints, MARK, to.mark().bytes());
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw new StoreException("Could not write the partition store", e);
@@ -195,8 +198,11 @@ final class PartitionStore implements LocalStore {
     familyOptions.close();
   }
 
-  /** The next offset to restore from in each of the partition's two topics. */
-  record Checkpoint(long versions, long idempotency) {}
+  /**
+   * The next offset to restore from in each of the partition's two topics, and the {@link Mark}
+   * from which the restore checks them against the events.
+   */
+  record Checkpoint(long versions, long idempotency, Mark mark) {}
 
   /** The local store failed: the batch aborts and the partition restores again. */
   static final class StoreException extends RuntimeException {

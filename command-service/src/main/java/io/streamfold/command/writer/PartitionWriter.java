@@ -135,7 +135,7 @@ final class PartitionWriter<C> {
       producer = producer();
       producer.initTransactions();
       long start = System.nanoTime();
-      PartitionStore.Checkpoint position = Restorer.restore(context, partition, store);
+      PartitionStore.Checkpoint position = Restorer.restore(context, partition, store, producer);
       LOG.info(
           "Partition {} of {}: fenced previous owners, restored to {} in {} ms; serving",
           partition,
@@ -228,7 +228,7 @@ final class PartitionWriter<C> {
       PartitionStore.Checkpoint position)
       throws Exception {
     context.metrics().batch(commands.size());
-    Batch<C> batch = new Batch<>(context, partition, store);
+    Batch<C> batch = new Batch<>(context, partition, store, position);
     long start = System.nanoTime();
     try {
       batch.decide(commands, producer, producer::beginTransaction);

@@ -12,7 +12,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -20,7 +23,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * from the store's checkpoint: called only after the writer's {@code initTransactions} has fenced
  * the previous owner and aborted its open transaction, and reading (read_committed) up to end
  * offsets asked after that, so the zombie's last commit cannot be missed. Idempotency records older
- * than the window are skipped.
+ * than the window are skipped. The store is then checked against the event log from its {@link
+ * Mark} and repaired where they disagree ({@link Reconciler}).
  */
 final class Restorer {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -32,17 +36,97 @@ final class Restorer {
 
   private Restorer() {}
 
-  /** Restores and returns the checkpoint reached and the number of records read. */
+  /** How many times a restore writes repairs and checks again before it gives up. */
+  private static final int PASSES = 3;
+
+  /**
+   * Restores, checks the store against the event log from its {@link Mark} and repairs what
+   * disagrees ({@link Reconciler}) in a transaction of the writer's {@code producer}, then restores
+   * and checks again; returns the checkpoint reached, whose mark is the three partitions' ends.
+   */
   static PartitionStore.Checkpoint restore(
-      WriterContext<?, ?, ?> context, int partition, LocalStore store) {
+      WriterContext<?, ?, ?> context,
+      int partition,
+      LocalStore store,
+      Producer<String, byte[]> producer) {
+    for (int pass = 1; ; pass++) {
+      Restored restored = read(context, partition, store);
+      Reconciler.Repairs repairs =
+          new Reconciler<>(context, partition, store).check(restored.mark(), restored.end());
+      if (repairs.none()) {
+        Mark end = restored.end();
+        PartitionStore.Checkpoint done =
+            new PartitionStore.Checkpoint(end.versions(), end.idempotency(), end);
+        store.apply(Map.of(), Map.of(), done);
+        return done;
+      }
+      if (pass == PASSES) {
+        throw new IllegalStateException(
+            "Partition " + partition + " still disagrees with its event log after its repairs");
+      }
+      LOG.warn(
+          "Partition {}: writing {} version rows and {} idempotency records to agree with the"
+              + " event log",
+          partition,
+          repairs.rows().size(),
+          repairs.records().size());
+      byte[] mark = restored.mark().bytes();
+      producer.beginTransaction();
+      repairs
+          .rows()
+          .forEach(
+              (id, row) -> send(producer, context.topics().versions(), partition, id, row, mark));
+      repairs
+          .records()
+          .forEach(
+              (key, record) ->
+                  send(producer, context.topics().idempotency(), partition, key, record, mark));
+      producer.commitTransaction();
+      context.metrics().repaired(repairs.rows().size() + repairs.records().size());
+    }
+  }
+
+  private static void send(
+      Producer<String, byte[]> producer,
+      String topic,
+      int partition,
+      String key,
+      byte[] value,
+      byte[] mark) {
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            partition,
+            null,
+            key,
+            value,
+            new RecordHeaders().add(Mark.HEADER, mark).add(Reconciler.REPAIR_HEADER, new byte[0])));
+  }
+
+  /**
+   * Where a restore's reading ended: {@code mark}, the latest mark known (the store's or one read
+   * on a record), from which the three partitions must be checked; {@code end}, their stable ends.
+   */
+  private record Restored(Mark mark, Mark end) {}
+
+  /** Reads the version table and the idempotency records into the store, from its checkpoint. */
+  private static Restored read(WriterContext<?, ?, ?> context, int partition, LocalStore store) {
+    TopicPartition events = new TopicPartition(context.topics().events(), partition);
     TopicPartition versions = new TopicPartition(context.topics().versions(), partition);
     TopicPartition idempotency = new TopicPartition(context.topics().idempotency(), partition);
     PartitionStore.Checkpoint from = store.checkpoint();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(context, partition, "restore", 50)) {
-      List<TopicPartition> both = List.of(versions, idempotency);
-      consumer.assign(both);
-      Map<TopicPartition, Long> end = awaitDecided(context, partition, consumer, both);
-      if (from.versions() > end.get(versions) || from.idempotency() > end.get(idempotency)) {
+      List<TopicPartition> tables = List.of(versions, idempotency);
+      consumer.assign(tables);
+      Map<TopicPartition, Long> stable =
+          awaitDecided(context, partition, consumer, List.of(events, versions, idempotency));
+      Mark end = new Mark(stable.get(events), stable.get(versions), stable.get(idempotency));
+      Mark known = from.mark();
+      if (from.versions() > end.versions()
+          || from.idempotency() > end.idempotency()
+          || known.events() > end.events()
+          || known.versions() > end.versions()
+          || known.idempotency() > end.idempotency()) {
         throw new IllegalStateException(
             "The local store of partition "
                 + partition
@@ -55,27 +139,28 @@ final class Restorer {
       consumer.seek(versions, from.versions());
       consumer.seek(idempotency, from.idempotency());
       long cutoff = context.clock().millis() - context.idempotencyWindow().toMillis();
-      PartitionStore.Checkpoint reached = from;
-      while (consumer.position(versions) < end.get(versions)
-          || consumer.position(idempotency) < end.get(idempotency)) {
+      while (consumer.position(versions) < end.versions()
+          || consumer.position(idempotency) < end.idempotency()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
         Map<String, byte[]> rows = new HashMap<>();
         Map<String, byte[]> remembered = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+          known = known.max(Mark.of(record.headers()));
           String key = new String(record.key(), StandardCharsets.UTF_8);
-          if (record.partition() == partition && record.topic().equals(versions.topic())) {
+          if (record.topic().equals(versions.topic())) {
             rows.put(key, record.value());
-          } else if (record.timestamp() >= cutoff) {
+          } else if (record.timestamp() >= cutoff || record.value() == null) {
             remembered.put(key, record.value());
           }
         }
-        reached =
+        store.apply(
+            rows,
+            remembered,
             new PartitionStore.Checkpoint(
-                consumer.position(versions), consumer.position(idempotency));
-        store.apply(rows, remembered, reached);
+                consumer.position(versions), consumer.position(idempotency), known));
         context.metrics().restored(records.count());
       }
-      return reached;
+      return new Restored(known, end);
     }
   }
 

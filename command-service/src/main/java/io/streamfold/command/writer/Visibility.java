@@ -18,15 +18,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether a committed batch is really there: one read_committed consumer per instance, on a thread
- * of its own, tails the version-table and idempotency partitions of every writer the instance runs,
- * each from where its restore ended. It never seeks after that, so its fetch is already waiting on
- * the broker when a batch commits, and one fetch serves every partition with news.
+ * of its own, tails the events, version-table and idempotency partitions of every writer the
+ * instance runs, each from where its restore ended. It never seeks after that, so its fetch is
+ * already waiting on the broker when a batch commits, and one fetch serves every partition with
+ * news.
  *
  * <p>Why a writer waits for this before it answers: on Kafka 4.3.1 (transactions v2, one broker),
  * {@code BrokerRestartIT} has seen {@code commitTransaction} return for a transaction whose records
  * were then aborted across a broker restart. A batch whose records turn out aborted, or are not
- * visible in time, is answered 504 (outcome unknown), never 200. Its events need no check of their
- * own: every partition of a transaction gets the same marker.
+ * visible in time, is answered 504 (outcome unknown), never 200. The events are checked too: the
+ * same test has seen one transaction committed on the events partition and, its markers lost,
+ * aborted on the other two (see {@link Mark}), so the partitions of one transaction are not assumed
+ * to share its fate.
  *
  * <p>A batch's record at offset {@code o} is visible once the consumer has returned a record at
  * {@code o} or later of that partition (its writer writes nothing more before it has its answer),
@@ -38,6 +41,7 @@ final class Visibility implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Visibility.class);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String events;
   private final String versions;
   private final String idempotency;
   private final Thread thread;
@@ -58,8 +62,13 @@ final class Visibility implements AutoCloseable {
    * @param consumer a read_committed consumer, assigned nothing; closed with this
    */
   Visibility(
-      KafkaConsumer<byte[], byte[]> consumer, String versions, String idempotency, String name) {
+      KafkaConsumer<byte[], byte[]> consumer,
+      String events,
+      String versions,
+      String idempotency,
+      String name) {
     this.consumer = consumer;
+    this.events = events;
     this.versions = versions;
     this.idempotency = idempotency;
     this.thread = new Thread(this::run, "visibility-" + name);
@@ -67,7 +76,10 @@ final class Visibility implements AutoCloseable {
     this.thread.start();
   }
 
-  /** Tails {@code partition}'s two partitions from {@code from}, for {@code follower}. */
+  /**
+   * Tails {@code partition}'s three partitions from {@code from} (the events from its mark), for
+   * {@code follower}.
+   */
   void follow(int partition, PartitionStore.Checkpoint from, Object follower) {
     submit(
         () -> {
@@ -76,6 +88,7 @@ final class Visibility implements AutoCloseable {
           reassign();
           seek(new TopicPartition(versions, partition), from.versions());
           seek(new TopicPartition(idempotency, partition), from.idempotency());
+          seek(new TopicPartition(events, partition), from.mark().events());
         });
   }
 
@@ -87,6 +100,7 @@ final class Visibility implements AutoCloseable {
             failWaiters(partition, "Partition " + partition + " is no longer written here");
             seen.remove(new TopicPartition(versions, partition));
             seen.remove(new TopicPartition(idempotency, partition));
+            seen.remove(new TopicPartition(events, partition));
             reassign();
           }
         });
@@ -200,6 +214,7 @@ final class Visibility implements AutoCloseable {
     for (int partition : followers.keySet()) {
       assignment.add(new TopicPartition(versions, partition));
       assignment.add(new TopicPartition(idempotency, partition));
+      assignment.add(new TopicPartition(events, partition));
     }
     consumer.assign(assignment);
   }

@@ -8,13 +8,15 @@ import java.time.Duration;
 /**
  * The writers' meters: {@code streamfold_writer_batch_commands} (commands per batch), {@code
  * streamfold_writer_commit_seconds} (begin to commit of a batch's transaction), {@code
- * streamfold_writer_restore_records_total} and {@code streamfold_writer_fenced_total}.
+ * streamfold_writer_restore_records_total}, {@code streamfold_writer_fenced_total} and {@code
+ * streamfold_writer_repairs_total}.
  */
 public final class WriterMetrics {
   private final DistributionSummary batchSize;
   private final Timer commit;
   private final io.micrometer.core.instrument.Counter restored;
   private final io.micrometer.core.instrument.Counter fenced;
+  private final io.micrometer.core.instrument.Counter repaired;
 
   public WriterMetrics(MeterRegistry registry) {
     batchSize =
@@ -38,6 +40,17 @@ public final class WriterMetrics {
                 "Writers of this instance that found a newer owner had fenced them (a zombie's"
                     + " transaction refused)")
             .register(registry);
+    repaired =
+        io.micrometer.core.instrument.Counter.builder("streamfold.writer.repairs")
+            .description(
+                "Version rows and idempotency records rewritten at a restore to agree with the"
+                    + " event log (after a transaction the broker committed on only some of its"
+                    + " partitions)")
+            .register(registry);
+  }
+
+  void repaired(int records) {
+    repaired.increment(records);
   }
 
   void fenced() {

@@ -1,5 +1,6 @@
 package io.streamfold.command.writer;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +54,11 @@ class PartitionWriterIT {
 
   private CommandWriter<AccountCommand, Account> start(
       java.util.function.UnaryOperator<LocalStore> stores) {
+    return start(stores, Dirs.temporary("writer-it-"));
+  }
+
+  private CommandWriter<AccountCommand, Account> start(
+      java.util.function.UnaryOperator<LocalStore> stores, java.nio.file.Path stateDir) {
     new TopicProvisioner(client())
         .ensure(
             List.of(
@@ -67,7 +74,7 @@ class PartitionWriterIT {
             topics,
             1,
             client(),
-            Dirs.temporary("writer-it-"),
+            stateDir,
             Duration.ofHours(1),
             100,
             100,
@@ -130,6 +137,165 @@ class PartitionWriterIT {
                 .toList())
         .as("only what was committed: gate's batch and a's retry")
         .containsExactly("gate", "a");
+  }
+
+  /**
+   * What BrokerRestartIT once saw: a batch's transaction committed on the events partition while
+   * its markers never reached the version table and idempotency partitions, where the open
+   * transaction was later aborted. The next owner folds the row forward from the log and remembers
+   * the command's outcome again, so the client's retry with its key gets the first answer and the
+   * log gets no second copy.
+   */
+  @Test
+  void shouldRepairRowsAndOutcomesWhoseEventsCommittedAlone() throws Exception {
+    java.nio.file.Path state = Dirs.temporary("writer-it-");
+    try (CommandWriter<AccountCommand, Account> writer = start(store -> store, state)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      assertThat(decide(writer, keyed("x", "key-1", open("x").command())).getVersion())
+          .isEqualTo(1);
+      assertThat(decide(writer, keyed("x", "key-2", deposit("5.00"))).getVersion()).isEqualTo(2);
+    }
+    CommandEnvelope<AccountCommand> lost = keyed("x", "key-3", deposit("7.00"));
+    Decided decided =
+        new Decide<>(accounts, topics.events(), lastRow("x")).apply(lost, Instant.now());
+    commitAlone(
+        decided.events().stream()
+            .map(
+                event -> {
+                  ProducerRecord<String, byte[]> record =
+                      new ProducerRecord<>(topics.events(), 0, "x", event);
+                  record
+                      .headers()
+                      .add(Batch.FINGERPRINT_HEADER, lost.fingerprint().getBytes(UTF_8));
+                  return record;
+                })
+            .toList());
+
+    try (CommandWriter<AccountCommand, Account> writer = start(store -> store, state)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      assertThat(writer.committed("x").version()).isEqualTo(3);
+      CommandOutcome retried = decide(writer, lost);
+      assertThat(retried.getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(retried.getVersion()).isEqualTo(3);
+      assertThat(retried.getEventIds()).isEqualTo(decided.outcome().getEventIds());
+      assertThat(decide(writer, keyed("x", "key-4", deposit("1.00"))).getVersion()).isEqualTo(4);
+      assertThat(writer.committed("x").state().balance()).isEqualByComparingTo("23.00");
+    }
+    assertThat(versionsInLog("x")).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  /**
+   * The other way round: a batch's row and remembered outcome committed, its events not. A new
+   * owner, restoring from nothing, rebuilds the row from the log and forgets the outcome, so the
+   * next event follows the log's last without a gap and the retry is decided again.
+   */
+  @Test
+  void shouldRollBackRowsAndOutcomesWhoseEventsWereLost() throws Exception {
+    try (CommandWriter<AccountCommand, Account> writer = start(store -> store)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      assertThat(decide(writer, keyed("y", "key-1", open("y").command())).getVersion())
+          .isEqualTo(1);
+    }
+    CommandEnvelope<AccountCommand> lost = keyed("y", "key-2", deposit("5.00"));
+    Decided decided =
+        new Decide<>(accounts, topics.events(), lastRow("y")).apply(lost, Instant.now());
+    CoreSerdes serdes = CoreSerdes.of(registry, true);
+    byte[] mark = currentMark().bytes();
+    ProducerRecord<String, byte[]> row =
+        new ProducerRecord<>(
+            topics.versions(),
+            0,
+            "y",
+            serdes.versions().encode(topics.versions(), decided.newVersion()));
+    row.headers().add(Mark.HEADER, mark);
+    io.streamfold.schemas.core.IdempotencyRecord remembered =
+        io.streamfold.schemas.core.IdempotencyRecord.newBuilder()
+            .setAggregateId("y")
+            .setIdempotencyKey(lost.commandId())
+            .setFingerprint(lost.fingerprint())
+            .setOutcome(
+                java.nio.ByteBuffer.wrap(
+                    serdes.outcomes().encode(topics.idempotency(), decided.outcome())))
+            .setRecordedAt(Instant.now())
+            .build();
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(
+            topics.idempotency(),
+            0,
+            "y/" + lost.commandId(),
+            serdes.idempotency().encode(topics.idempotency(), remembered));
+    record.headers().add(Mark.HEADER, mark);
+    commitAlone(List.of(row, record));
+
+    try (CommandWriter<AccountCommand, Account> writer = start(store -> store)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      assertThat(writer.committed("y").version()).isEqualTo(1);
+      assertThat(decide(writer, lost).getVersion()).isEqualTo(2);
+    }
+    assertThat(versionsInLog("y")).containsExactly(1L, 2L);
+  }
+
+  private static CommandEnvelope<AccountCommand> keyed(
+      String id, String key, AccountCommand command) {
+    return new CommandEnvelope<>(
+        key, id, ExpectedVersion.ANY, "corr", null, Instant.now(), "fp-" + key, command);
+  }
+
+  private static AccountCommand deposit(String amount) {
+    return new AccountCommand.Deposit(new BigDecimal(amount));
+  }
+
+  private static CommandOutcome decide(
+      CommandWriter<AccountCommand, Account> writer, CommandEnvelope<AccountCommand> command)
+      throws Exception {
+    return writer.submit(command).get(30, TimeUnit.SECONDS);
+  }
+
+  /** The aggregate's last row in the version table. */
+  private io.streamfold.schemas.core.VersionRecord lastRow(String id) {
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> rows =
+        EventLog.readRaw(SharedStack.broker().bootstrapServers(), topics.versions()).stream()
+            .filter(r -> new String(r.key(), UTF_8).equals(id))
+            .toList();
+    return CoreSerdes.of(registry, true).versions().decode(rows.get(rows.size() - 1).value());
+  }
+
+  /** The versions of the aggregate's events in the log, in log order. */
+  private List<Long> versionsInLog(String id) {
+    return EventLog.readRaw(SharedStack.broker().bootstrapServers(), topics.events()).stream()
+        .filter(r -> new String(r.key(), UTF_8).equals(id))
+        .map(r -> accounts.codec().decodeEvent(r.value()).version())
+        .toList();
+  }
+
+  /** The end offsets of the three partitions: where a writer's mark stands after a batch. */
+  private Mark currentMark() throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(client())) {
+      Map<org.apache.kafka.common.TopicPartition, Long> end =
+          io.streamfold.service.kafka.Offsets.end(
+              admin, List.of(topics.events(), topics.versions(), topics.idempotency()));
+      return new Mark(
+          end.get(new org.apache.kafka.common.TopicPartition(topics.events(), 0)),
+          end.get(new org.apache.kafka.common.TopicPartition(topics.versions(), 0)),
+          end.get(new org.apache.kafka.common.TopicPartition(topics.idempotency(), 0)));
+    }
+  }
+
+  /** Commits {@code records} in one transaction of a producer of its own. */
+  private void commitAlone(List<ProducerRecord<String, byte[]>> records) {
+    Properties config = client();
+    config.put("transactional.id", prefix + "partial");
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(
+            config,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      records.forEach(producer::send);
+      producer.commitTransaction();
+    }
   }
 
   private static WriteFailure.Kind failure(CompletableFuture<CommandOutcome> outcome)

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class VisibilityIT {
   private final String prefix = "visibility-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final TopicPartition events = new TopicPartition(prefix + ".events", 0);
   private final TopicPartition versions = new TopicPartition(prefix + ".versions", 0);
   private final TopicPartition idempotency = new TopicPartition(prefix + ".idempotency", 0);
 
@@ -47,10 +48,11 @@ class VisibilityIT {
     Visibility visibility =
         new Visibility(
             Restorer.consumer(client(), prefix + "-visibility", 500, "read_committed"),
+            events.topic(),
             versions.topic(),
             idempotency.topic(),
             "it");
-    visibility.follow(0, new PartitionStore.Checkpoint(0, 0), this);
+    visibility.follow(0, new PartitionStore.Checkpoint(0, 0, Mark.NONE), this);
     return visibility;
   }
 
@@ -78,6 +80,7 @@ class VisibilityIT {
     new TopicProvisioner(client())
         .ensure(
             List.of(
+                new TopicSpec(events.topic(), 1, (short) 1, Map.of()),
                 new TopicSpec(versions.topic(), 1, (short) 1, Map.of("cleanup.policy", "compact")),
                 new TopicSpec(
                     idempotency.topic(), 1, (short) 1, Map.of("cleanup.policy", "compact"))));
