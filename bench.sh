@@ -5,7 +5,8 @@
 #                                     baselines on the same broker in the same run; writes
 #                                     bench/results/<timestamp>/commands.md and commands.json;
 #                                     --rate=N sets the open-loop rate, --steady=S runs only one
-#                                     warm open loop of S seconds (to attach a profiler meanwhile)
+#                                     warm open loop of S seconds (to attach a profiler meanwhile),
+#                                     --saturation=S only three 64-client closed loops of S seconds
 #   ./bench.sh --rebuild [--events=N] [--repeats=R]
 #                                     a projection rebuild as an operator starts one: ./run.sh's
 #                                     broker and registry, a log of N bank events (2,000,000) in a

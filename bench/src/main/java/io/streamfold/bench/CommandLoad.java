@@ -29,9 +29,10 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N] [--steady=S] [--reads]}: the open-loop rate (500 commands/s by default);
- * {@code --steady} runs only one warm open loop of {@code S} seconds, for a profiler attached
- * meanwhile; {@code --reads} measures the read side instead (see {@link #reads}).
+ * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--reads]}: the open-loop rate (500 commands/s
+ * by default); {@code --steady} runs only one warm open loop of {@code S} seconds, for a profiler
+ * attached meanwhile; {@code --saturation=S} only the 64-client closed loop, three runs of {@code
+ * S} seconds after a warm-up; {@code --reads} measures the read side instead (see {@link #reads}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -42,6 +43,7 @@ public final class CommandLoad {
   private final boolean quick;
   private final int rate;
   private final int steadySeconds;
+  private final int saturationSeconds;
   private final boolean readsOnly;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -52,7 +54,9 @@ public final class CommandLoad {
       boolean quick,
       int rate,
       int steadySeconds,
+      int saturationSeconds,
       boolean readsOnly) {
+    this.saturationSeconds = saturationSeconds;
     this.readsOnly = readsOnly;
     this.rate = rate;
     this.steadySeconds = steadySeconds;
@@ -69,6 +73,7 @@ public final class CommandLoad {
             List.of(args).contains("--quick"),
             option(args, "--rate=", 500),
             option(args, "--steady=", 0),
+            option(args, "--saturation=", 0),
             List.of(args).contains("--reads"));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
@@ -78,8 +83,10 @@ public final class CommandLoad {
       System.out.println(CommandLoadReport.json(report));
       return;
     }
-    if (report.containsKey("steady")) {
-      Files.writeString(out.resolve("steady.json"), CommandLoadReport.json(report));
+    if (report.containsKey("steady") || report.containsKey("saturation")) {
+      Files.writeString(
+          out.resolve(report.containsKey("steady") ? "steady.json" : "saturation.json"),
+          CommandLoadReport.json(report));
       System.out.println(CommandLoadReport.json(report));
       return;
     }
@@ -107,6 +114,16 @@ public final class CommandLoad {
       System.out.println("Steady load from now on");
       report.put("rate", rate);
       report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), false));
+      return report;
+    }
+    if (saturationSeconds > 0) { // only the closed loop at saturation, three times
+      openAccounts();
+      closedLoop(64, Duration.ofSeconds(30), false); // warm-up: the JIT, caches, batch sizes
+      List<Map<String, Object>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        runs.add(closedLoop(64, Duration.ofSeconds(saturationSeconds), false));
+      }
+      report.put("saturation", runs);
       return report;
     }
     if (readsOnly) {

@@ -100,10 +100,8 @@ public final class RebuildLoad {
     }
     jvm.addAll(
         List.of("-cp", System.getProperty("java.class.path"), "io.streamfold.projection.Main"));
-    ChildJvm child =
-        ChildJvm.start(
-            "projection-rebuild",
-            jvm,
+    Map<String, String> env =
+        new java.util.HashMap<>(
             Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "SCHEMA_REGISTRY_URL", registryUrl,
@@ -111,8 +109,17 @@ public final class RebuildLoad {
                 "HTTP_PORT", Integer.toString(Ports.freeLoopbackPort()),
                 "APPLICATION_ID", applicationId,
                 "TOPIC_PREFIX", prefix,
-                "STATE_DIR", state.toString()),
-            out.resolve(applicationId + ".log"));
+                "STATE_DIR", state.toString()));
+    // settings of the projection service to try, e.g. REBUILD_ENV="NUM_STREAM_THREADS=2"
+    for (String setting : System.getenv().getOrDefault("REBUILD_ENV", "").strip().split("\\s+")) {
+      if (setting.contains("=")) {
+        env.put(
+            setting.substring(0, setting.indexOf('=')),
+            setting.substring(setting.indexOf('=') + 1));
+      }
+    }
+    ChildJvm child =
+        ChildJvm.start("projection-rebuild", jvm, env, out.resolve(applicationId + ".log"));
     return new Rebuild.Running() {
       @Override
       public double cpuSeconds() throws Exception {
