@@ -305,7 +305,7 @@ public final class CommandRoutes<C, E, S> {
     String id = Preconditions.aggregateId(ctx);
     CommandWriter.Route route = route(ctx, id, false);
     if (route instanceof CommandWriter.Route.Remote remote) {
-      forwarder.forward(ctx, remote.owner());
+      ctx.future(() -> forwarder.forwardAsync(ctx, remote.owner()));
       return;
     }
     if (!(route instanceof CommandWriter.Route.Local)) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -94,33 +95,53 @@ public final class AccountQueryRoutes {
           && tryStandby(ctx, id, elsewhere.partition())) {
         return;
       }
-      if (!forwarder.tryForward(ctx, elsewhere.active(), Map.of())
-          && !failOver(ctx, id, elsewhere, asOf == null && minVersion == null)) {
-        throw ProblemException.unavailable(
-            "owner-unreachable",
-            "The instance owning " + id + " does not answer and no standby can",
-            1);
-      }
+      boolean staleAllowed = asOf == null && minVersion == null;
+      ctx.future(
+          () ->
+              forwarder
+                  .tryForwardAsync(ctx, elsewhere.active(), Map.of())
+                  .thenCompose(
+                      answered ->
+                          answered
+                              ? CompletableFuture.completedFuture(true)
+                              : failOver(ctx, id, elsewhere, staleAllowed))
+                  .thenAccept(
+                      answered -> {
+                        if (!answered) {
+                          throw ProblemException.unavailable(
+                              "owner-unreachable",
+                              "The instance owning " + id + " does not answer and no standby can",
+                              1);
+                        }
+                      }));
     } else {
       throw ProblemException.unavailable(
           "not-ready", ((Location.Unavailable) location).reason(), 1);
     }
   }
 
-  /** The active owner did not answer: a standby within the staleness bound answers instead. */
-  private boolean failOver(
+  /**
+   * The active owner did not answer: a standby within the staleness bound answers instead, the
+   * first that can; completes with false when none can.
+   */
+  private CompletableFuture<Boolean> failOver(
       Context ctx, String id, Location.Elsewhere elsewhere, boolean staleAllowed) {
+    CompletableFuture<Boolean> answered = CompletableFuture.completedFuture(false);
     if (!staleAllowed) {
-      return false;
+      return answered;
     }
     for (HostInfo standby : elsewhere.standbys()) {
-      if (standby.equals(stores.self())
-          ? tryStandby(ctx, id, elsewhere.partition())
-          : forwarder.tryForward(ctx, standby, Map.of(ALLOW_STALE, "true"))) {
-        return true;
-      }
+      answered =
+          answered.thenCompose(
+              done ->
+                  done
+                      ? CompletableFuture.completedFuture(true)
+                      : standby.equals(stores.self())
+                          ? CompletableFuture.completedFuture(
+                              tryStandby(ctx, id, elsewhere.partition()))
+                          : forwarder.tryForwardAsync(ctx, standby, Map.of(ALLOW_STALE, "true")));
     }
-    return false;
+    return answered;
   }
 
   private boolean tryStandby(Context ctx, String id, int partition) {
@@ -233,7 +254,7 @@ public final class AccountQueryRoutes {
 
   private void forwardOrUnavailable(Context ctx, Location location) {
     if (location instanceof Location.Elsewhere elsewhere) {
-      forwarder.forward(ctx, elsewhere.active());
+      ctx.future(() -> forwarder.forwardAsync(ctx, elsewhere.active()));
     } else {
       throw ProblemException.unavailable(
           "not-ready", ((Location.Unavailable) location).reason(), 1);

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -17,6 +19,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * its status, body and the headers that matter. A forwarded request is never forwarded again: if
  * the receiver is not the owner either, ownership is moving, and the answer is 503 with
  * Retry-After.
+ *
+ * <p>Instances talk HTTP/1.1 with keep-alive (the JDK client would otherwise offer an h2c upgrade
+ * that Jetty declines). Reads are forwarded asynchronously ({@link #tryForwardAsync}): no thread
+ * waits for the owner, so a slow owner cannot take this instance's request threads with it.
  */
 public final class Forwarder {
   public static final String FORWARDED_BY = "X-Streamfold-Forwarded-By";
@@ -57,7 +63,11 @@ public final class Forwarder {
     this.self = self;
     this.timeout = timeout;
     this.scheme = scheme;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
   }
 
   /**
@@ -94,19 +104,29 @@ public final class Forwarder {
     return ctx.header(FORWARDED_BY) != null;
   }
 
-  /** Answers with the owner's answer, or 503 when the owner does not answer. */
-  public void forward(Context ctx, HostInfo owner) {
-    if (!tryForward(ctx, owner, Map.of())) {
-      throw ProblemException.unavailable(
-          "owner-unreachable", "The instance owning this key (" + owner + ") did not answer", 1);
-    }
+  /**
+   * Answers with the owner's answer, or 503 when the owner does not answer; for {@code ctx.future}.
+   */
+  public CompletableFuture<Void> forwardAsync(Context ctx, HostInfo owner) {
+    return tryForwardAsync(ctx, owner, Map.of())
+        .thenAccept(
+            answered -> {
+              if (!answered) {
+                throw ProblemException.unavailable(
+                    "owner-unreachable",
+                    "The instance owning this key (" + owner + ") did not answer",
+                    1);
+              }
+            });
   }
 
   /**
-   * Answers with {@code owner}'s answer and returns true, or returns false (answering nothing) when
-   * it cannot be reached, so the caller may try elsewhere.
+   * Asks {@code owner} for this request; once it answers, answers with its answer and completes
+   * with true. Completes with false, having answered nothing, when it cannot be reached (no
+   * connection, no answer within the timeout), so the caller may try elsewhere.
    */
-  public boolean tryForward(Context ctx, HostInfo owner, Map<String, String> extraHeaders) {
+  public CompletableFuture<Boolean> tryForwardAsync(
+      Context ctx, HostInfo owner, Map<String, String> extraHeaders) {
     if (wasForwarded(ctx)) {
       throw ProblemException.unavailable(
           "rebalancing", "Ownership of this key is moving between instances; retry shortly", 1);
@@ -117,22 +137,26 @@ public final class Forwarder {
         HttpRequest.newBuilder(target).timeout(timeout).GET().header(FORWARDED_BY, self);
     extraHeaders.forEach(request::header);
     copyCredentials(ctx, request);
-    try {
-      HttpResponse<byte[]> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      ctx.status(response.statusCode());
-      for (String name : COPIED_HEADERS) {
-        response.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
-      }
-      ctx.result(response.body());
-      return true;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ProblemException.unavailable(
-          "owner-unreachable", "Interrupted while asking " + owner, 1);
-    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                if (cause instanceof IOException) {
+                  return false;
+                }
+                throw new CompletionException(cause);
+              }
+              ctx.status(response.statusCode());
+              for (String name : COPIED_HEADERS) {
+                response.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
+              }
+              ctx.result(response.body());
+              return true;
+            });
   }
 
   /**
