@@ -35,10 +35,7 @@ final class Decide<C, E, S> {
       return rejected(command, version, precondition, now);
     }
     Decider<C, E, S> decider = aggregate.decider();
-    S state =
-        row == null
-            ? decider.initialState()
-            : aggregate.codec().decodeState(WireFormat.toBytes(row.getSnapshot()));
+    S state = state(aggregate, row);
     Decision<E> decision = decider.decide(command.command(), state, now);
     if (decision instanceof Decision.Rejected<E> rejected) {
       return rejected(command, version, rejected.rejection(), now);
@@ -46,6 +43,13 @@ final class Decide<C, E, S> {
       return accepted(command, version, state, accepted.events(), now);
     }
     throw new IllegalStateException("Unknown decision " + decision);
+  }
+
+  /** The state a version row holds, or the initial state when there is no row. */
+  static <S> S state(Aggregate<?, ?, S> aggregate, VersionRecord row) {
+    return row == null
+        ? aggregate.decider().initialState()
+        : aggregate.codec().decodeState(WireFormat.toBytes(row.getSnapshot()));
   }
 
   private Decided accepted(

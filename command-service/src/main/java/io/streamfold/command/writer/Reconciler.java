@@ -247,10 +247,7 @@ final class Reconciler<C, E, S> {
 
   private VersionRecord fold(VersionRecord row, List<Logged<E>> missing) {
     Decider<C, E, S> decider = context.aggregate().decider();
-    S state =
-        row == null
-            ? decider.initialState()
-            : context.aggregate().codec().decodeState(WireFormat.toBytes(row.getSnapshot()));
+    S state = Decide.state(context.aggregate(), row);
     Instant updatedAt = row == null ? Instant.EPOCH : row.getUpdatedAt();
     EventEnvelope<E> last = null;
     for (Logged<E> logged : missing) {

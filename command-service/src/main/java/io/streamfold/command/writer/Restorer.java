@@ -119,7 +119,7 @@ final class Restorer {
       List<TopicPartition> tables = List.of(versions, idempotency);
       consumer.assign(tables);
       Map<TopicPartition, Long> stable =
-          awaitDecided(context, partition, consumer, List.of(events, versions, idempotency));
+          awaitDecided(context, partition, List.of(events, versions, idempotency));
       Mark end = new Mark(stable.get(events), stable.get(versions), stable.get(idempotency));
       Mark known = from.mark();
       if (from.versions() > end.versions()
@@ -175,16 +175,26 @@ final class Restorer {
    * @return the end offsets to restore to
    */
   private static Map<TopicPartition, Long> awaitDecided(
-      WriterContext<?, ?, ?> context,
-      int partition,
-      KafkaConsumer<byte[], byte[]> committed,
-      List<TopicPartition> partitions) {
+      WriterContext<?, ?, ?> context, int partition, List<TopicPartition> partitions) {
     Map<TopicPartition, Long> written;
     try (KafkaConsumer<byte[], byte[]> everything =
         consumer(context, partition, "restore-end", 50, "read_uncommitted")) {
       everything.assign(partitions);
       written = everything.endOffsets(partitions, Duration.ofSeconds(30));
     }
+    // assigned what it asks about: the consumer logs a WARN for every partition it is not
+    try (KafkaConsumer<byte[], byte[]> committed =
+        consumer(context, partition, "restore-stable", 50)) {
+      committed.assign(partitions);
+      return awaitStable(partition, committed, partitions, written);
+    }
+  }
+
+  private static Map<TopicPartition, Long> awaitStable(
+      int partition,
+      KafkaConsumer<byte[], byte[]> committed,
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> written) {
     long started = System.nanoTime();
     boolean warned = false;
     while (true) {
