@@ -24,11 +24,13 @@ public final class ExpectedTransactionRetries extends TurboFilter {
   @Override
   public FilterReply decide(
       Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level != Level.WARN
-        || params == null
-        || !SENDER.equals(logger.getName())
-        || logger.isDebugEnabled()) {
+    if (level != Level.WARN || !SENDER.equals(logger.getName()) || logger.isDebugEnabled()) {
       return FilterReply.NEUTRAL;
+    }
+    if (params == null) { // Kafka's LogContext formats the arguments into the message
+      return format != null && format.endsWith("Error: CONCURRENT_TRANSACTIONS")
+          ? FilterReply.DENY
+          : FilterReply.NEUTRAL;
     }
     for (Object param : params) {
       if (param != null && "CONCURRENT_TRANSACTIONS".equals(param.toString())) {

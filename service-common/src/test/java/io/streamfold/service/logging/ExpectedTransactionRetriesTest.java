@@ -42,6 +42,20 @@ class ExpectedTransactionRetriesTest {
                 Errors.CONCURRENT_TRANSACTIONS))
         .isEqualTo(FilterReply.NEUTRAL);
     assertThat(retry(Level.ERROR)).isEqualTo(FilterReply.NEUTRAL);
+
+    // as Kafka's LogContext logs it: the arguments already formatted into the message
+    Logger sender = context.getLogger(ExpectedTransactionRetries.SENDER);
+    String formatted =
+        "[Producer clientId=w] Got error produce response with correlation id 7 on topic-partition"
+            + " t-0, retrying (9 attempts left). Error: ";
+    assertThat(
+            filter.decide(
+                null, sender, Level.WARN, formatted + "CONCURRENT_TRANSACTIONS", null, null))
+        .isEqualTo(FilterReply.DENY);
+    assertThat(
+            filter.decide(
+                null, sender, Level.WARN, formatted + "OUT_OF_ORDER_SEQUENCE_NUMBER", null, null))
+        .isEqualTo(FilterReply.NEUTRAL);
   }
 
   @Test
