@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardingHttpTest {
   private final CountDownLatch release = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicInteger slowArrived =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final List<String> protocols = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Javalin> servers = new ArrayList<>();
 
@@ -52,6 +54,7 @@ class ForwardingHttpTest {
               config.routes.get(
                   "/slow",
                   ctx -> {
+                    slowArrived.incrementAndGet();
                     release.await(30, TimeUnit.SECONDS);
                     ctx.result("late");
                   });
@@ -135,7 +138,10 @@ class ForwardingHttpTest {
     for (int i = 0; i < 24; i++) {
       waiting.add(get(front, "/slow"));
     }
-    Thread.sleep(500); // all 24 are now forwarded and waiting for the owner
+    // all 24 forwarded and held by the owner: the front's own threads hold none of them
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> slowArrived.get() == 24);
     HttpResponse<String> local = get(front, "/local").get(5, TimeUnit.SECONDS);
     assertThat(local.body()).isEqualTo("here");
     assertThat(waiting).allMatch(response -> !response.isDone());
