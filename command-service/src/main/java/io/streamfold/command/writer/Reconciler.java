@@ -164,15 +164,13 @@ final class Reconciler<C, E, S> {
     Map<String, byte[]> records = new HashMap<>();
     rememberAgain(logged, records);
     for (IdempotencyRecord record : remembered.values()) {
-      if (record == null) {
-        continue;
+      Long version = record == null ? null : rebuilt.get(record.getAggregateId().toString());
+      if (version == null) {
+        continue; // only the outcomes of rebuilt aggregates can be newer than the log
       }
-      Long version = rebuilt.get(record.getAggregateId().toString());
       CommandOutcome outcome =
           context.serdes().outcomes().decode(WireFormat.toBytes(record.getOutcome()));
-      if (version != null
-          && outcome.getStatus() == OutcomeStatus.ACCEPTED
-          && outcome.getVersion() > version) {
+      if (outcome.getStatus() == OutcomeStatus.ACCEPTED && outcome.getVersion() > version) {
         records.put(record.getAggregateId() + "/" + record.getIdempotencyKey(), null);
       }
     }
