@@ -230,16 +230,18 @@ final class Reconciler<C, E, S> {
 
   /** The rows of {@code ids} folded from every event of theirs in the partition (null: none). */
   private Map<String, VersionRecord> rebuild(Set<String> ids, Mark end) {
-    Map<String, VersionRecord> rows = new HashMap<>();
-    ids.forEach(id -> rows.put(id, null));
+    Map<String, List<Logged<E>>> streams = new HashMap<>();
+    ids.forEach(id -> streams.put(id, new ArrayList<>()));
     read(
         Map.of(events, new long[] {0, end.events()}),
         record -> {
-          String id = key(record);
-          if (rows.containsKey(id)) {
-            rows.put(id, fold(rows.get(id), List.of(logged(record))));
+          List<Logged<E>> stream = streams.get(key(record));
+          if (stream != null) {
+            stream.add(logged(record));
           }
         });
+    Map<String, VersionRecord> rows = new HashMap<>();
+    streams.forEach((id, stream) -> rows.put(id, stream.isEmpty() ? null : fold(null, stream)));
     return rows;
   }
 

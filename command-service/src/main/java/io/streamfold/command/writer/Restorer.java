@@ -116,10 +116,11 @@ final class Restorer {
     TopicPartition idempotency = new TopicPartition(context.topics().idempotency(), partition);
     PartitionStore.Checkpoint from = store.checkpoint();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(context, partition, "restore", 50)) {
-      List<TopicPartition> tables = List.of(versions, idempotency);
-      consumer.assign(tables);
-      Map<TopicPartition, Long> stable =
-          awaitDecided(context, partition, List.of(events, versions, idempotency));
+      List<TopicPartition> all = List.of(events, versions, idempotency);
+      // assigned the events too, for their stable end offset, but paused: only the tables are read
+      consumer.assign(all);
+      consumer.pause(List.of(events));
+      Map<TopicPartition, Long> stable = awaitDecided(context, partition, consumer, all);
       Mark end = new Mark(stable.get(events), stable.get(versions), stable.get(idempotency));
       Mark known = from.mark();
       if (from.versions() > end.versions()
@@ -172,29 +173,21 @@ final class Restorer {
    * retry of its command apply a second time once the markers land. A transaction that never gets
    * them is aborted by the hanging-transaction sweep; until then the partition is not served.
    *
+   * @param committed a read_committed consumer assigned {@code partitions} (it logs a WARN for each
+   *     it is asked about and not assigned)
    * @return the end offsets to restore to
    */
   private static Map<TopicPartition, Long> awaitDecided(
-      WriterContext<?, ?, ?> context, int partition, List<TopicPartition> partitions) {
+      WriterContext<?, ?, ?> context,
+      int partition,
+      KafkaConsumer<byte[], byte[]> committed,
+      List<TopicPartition> partitions) {
     Map<TopicPartition, Long> written;
     try (KafkaConsumer<byte[], byte[]> everything =
         consumer(context, partition, "restore-end", 50, "read_uncommitted")) {
       everything.assign(partitions);
       written = everything.endOffsets(partitions, Duration.ofSeconds(30));
     }
-    // assigned what it asks about: the consumer logs a WARN for every partition it is not
-    try (KafkaConsumer<byte[], byte[]> committed =
-        consumer(context, partition, "restore-stable", 50)) {
-      committed.assign(partitions);
-      return awaitStable(partition, committed, partitions, written);
-    }
-  }
-
-  private static Map<TopicPartition, Long> awaitStable(
-      int partition,
-      KafkaConsumer<byte[], byte[]> committed,
-      List<TopicPartition> partitions,
-      Map<TopicPartition, Long> written) {
     long started = System.nanoTime();
     boolean warned = false;
     while (true) {

@@ -98,22 +98,15 @@ public final class AccountQueryRoutes {
       boolean staleAllowed = asOf == null && minVersion == null;
       ctx.future(
           () ->
-              forwarder
-                  .tryForwardAsync(ctx, elsewhere.active(), Map.of())
-                  .thenCompose(
-                      answered ->
-                          answered
-                              ? CompletableFuture.completedFuture(true)
-                              : failOver(ctx, id, elsewhere, staleAllowed))
-                  .thenAccept(
-                      answered -> {
-                        if (!answered) {
-                          throw ProblemException.unavailable(
-                              "owner-unreachable",
-                              "The instance owning " + id + " does not answer and no standby can",
-                              1);
-                        }
-                      }));
+              Forwarder.unreachableUnless(
+                  forwarder
+                      .tryForwardAsync(ctx, elsewhere.active(), Map.of())
+                      .thenCompose(
+                          answered ->
+                              answered
+                                  ? CompletableFuture.completedFuture(true)
+                                  : failOver(ctx, id, elsewhere, staleAllowed)),
+                  "The instance owning " + id + " does not answer and no standby can"));
     } else {
       throw ProblemException.unavailable(
           "not-ready", ((Location.Unavailable) location).reason(), 1);

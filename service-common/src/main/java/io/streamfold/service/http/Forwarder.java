@@ -108,16 +108,23 @@ public final class Forwarder {
    * Answers with the owner's answer, or 503 when the owner does not answer; for {@code ctx.future}.
    */
   public CompletableFuture<Void> forwardAsync(Context ctx, HostInfo owner) {
-    return tryForwardAsync(ctx, owner, Map.of())
-        .thenAccept(
-            answered -> {
-              if (!answered) {
-                throw ProblemException.unavailable(
-                    "owner-unreachable",
-                    "The instance owning this key (" + owner + ") did not answer",
-                    1);
-              }
-            });
+    return unreachableUnless(
+        tryForwardAsync(ctx, owner, Map.of()),
+        "The instance owning this key (" + owner + ") did not answer");
+  }
+
+  /**
+   * Completes once {@code answered} has; fails with a 503 {@code owner-unreachable} problem saying
+   * {@code detail} when it completed with false (no instance answered).
+   */
+  public static CompletableFuture<Void> unreachableUnless(
+      CompletableFuture<Boolean> answered, String detail) {
+    return answered.thenAccept(
+        yes -> {
+          if (!yes) {
+            throw ProblemException.unavailable("owner-unreachable", detail, 1);
+          }
+        });
   }
 
   /**
