@@ -143,6 +143,16 @@ public final class KafkaBroker implements AutoCloseable {
     command.add("-Xmx" + heap);
     command.add("-XX:+UseG1GC");
     command.add("-Djava.awt.headless=true");
+    // On two cores or fewer, C2 took 40% of the broker's CPU for minutes after a start, competing
+    // with everything else on the machine: C1 alone, as ./run.sh runs the services (README,
+    // Performance). Options in the system property streamfold.broker.jvmOptions come after, so win.
+    if (Runtime.getRuntime().availableProcessors() <= 2) {
+      command.add("-XX:TieredStopAtLevel=1");
+    }
+    String extra = System.getProperty("streamfold.broker.jvmOptions", "");
+    if (!extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.add("-Dlog4j2.configurationFile=" + log4j);
     command.add("-cp");
     command.add(BuildInfo.kafkaClasspath());
