@@ -2,6 +2,8 @@ package io.streamfold.projection;
 
 import io.javalin.Javalin;
 import io.streamfold.projection.config.ProjectionServiceConfig;
+import io.streamfold.projection.events.EventJson;
+import io.streamfold.projection.events.Subscriptions;
 import io.streamfold.projection.query.AccountQueryRoutes;
 import io.streamfold.projection.query.LocalStores;
 import io.streamfold.projection.query.ProjectionLag;
@@ -47,6 +49,7 @@ public final class ProjectionService implements AutoCloseable {
   private final Dependencies dependencies;
   private final HangingTransactions hanging;
   private final ExecutorService readers;
+  private final Subscriptions subscriptions;
 
   private ProjectionService(
       StreamsRunner streams,
@@ -54,13 +57,15 @@ public final class ProjectionService implements AutoCloseable {
       Javalin http,
       Dependencies dependencies,
       HangingTransactions hanging,
-      ExecutorService readers) {
+      ExecutorService readers,
+      Subscriptions subscriptions) {
     this.streams = streams;
     this.lag = lag;
     this.http = http;
     this.dependencies = dependencies;
     this.hanging = hanging;
     this.readers = readers;
+    this.subscriptions = subscriptions;
   }
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
@@ -118,10 +123,23 @@ public final class ProjectionService implements AutoCloseable {
                 io.streamfold.projection.topology.StoreNames.HISTORY,
                 io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
                 io.streamfold.projection.topology.StoreNames.STATS));
+    Subscriptions subscriptions =
+        new Subscriptions(
+            config.clientProperties(),
+            java.util.List.of(
+                new Subscriptions.Collection(config.collection(), config.eventsTopic())),
+            serdes.events()::decode,
+            EventJson.types(serdes.events().schema()),
+            config.maxSubscribers(),
+            config.subscriberWriteTimeout());
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Operations operations = new Operations("openapi/projection-service.json");
     operations.bind(streams.streams());
     ProjectionMetrics.bind(operations.registry(), counters, lag, partitions);
+    io.micrometer.core.instrument.Gauge.builder(
+            "streamfold.subscribers", subscriptions, Subscriptions::active)
+        .description("Event subscriptions (GET /api/v1/events) connected to this instance")
+        .register(operations.registry());
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     HangingTransactions hanging =
@@ -150,6 +168,7 @@ public final class ProjectionService implements AutoCloseable {
                   accounts.install(javalin);
                   lists.install(javalin);
                   status.install(javalin);
+                  subscriptions.install(javalin);
                 })
             .start();
     LOG.info(
@@ -157,7 +176,7 @@ public final class ProjectionService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new ProjectionService(streams, lag, http, dependencies, hanging, readers);
+    return new ProjectionService(streams, lag, http, dependencies, hanging, readers, subscriptions);
   }
 
   /** Kafka Streams in ERROR (or on its way there) recovers only by a restart. */
@@ -205,6 +224,7 @@ public final class ProjectionService implements AutoCloseable {
 
   @Override
   public void close() {
+    subscriptions.close();
     http.stop();
     readers.shutdownNow();
     streams.close();

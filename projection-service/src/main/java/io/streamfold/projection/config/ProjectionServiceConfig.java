@@ -27,6 +27,10 @@ import java.util.Properties;
  * @param minVersionMaxWait the longest wait a client may ask for
  * @param maxStandbyLag how many records a standby may trail and still answer when the active is
  *     gone
+ * @param maxSubscribers how many event subscriptions ({@code GET /api/v1/events}) an instance
+ *     serves at once, each with a consumer and a thread of its own
+ * @param subscriberWriteTimeout how long a write to a subscriber that does not read may block
+ *     before it is disconnected
  */
 public record ProjectionServiceConfig(
     String bootstrapServers,
@@ -48,6 +52,8 @@ public record ProjectionServiceConfig(
     Duration minVersionWait,
     Duration minVersionMaxWait,
     long maxStandbyLag,
+    int maxSubscribers,
+    Duration subscriberWriteTimeout,
     Properties kafka,
     SecuritySettings security)
     implements StreamsInstanceConfig {
@@ -98,6 +104,8 @@ public record ProjectionServiceConfig(
         wait,
         maxWait,
         env.integer("MAX_STANDBY_LAG", 10_000, 0, Integer.MAX_VALUE),
+        env.integer("MAX_SUBSCRIBERS", 200, 0, 10_000),
+        env.duration("SUBSCRIBER_WRITE_TIMEOUT", Duration.ofSeconds(30)),
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
         SecuritySettings.fromEnv(env));
   }
@@ -109,6 +117,11 @@ public record ProjectionServiceConfig(
 
   public String eventsTopic() {
     return topicPrefix + "accounts.events";
+  }
+
+  /** The collection whose events this service projects and serves. */
+  public String collection() {
+    return "accounts";
   }
 
   public String deadLetterTopic() {

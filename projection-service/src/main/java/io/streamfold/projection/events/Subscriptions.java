@@ -1,0 +1,371 @@
+package io.streamfold.projection.events;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.streamfold.service.http.Problem;
+import io.streamfold.service.http.ProblemException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Catch-up subscriptions to the event log over HTTP: {@code GET /api/v1/events} with {@code Accept:
+ * text/event-stream} (Server-Sent Events). Each subscriber gets its own read_committed consumer,
+ * outside any group, assigned every partition of the chosen collections' events topics, on a thread
+ * of its own: only committed events, in log order per partition, so in order per aggregate (an
+ * aggregate's events share a partition) and in no defined order across aggregates.
+ *
+ * <p>Every event carries an SSE {@code id:} that is the position right after it ({@link Position});
+ * {@code Last-Event-ID} (sent by an SSE client when it reconnects) or {@code from=} resumes right
+ * after that event, on any instance, with nothing lost or repeated. {@code from=start} and {@code
+ * from=end} (the default) start at either end of the log. When nothing passes the filters for
+ * {@code heartbeat}, the subscriber gets a message with only an {@code id:} (SSE clients take it as
+ * their new last event id, so a resume skips what was filtered out).
+ *
+ * <p>Nothing is buffered for a slow subscriber beyond one poll of the consumer and the socket: the
+ * thread writes each event and blocks while the client does not read; when it has blocked for
+ * {@code writeTimeout}, the connection is closed and the subscriber resumes from the last id it
+ * received.
+ */
+public final class Subscriptions implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+  private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+
+  /** A collection whose events can be subscribed to. */
+  public record Collection(String name, String topic) {}
+
+  private final Properties clientProperties;
+  private final Map<String, Collection> collections = new LinkedHashMap<>();
+  private final Function<byte[], ? extends IndexedRecord> decoder;
+  private final List<String> types;
+  private final Semaphore slots;
+  private final Duration writeTimeout;
+  private final Duration heartbeat;
+  private final ExecutorService threads;
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger numbered = new AtomicInteger();
+  private volatile boolean closed;
+
+  /**
+   * @param decoder decodes an events-topic value (registry wire format) to its envelope, resolved
+   *     to this service's schema; throws {@link SerializationException} for bad data
+   * @param types the payload types of the envelope, for the {@code types=} filter
+   * @param maxSubscribers more at once are refused with 503
+   * @param writeTimeout how long a write to a subscriber that does not read may block
+   */
+  public Subscriptions(
+      Properties clientProperties,
+      List<Collection> collections,
+      Function<byte[], ? extends IndexedRecord> decoder,
+      List<String> types,
+      int maxSubscribers,
+      Duration writeTimeout) {
+    this.clientProperties = clientProperties;
+    collections.forEach(c -> this.collections.put(c.name(), c));
+    this.decoder = decoder;
+    this.types = List.copyOf(types);
+    this.slots = new Semaphore(maxSubscribers);
+    this.writeTimeout = writeTimeout;
+    this.heartbeat =
+        writeTimeout.dividedBy(3).compareTo(Duration.ofSeconds(15)) < 0
+            ? writeTimeout.dividedBy(3)
+            : Duration.ofSeconds(15);
+    this.threads =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "subscriber-" + numbered.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  public void install(JavalinConfig config) {
+    config.routes.get("/api/v1/events", this::subscribe);
+  }
+
+  /** Subscribers connected now. */
+  public int active() {
+    return active.get();
+  }
+
+  private void subscribe(Context ctx) {
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new ProblemException(
+          Problem.of(
+              406,
+              "not-acceptable",
+              "Not acceptable",
+              "A subscription is a stream of Server-Sent Events: send Accept: text/event-stream"));
+    }
+    List<Collection> chosen = chosen(ctx.queryParam("collection"));
+    Set<String> wanted = wanted(ctx.queryParam("types"));
+    String lastEventId = ctx.header("Last-Event-ID");
+    String from =
+        lastEventId != null && !lastEventId.isBlank() ? lastEventId : ctx.queryParam("from");
+    if (from == null || from.isBlank()) {
+      from = "end";
+    }
+    if (from.length() > 4_096) {
+      throw ProblemException.badRequest("invalid-position", "Invalid position: too long");
+    }
+    if (closed || !slots.tryAcquire()) {
+      throw ProblemException.unavailable(
+          "too-many-subscribers", "This instance serves as many subscribers as it may", 5);
+    }
+    KafkaConsumer<byte[], byte[]> consumer = null;
+    try {
+      consumer = consumer();
+      Map<String, long[]> position = start(consumer, chosen, from);
+      ctx.status(200)
+          .contentType("text/event-stream; charset=utf-8")
+          .header("Cache-Control", "no-cache")
+          .header("X-Accel-Buffering", "no");
+      org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req())
+          .getConnectionMetaData()
+          .getConnection()
+          .getEndPoint()
+          .setIdleTimeout(writeTimeout.toMillis());
+      KafkaConsumer<byte[], byte[]> mine = consumer;
+      consumer = null; // the subscriber's thread closes it now
+      active.incrementAndGet();
+      ctx.future(
+          () ->
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      stream(ctx, mine, wanted, position);
+                    } finally {
+                      mine.close(Duration.ofSeconds(1));
+                      active.decrementAndGet();
+                      slots.release();
+                    }
+                  },
+                  threads));
+    } catch (KafkaException e) {
+      throw ProblemException.unavailable(
+          "kafka-unavailable", "The event log cannot be read now: " + e.getMessage(), 5);
+    } finally {
+      if (consumer != null) {
+        consumer.close(Duration.ZERO);
+        slots.release();
+      }
+    }
+  }
+
+  private List<Collection> chosen(String collection) {
+    if (collection == null || collection.isBlank()) {
+      return List.copyOf(collections.values());
+    }
+    Collection known = collections.get(collection);
+    if (known == null) {
+      throw ProblemException.badRequest(
+          "unknown-collection",
+          "No collection " + truncated(collection) + "; there are " + collections.keySet());
+    }
+    return List.of(known);
+  }
+
+  private Set<String> wanted(String filter) {
+    if (filter == null || filter.isBlank()) {
+      return null;
+    }
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String type : filter.split(",")) {
+      String name = type.trim();
+      if (!types.contains(name)) {
+        throw ProblemException.badRequest(
+            "unknown-event-type", "No event type " + truncated(name) + "; there are " + types);
+      }
+      wanted.add(name);
+    }
+    return wanted;
+  }
+
+  private static String truncated(String text) {
+    return '"' + (text.length() > 100 ? text.substring(0, 100) + "…" : text) + '"';
+  }
+
+  /** Assigns the collections' partitions and seeks to where the subscriber starts. */
+  private Map<String, long[]> start(
+      KafkaConsumer<byte[], byte[]> consumer, List<Collection> chosen, String from) {
+    Map<String, Integer> partitions = new LinkedHashMap<>();
+    List<TopicPartition> assigned = new ArrayList<>();
+    for (Collection c : chosen) {
+      int count = consumer.partitionsFor(c.topic(), Duration.ofSeconds(10)).size();
+      partitions.put(c.name(), count);
+      for (int p = 0; p < count; p++) {
+        assigned.add(new TopicPartition(c.topic(), p));
+      }
+    }
+    consumer.assign(assigned);
+    Map<TopicPartition, Long> first = consumer.beginningOffsets(assigned, Duration.ofSeconds(10));
+    Map<TopicPartition, Long> end = consumer.endOffsets(assigned, Duration.ofSeconds(10));
+    Map<String, long[]> position = new LinkedHashMap<>();
+    Position asked =
+        from.equals("start") || from.equals("end") ? null : Position.parse(from, partitions);
+    for (Collection c : chosen) {
+      long[] offsets = new long[partitions.get(c.name())];
+      for (int p = 0; p < offsets.length; p++) {
+        TopicPartition tp = new TopicPartition(c.topic(), p);
+        long offset =
+            asked == null
+                ? (from.equals("start") ? first.get(tp) : end.get(tp))
+                : asked.of(c.name())[p];
+        if (offset > end.get(tp)) {
+          throw ProblemException.badRequest(
+              "invalid-position",
+              "Invalid position: it is ahead of the log (partition "
+                  + p
+                  + " of "
+                  + c.name()
+                  + " ends at "
+                  + end.get(tp)
+                  + ")");
+        }
+        offsets[p] = Math.max(offset, first.get(tp));
+        consumer.seek(tp, offsets[p]);
+      }
+      position.put(c.name(), offsets);
+    }
+    return position;
+  }
+
+  private void stream(
+      Context ctx,
+      KafkaConsumer<byte[], byte[]> consumer,
+      Set<String> wanted,
+      Map<String, long[]> position) {
+    Map<String, String> names = new LinkedHashMap<>();
+    collections.values().forEach(c -> names.put(c.topic(), c.name()));
+    try {
+      OutputStream out = ctx.res().getOutputStream();
+      String sent = Position.token(position);
+      out.write(("retry: 1000\nid: " + sent + "\n\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      long lastWrite = System.nanoTime();
+      while (!closed) {
+        boolean wrote = false;
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+          String collection = names.get(record.topic());
+          position.get(collection)[record.partition()] = record.offset() + 1;
+          if (record.value() == null) {
+            continue;
+          }
+          String type;
+          byte[] json;
+          try {
+            IndexedRecord event = decoder.apply(record.value());
+            type = EventJson.type(event);
+            if (wanted != null && !wanted.contains(type)) {
+              continue;
+            }
+            json = EventJson.render(collection, event);
+          } catch (SerializationException e) {
+            type = "undecodable";
+            json = undecodable(collection, record, e);
+          }
+          sent = Position.token(position);
+          out.write(
+              ("id: " + sent + "\nevent: " + type + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+          out.write(json);
+          out.write('\n');
+          out.write('\n');
+          wrote = true;
+        }
+        long now = System.nanoTime();
+        if (wrote) {
+          out.flush();
+          lastWrite = now;
+        } else if (now - lastWrite > heartbeat.toNanos()) {
+          // past transaction markers and aborted records too, which no event id covers
+          for (TopicPartition partition : consumer.assignment()) {
+            long[] offsets = position.get(names.get(partition.topic()));
+            offsets[partition.partition()] =
+                Math.max(offsets[partition.partition()], consumer.position(partition));
+          }
+          String here = Position.token(position);
+          out.write(
+              here.equals(sent)
+                  ? KEEP_ALIVE
+                  : ("id: " + here + "\n\n").getBytes(StandardCharsets.UTF_8));
+          sent = here;
+          out.flush();
+          lastWrite = now;
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Subscriber gone or too slow: {}", e.toString());
+    } catch (RuntimeException e) {
+      LOG.warn("Subscription ended by an error; the subscriber may resume from its last id", e);
+    }
+  }
+
+  /**
+   * What a subscriber gets for a record that is not a readable event (the projections dead-letter
+   * it).
+   */
+  private static byte[] undecodable(
+      String collection, ConsumerRecord<byte[], byte[]> record, SerializationException e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("collection", collection);
+    body.put("partition", record.partition());
+    body.put("offset", record.offset());
+    body.put("error", e.getMessage());
+    try {
+      return io.streamfold.service.http.Json.mapper().writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties config = new Properties();
+    config.putAll(clientProperties);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamfold-subscriber-" + numbered.get());
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Ends every subscription (each client may resume elsewhere with its last id). */
+  @Override
+  public void close() {
+    closed = true;
+    threads.shutdown();
+    try {
+      threads.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    threads.shutdownNow();
+  }
+}
