@@ -112,7 +112,8 @@ public final class ProjectionService implements AutoCloseable {
             config.minVersionMaxWait(),
             config.maxStandbyLag(),
             config.historyRetention(),
-            clock);
+            clock,
+            serdes.events()::decode);
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions);
     var digests =
         new StoreDigests(

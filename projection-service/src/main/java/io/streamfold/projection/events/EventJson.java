@@ -67,7 +67,8 @@ public final class EventJson {
     return bytes.toByteArray();
   }
 
-  static void write(JsonGenerator out, String collection, IndexedRecord event) throws IOException {
+  public static void write(JsonGenerator out, String collection, IndexedRecord event)
+      throws IOException {
     Schema schema = event.getSchema();
     out.writeStartObject();
     if (collection != null) {

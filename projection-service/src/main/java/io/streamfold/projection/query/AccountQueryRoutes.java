@@ -2,10 +2,13 @@ package io.streamfold.projection.query;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.streamfold.projection.events.EventJson;
 import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.projection.view.AccountSummary;
+import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
+import io.streamfold.schemas.registry.RegistryUnavailableException;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
 import io.streamfold.service.http.Problem;
@@ -20,16 +23,20 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * One account: {@code GET /api/v1/accounts/{id}} (with {@code minVersion} or {@code asOf}), its
- * transactions, and the accounts of an owner. Answered here when this instance owns the key,
- * forwarded otherwise; when the owner is gone, a standby within {@code maxStandbyLag} answers and
- * says how stale it is ({@code X-Streamfold-Staleness}, in records).
+ * transactions, its stream of events ({@code GET /api/v1/streams/accounts/{id}/events}), and the
+ * accounts of an owner. Answered here when this instance owns the key, forwarded otherwise; when
+ * the owner is gone, a standby within {@code maxStandbyLag} answers and says how stale it is
+ * ({@code X-Streamfold-Staleness}, in records).
  */
 public final class AccountQueryRoutes {
   static final String ALLOW_STALE = "X-Streamfold-Allow-Stale";
+  static final String COLLECTION = "accounts";
 
   private final LocalStores stores;
   private final Forwarder forwarder;
@@ -39,7 +46,12 @@ public final class AccountQueryRoutes {
   private final long maxStandbyLag;
   private final Duration historyRetention;
   private final Clock clock;
+  private final Function<byte[], ? extends IndexedRecord> events;
 
+  /**
+   * @param events decodes an event's bytes as kept in the history (registry wire format), its
+   *     writer's schema resolved to this service's
+   */
   public AccountQueryRoutes(
       LocalStores stores,
       Forwarder forwarder,
@@ -48,7 +60,8 @@ public final class AccountQueryRoutes {
       Duration maxWait,
       long maxStandbyLag,
       Duration historyRetention,
-      Clock clock) {
+      Clock clock,
+      Function<byte[], ? extends IndexedRecord> events) {
     this.stores = stores;
     this.forwarder = forwarder;
     this.waiters = waiters;
@@ -57,12 +70,14 @@ public final class AccountQueryRoutes {
     this.maxStandbyLag = maxStandbyLag;
     this.historyRetention = historyRetention;
     this.clock = clock;
+    this.events = events;
   }
 
   public void install(JavalinConfig config) {
     config.routes.get("/api/v1/accounts/{id}", this::account);
     config.routes.get("/api/v1/accounts/{id}/transactions", this::transactions);
     config.routes.get("/api/v1/owners/{owner}/accounts", this::owner);
+    config.routes.get("/api/v1/streams/{collection}/{id}/events", this::stream);
   }
 
   private void account(Context ctx) {
@@ -86,7 +101,13 @@ public final class AccountQueryRoutes {
       if (asOf != null) {
         answer(ctx, id, stores.summaryAsOf(id, here.partition(), asOf), "at " + asOf);
       } else {
-        answerWhenApplied(ctx, id, here.partition(), minVersion, wait);
+        answerWhenApplied(
+            ctx,
+            id,
+            here.partition(),
+            minVersion,
+            wait,
+            (summary, partition) -> answer(ctx, id, summary, null));
       }
     } else if (location instanceof Location.Elsewhere elsewhere) {
       if (asOf == null
@@ -147,11 +168,20 @@ public final class AccountQueryRoutes {
     return true;
   }
 
+  /**
+   * Answers with {@code answer} once the account has {@code minVersion} (at once without one), or
+   * 503 {@code version-not-yet-applied} after {@code wait}.
+   */
   private void answerWhenApplied(
-      Context ctx, String id, int partition, Long minVersion, Duration wait) {
+      Context ctx,
+      String id,
+      int partition,
+      Long minVersion,
+      Duration wait,
+      java.util.function.BiConsumer<AccountSummary, Integer> answer) {
     AccountSummary summary = stores.summary(id, partition, false);
     if (minVersion == null || (summary != null && summary.version() >= minVersion)) {
-      answer(ctx, id, summary, null);
+      answer.accept(summary, partition);
       return;
     }
     var applied = waiters.await(id, minVersion);
@@ -184,7 +214,7 @@ public final class AccountQueryRoutes {
                                         + " ms")
                                 .with("currentVersion", now == null ? 0 : now.version()));
                       } else {
-                        answer(ctx, id, now, null);
+                        answer.accept(now, partition);
                       }
                       return null;
                     },
@@ -220,6 +250,85 @@ public final class AccountQueryRoutes {
     } else {
       forwardOrUnavailable(ctx, location);
     }
+  }
+
+  /**
+   * An aggregate's events in version order, from {@code from} (1 by default), at most {@code
+   * limit}: decoded from the bytes the history keeps, as the subscription renders them.
+   */
+  private void stream(Context ctx) {
+    String collection = ctx.pathParam("collection");
+    if (!collection.equals(COLLECTION)) {
+      throw ProblemException.notFound(
+          "No collection "
+              + (collection.length() > 64 ? collection.substring(0, 64) + "…" : collection));
+    }
+    String id = Ids.aggregateId(ctx.pathParam("id"));
+    long from = QueryParams.nonNegativeLong(ctx, "from", 1);
+    int limit = QueryParams.limit(ctx, 100, 1000);
+    Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
+    Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
+    Location location = stores.locate(StoreNames.SUMMARIES, id);
+    if (location instanceof Location.Here here) {
+      answerWhenApplied(
+          ctx,
+          id,
+          here.partition(),
+          minVersion,
+          wait,
+          (summary, partition) -> answerStream(ctx, id, summary, partition, from, limit));
+    } else {
+      forwardOrUnavailable(ctx, location);
+    }
+  }
+
+  private void answerStream(
+      Context ctx, String id, AccountSummary summary, int partition, long from, int limit) {
+    if (summary == null) {
+      throw ProblemException.notFound("No stream " + id + " in " + COLLECTION);
+    }
+    List<HistoryEntry> page = stores.history(id, partition, Math.max(1, from), limit);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(256 + 320 * page.size());
+    try (com.fasterxml.jackson.core.JsonGenerator out =
+        io.streamfold.service.http.Json.mapper().getFactory().createGenerator(body)) {
+      out.writeStartObject();
+      out.writeStringField("aggregateId", id);
+      out.writeNumberField("version", summary.version());
+      out.writeArrayFieldStart("events");
+      for (HistoryEntry entry : page) {
+        if (entry.event() == null) {
+          throw new ProblemException(
+              Problem.of(
+                  503,
+                  "stream-not-indexed",
+                  "Stream not indexed",
+                  "Version "
+                      + entry.version()
+                      + " of "
+                      + id
+                      + " was projected before the history kept events: rebuild the projections"
+                      + " under a new APPLICATION_ID to read this stream"));
+        }
+        IndexedRecord event;
+        try {
+          event = events.apply(entry.event());
+        } catch (RegistryUnavailableException e) {
+          throw ProblemException.unavailable(
+              "registry-unavailable", "The schema registry cannot be used: " + e.getMessage(), 5);
+        }
+        EventJson.write(out, null, event);
+      }
+      out.writeEndArray();
+      out.writeStringField(
+          "nextCursor",
+          page.size() == limit ? Long.toString(page.get(page.size() - 1).version() + 1) : null);
+      out.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    ctx.header("ETag", "\"" + summary.version() + "\"")
+        .contentType("application/json")
+        .result(body.toByteArray());
   }
 
   private void owner(Context ctx) {

@@ -62,6 +62,19 @@ public final class History {
     return page;
   }
 
+  /** Up to {@code limit} entries of the account from version {@code from} on, in version order. */
+  public static List<HistoryEntry> entries(
+      ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long from, int limit) {
+    List<HistoryEntry> page = new ArrayList<>();
+    try (KeyValueIterator<String, HistoryEntry> it =
+        store.range(StoreNames.historyKey(id, from), StoreNames.historyKey(id, Long.MAX_VALUE))) {
+      while (it.hasNext() && page.size() < limit) {
+        page.add(it.next().value);
+      }
+    }
+    return page;
+  }
+
   /** The entry of the lowest version from {@code from} to {@code to}, if there is one. */
   private static HistoryEntry firstEntry(
       ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long from, long to) {

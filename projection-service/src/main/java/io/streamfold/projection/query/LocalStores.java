@@ -170,6 +170,12 @@ public final class LocalStores {
     return History.transactions(keyValue(StoreNames.HISTORY, partition, false), id, after, limit);
   }
 
+  /** The account's history entries from version {@code from} on (its stream's events). */
+  public List<io.streamfold.projection.view.HistoryEntry> history(
+      String id, int partition, long from, int limit) {
+    return History.entries(keyValue(StoreNames.HISTORY, partition, false), id, from, limit);
+  }
+
   /** Up to {@code limit} ids of the owner's accounts after {@code after} (if given), in order. */
   public List<String> ownerAccounts(String owner, int partition, String after, int limit) {
     List<String> ids = new ArrayList<>();

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything one partition of the event log folds into, in the task of that partition: the latest
- * summary of each account, its history per version (the transaction list and {@code asOf} reads),
- * and the ledger statistics of the partition (summed over partitions when read, so no event crosses
- * a repartition topic to be counted). Emits the events that open an account, for the owner index.
+ * summary of each account, its history per version (the transaction list, {@code asOf} reads and
+ * the stream reads, from the event's bytes kept there), and the ledger statistics of the partition
+ * (summed over partitions when read, so no event crosses a repartition topic to be counted). Emits
+ * the events that open an account, for the owner index.
  *
  * <p>The summaries and statistics go through the record cache: an account's or a currency's
  * repeated changes between two commits reach RocksDB and the changelog once, and reads see the
@@ -55,7 +56,7 @@ public final class AccountProjection {
             .withCachingEnabled());
     return builder.stream(
             eventsTopic,
-            Consumed.with(Serdes.String(), serdes.events()).withName(StoreNames.EVENTS_SOURCE))
+            Consumed.with(Serdes.String(), serdes.sourced()).withName(StoreNames.EVENTS_SOURCE))
         .process(
             () -> new Projector(waiters, counters, handles),
             Named.as(StoreNames.ACCOUNT_PROJECTOR),
@@ -65,7 +66,7 @@ public final class AccountProjection {
   }
 
   /** Folds each event; forwards {@code owner → account id} for the events that open an account. */
-  private static final class Projector implements Processor<String, AccountEvent, String, String> {
+  private static final class Projector implements Processor<String, SourcedEvent, String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountProjection.class);
     private final VersionWaiters waiters;
     private final ProjectionCounters counters;
@@ -100,11 +101,11 @@ public final class AccountProjection {
     }
 
     @Override
-    public void process(Record<String, AccountEvent> record) {
-      AccountEvent event = record.value();
-      if (event == null) {
+    public void process(Record<String, SourcedEvent> record) {
+      if (record.value() == null) {
         return; // a tombstone: the event log has none, and a projection never deletes on one
       }
+      AccountEvent event = record.value().event();
       String id = event.getAggregateId();
       Projected projected = AccountProjector.apply(summaries.get(id), event);
       if (projected instanceof Projected.Skipped skipped) {
@@ -129,7 +130,7 @@ public final class AccountProjection {
       summaries.put(id, applied.summary());
       history.put(
           StoreNames.historyKey(id, event.getVersion()),
-          HistoryEntry.of(applied.summary(), applied.transaction()));
+          HistoryEntry.of(applied.summary(), applied.transaction(), record.value().bytes()));
       StatsDelta delta = applied.delta();
       if (delta.currency() != null) {
         CurrencyStats current = stats.get(delta.currency());

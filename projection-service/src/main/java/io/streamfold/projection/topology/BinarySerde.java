@@ -17,7 +17,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * A compact binary format for the projections' own store values and repartition records: a format
  * byte, then the fields in order. Profiling a rebuild showed JSON (de)serialization taking most of
  * the stream thread's time; these values are derived and rebuildable, so they need neither a
- * registry nor readability. A change of format means a rebuild under a new application id.
+ * registry nor readability. A change of format means a rebuild under a new application id, unless
+ * the reader of the new format still reads the old one (as the history does: entries written before
+ * it kept the raw event read without one).
  */
 public final class BinarySerde<T> implements Serde<T> {
   static final byte FORMAT = 1;
@@ -32,12 +34,24 @@ public final class BinarySerde<T> implements Serde<T> {
     T read(DataInputStream in) throws IOException;
   }
 
+  /** Reads the fields of a value written in {@code format} (from 1 to the serde's own). */
+  public interface FormatReader<T> {
+    T read(DataInputStream in, int format) throws IOException;
+  }
+
   private final String name;
+  private final int format;
   private final Writer<T> writer;
-  private final Reader<T> reader;
+  private final FormatReader<T> reader;
 
   public BinarySerde(String name, Writer<T> writer, Reader<T> reader) {
+    this(name, FORMAT, writer, (in, format) -> reader.read(in));
+  }
+
+  /** A serde that writes {@code format} and reads every format from 1 up to it. */
+  public BinarySerde(String name, int format, Writer<T> writer, FormatReader<T> reader) {
     this.name = name;
+    this.format = format;
     this.writer = writer;
     this.reader = reader;
   }
@@ -50,7 +64,7 @@ public final class BinarySerde<T> implements Serde<T> {
       }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeByte(FORMAT);
+        out.writeByte(format);
         writer.write(value, out);
       } catch (IOException e) {
         throw new SerializationException("Cannot write " + name, e);
@@ -66,17 +80,17 @@ public final class BinarySerde<T> implements Serde<T> {
         return null;
       }
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-        byte format = in.readByte();
-        if (format != FORMAT) {
+        byte written = in.readByte();
+        if (written < FORMAT || written > format) {
           throw new SerializationException(
               name
                   + " in format "
-                  + format
+                  + written
                   + ", expected "
-                  + FORMAT
+                  + (format == FORMAT ? FORMAT : FORMAT + " to " + format)
                   + ": rebuild under a new application id");
         }
-        return reader.read(in);
+        return reader.read(in, written);
       } catch (IOException e) {
         throw new SerializationException("Cannot read " + name, e);
       }

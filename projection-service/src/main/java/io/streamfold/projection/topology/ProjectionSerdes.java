@@ -28,6 +28,17 @@ public record ProjectionSerdes(
         AvroSerde.of(AccountEvent.class, registry, false), SUMMARIES, HISTORY, STATS);
   }
 
+  /**
+   * The events topic's values as the projector reads them: decoded, with their bytes. A value that
+   * cannot be decoded fails here, in the source, as with {@link #events()} alone (dead-lettered by
+   * the deserialization handler).
+   */
+  public org.apache.kafka.common.serialization.Serde<SourcedEvent> sourced() {
+    return org.apache.kafka.common.serialization.Serdes.serdeFrom(
+        (topic, value) -> value == null ? null : value.bytes(),
+        (topic, data) -> data == null ? null : new SourcedEvent(events.decode(data), data));
+  }
+
   static final BinarySerde<AccountSummary> SUMMARIES =
       new BinarySerde<>(
           "AccountSummary",
@@ -56,9 +67,11 @@ public record ProjectionSerdes(
                   in.readLong(),
                   in.readLong()));
 
+  /** Format 2 adds the raw event (stream reads); format 1 entries read with none. */
   static final BinarySerde<HistoryEntry> HISTORY =
       new BinarySerde<>(
           "HistoryEntry",
+          2,
           (e, out) -> {
             Transaction t = e.transaction();
             out.writeLong(t.version());
@@ -71,8 +84,12 @@ public record ProjectionSerdes(
             out.writeLong(e.transactionCount());
             out.writeLong(e.missingVersions());
             writeInstant(out, e.lastActivityAt());
+            out.writeInt(e.event() == null ? -1 : e.event().length);
+            if (e.event() != null) {
+              out.write(e.event());
+            }
           },
-          in ->
+          (in, format) ->
               new HistoryEntry(
                   new Transaction(
                       in.readLong(),
@@ -84,7 +101,18 @@ public record ProjectionSerdes(
                   in.readUTF(),
                   in.readLong(),
                   in.readLong(),
-                  readInstant(in)));
+                  readInstant(in),
+                  format < 2 ? null : readBytes(in)));
+
+  private static byte[] readBytes(java.io.DataInputStream in) throws java.io.IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
 
   static final BinarySerde<CurrencyStats> STATS =
       new BinarySerde<>(

@@ -14,21 +14,25 @@ import java.time.Instant;
  * @param missingVersions versions never seen up to it
  * @param lastActivityAt the latest business time up to and including it: never decreasing along the
  *     versions, so {@code asOf} is a search over them
+ * @param event the event as it is on the log (registry wire format), for stream reads; null in an
+ *     entry written before the history kept it
  */
 public record HistoryEntry(
     Transaction transaction,
     String status,
     long transactionCount,
     long missingVersions,
-    Instant lastActivityAt) {
+    Instant lastActivityAt,
+    byte[] event) {
 
-  public static HistoryEntry of(AccountSummary after, Transaction transaction) {
+  public static HistoryEntry of(AccountSummary after, Transaction transaction, byte[] event) {
     return new HistoryEntry(
         transaction,
         after.status(),
         after.transactionCount(),
         after.missingVersions(),
-        after.lastActivityAt());
+        after.lastActivityAt(),
+        event);
   }
 
   public long version() {

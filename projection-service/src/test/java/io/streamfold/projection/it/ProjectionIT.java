@@ -135,6 +135,23 @@ class ProjectionIT {
   }
 
   @Test
+  @Order(1)
+  void shouldReadEveryStreamFromEveryInstance() {
+    for (String id : versions.keySet()) {
+      for (ProjectionService instance : List.of(a, b)) {
+        Http.Response response =
+            read(
+                instance,
+                "/api/v1/streams/accounts/" + id + "/events?minVersion=" + versions.get(id));
+        assertThat(response.status()).as(response.raw().body()).isEqualTo(200);
+        assertThat(response.json().get("events")).hasSize(2);
+        assertThat(response.json().get("events").get(1).get("type").asText())
+            .isEqualTo("MoneyDeposited");
+      }
+    }
+  }
+
+  @Test
   @Order(2)
   void shouldListEveryAccountExactlyOnceInAStableOrder() {
     List<String> listed = new ArrayList<>();

@@ -43,13 +43,52 @@ class BinarySerdeTest {
             Instant.parse("2026-01-02T03:04:05Z"),
             "e-1");
     HistoryEntry entry =
-        new HistoryEntry(transaction, "CLOSED", 8, 1, Instant.parse("2026-01-02T03:04:06Z"));
+        new HistoryEntry(
+            transaction,
+            "CLOSED",
+            8,
+            1,
+            Instant.parse("2026-01-02T03:04:06Z"),
+            new byte[] {0, 1, 2});
+    HistoryEntry withoutEvent =
+        new HistoryEntry(transaction, "OPEN", 8, 1, Instant.parse("2026-01-02T03:04:06Z"), null);
     CurrencyStats stats = new CurrencyStats("JPY", 10, 2, new BigDecimal("100"));
 
     assertThat(roundTrip(ProjectionSerdes.SUMMARIES, summary)).isEqualTo(summary);
     assertThat(roundTrip(ProjectionSerdes.SUMMARIES, beforeOpen)).isEqualTo(beforeOpen);
-    assertThat(roundTrip(ProjectionSerdes.HISTORY, entry)).isEqualTo(entry);
+    assertThat(roundTrip(ProjectionSerdes.HISTORY, entry))
+        .usingRecursiveComparison()
+        .isEqualTo(entry);
+    assertThat(roundTrip(ProjectionSerdes.HISTORY, withoutEvent))
+        .usingRecursiveComparison()
+        .isEqualTo(withoutEvent);
     assertThat(roundTrip(ProjectionSerdes.STATS, stats)).isEqualTo(stats);
+  }
+
+  @Test
+  void shouldReadAHistoryEntryWrittenBeforeItKeptTheEvent() {
+    HistoryEntry entry =
+        new HistoryEntry(
+            new Transaction(
+                2,
+                "DEPOSIT",
+                BigDecimal.TEN,
+                BigDecimal.TEN,
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "e"),
+            "OPEN",
+            2,
+            0,
+            Instant.parse("2026-01-02T03:04:05Z"),
+            null);
+    byte[] current = ProjectionSerdes.HISTORY.serializer().serialize("t", entry);
+    byte[] formatOne = java.util.Arrays.copyOf(current, current.length - Integer.BYTES);
+    formatOne[0] = 1; // format 1 ended with the last activity time
+
+    assertThat(current[0]).isEqualTo((byte) 2);
+    assertThat(ProjectionSerdes.HISTORY.deserializer().deserialize("t", formatOne))
+        .usingRecursiveComparison()
+        .isEqualTo(entry);
   }
 
   @Test

@@ -37,14 +37,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Catch-up subscriptions ({@code GET /api/v1/events}, Server-Sent Events) against a real broker,
- * registry and command service: every committed event once, in order per aggregate; filters; live
- * delivery; a resume with {@code Last-Event-ID} on another instance after the first one is stopped,
- * with nothing lost or repeated; problems for bad requests; a subscriber that stops reading is
+ * Stream reads ({@code GET /api/v1/streams/accounts/{id}/events}) and catch-up subscriptions
+ * ({@code GET /api/v1/events}, Server-Sent Events) against a real broker, registry and command
+ * service. A stream: its events in version order, paged, {@code minVersion}, problems.
+ * Subscriptions: every committed event once, in order per aggregate; filters; live delivery; a
+ * resume with {@code Last-Event-ID} on another instance after the first one is stopped, with
+ * nothing lost or repeated; problems for bad requests; a subscriber that stops reading is
  * disconnected. The tests share the instances and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EventSubscriptionIT {
+class EventAccessIT {
   static final int ACCOUNTS = 6;
   static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -195,8 +197,78 @@ class EventSubscriptionIT {
     }
   }
 
+  static Http.Response stream(ProjectionService instance, String pathAndQuery) {
+    return Http.get(ProjectionInstances.url(instance) + "/api/v1/streams/" + pathAndQuery);
+  }
+
+  static List<Long> versions(JsonNode page) {
+    List<Long> versions = new ArrayList<>();
+    page.get("events").forEach(e -> versions.add(e.get("version").asLong()));
+    return versions;
+  }
+
   @Test
-  @Order(4)
+  @Order(31)
+  void shouldReadAStreamInVersionOrderPageByPage() {
+    Http.Response whole = stream(a, "accounts/sub-1/events");
+    assertThat(whole.status()).as(whole.raw().body()).isEqualTo(200);
+    assertThat(whole.contentType()).startsWith("application/json");
+    JsonNode body = whole.json();
+    assertThat(body.get("aggregateId").asText()).isEqualTo("sub-1");
+    assertThat(body.get("version").asLong()).isEqualTo(5);
+    assertThat(whole.header("ETag")).isEqualTo("\"5\"");
+    assertThat(versions(body)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(body.get("nextCursor").isNull()).isTrue();
+    JsonNode opened = body.get("events").get(0);
+    assertThat(opened.get("type").asText()).isEqualTo("AccountOpened");
+    assertThat(opened.get("data").get("initialDeposit").asText()).isEqualTo("10.00");
+    assertThat(opened.get("metadata").get("commandId").asText()).isNotBlank();
+    assertThat(opened.has("collection")).isFalse();
+    assertThat(body.get("events").get(4).get("type").asText()).isEqualTo("MoneyWithdrawn");
+    assertThat(body.get("events").get(4).get("data").get("amount").asText()).isEqualTo("1.25");
+
+    JsonNode first = stream(a, "accounts/sub-1/events?limit=2").json();
+    assertThat(versions(first)).containsExactly(1L, 2L);
+    assertThat(first.get("nextCursor").asText()).isEqualTo("3");
+    JsonNode second = stream(a, "accounts/sub-1/events?from=3&limit=2").json();
+    assertThat(versions(second)).containsExactly(3L, 4L);
+    JsonNode last =
+        stream(a, "accounts/sub-1/events?from=" + second.get("nextCursor").asText() + "&limit=2")
+            .json();
+    assertThat(versions(last)).containsExactly(5L);
+    assertThat(last.get("nextCursor").isNull()).isTrue();
+    assertThat(versions(stream(a, "accounts/sub-1/events?from=99").json())).isEmpty();
+  }
+
+  @Test
+  @Order(32)
+  void shouldWaitForMinVersionAndAnswerProblems() {
+    assertThat(Http.post(commandApi + "sub-2/deposit", "{\"amount\":\"3.00\"}").status())
+        .isEqualTo(200);
+    Http.Response readYourWrite = stream(a, "accounts/sub-2/events?from=6&minVersion=6");
+    assertThat(readYourWrite.status()).isEqualTo(200);
+    assertThat(versions(readYourWrite.json())).containsExactly(6L);
+    Http.Response notYet = stream(a, "accounts/sub-2/events?minVersion=99&waitMs=200");
+    assertThat(notYet.status()).isEqualTo(503);
+    assertThat(notYet.json().get("type").asText()).endsWith("/version-not-yet-applied");
+    assertThat(stream(a, "accounts/nobody/events").status()).isEqualTo(404);
+    assertThat(stream(a, "transfers/sub-2/events").status()).isEqualTo(404);
+    for (String bad :
+        List.of(
+            "accounts/sub-2/events?limit=0",
+            "accounts/sub-2/events?limit=1001",
+            "accounts/sub-2/events?from=-1",
+            "accounts/sub-2/events?from=x",
+            "accounts/sub-2/events?minVersion=0",
+            "accounts/%20bad/events")) {
+      Http.Response response = stream(a, bad);
+      assertThat(response.status()).as(bad).isEqualTo(400);
+      assertThat(response.contentType()).startsWith("application/problem+json");
+    }
+  }
+
+  @Test
+  @Order(40)
   void shouldResumeOnAnotherInstanceWithNothingLostOrRepeated() throws IOException {
     List<JsonNode> before;
     String resumeFrom;
@@ -211,7 +283,7 @@ class EventSubscriptionIT {
     a.close();
     b = ProjectionInstances.start(projectionEnv);
     await().atMost(Duration.ofSeconds(60)).until(() -> b.isReady());
-    int total = ACCOUNTS * 5 + 1 + ACCOUNTS;
+    int total = ACCOUNTS * 5 + 2 + ACCOUNTS; // + the deposits of two earlier tests
     List<JsonNode> joined = new ArrayList<>(before);
     try (SseClient client = subscribe(b, "", resumeFrom)) {
       joined.addAll(read(client, total - 12));
@@ -242,7 +314,7 @@ class EventSubscriptionIT {
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   void shouldAnswerBadRequestsWithProblems() throws IOException {
     String url = ProjectionInstances.url(b) + "/api/v1/events";
     Http.Response json = Http.get(url + "?from=start", "Accept", "application/json");
@@ -277,7 +349,7 @@ class EventSubscriptionIT {
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   void shouldRefuseSubscribersBeyondTheLimit() throws IOException {
     await().atMost(WAIT).until(() -> subscribers(b) == 0); // the earlier tests' have noticed
     List<SseClient> open = new ArrayList<>();
@@ -304,7 +376,7 @@ class EventSubscriptionIT {
    * here), so it holds no thread, consumer or buffer beyond that.
    */
   @Test
-  @Order(7)
+  @Order(70)
   void shouldDisconnectASubscriberThatDoesNotRead() throws Exception {
     copyAnEventManyTimes(40_000);
     try (Socket socket = new Socket()) {
