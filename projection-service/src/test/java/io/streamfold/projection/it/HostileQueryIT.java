@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -76,8 +77,77 @@ class HostileQueryIT {
 
   @Property(tries = 120)
   void badVersionsAndWaitsAreRefused(
-      @ForAll("versionParameters") String parameter, @ForAll("notPositiveNumbers") String value) {
-    refused("/api/v1/accounts/q-target", parameter, value);
+      @ForAll("versionPaths") String path,
+      @ForAll("versionParameters") String parameter,
+      @ForAll("notPositiveNumbers") String value) {
+    refused(path, parameter, value);
+  }
+
+  @Property(tries = 60)
+  void badStreamStartsAreRefused(@ForAll("notPositiveNumbers") String value) {
+    Assume.that(!value.equals("0"));
+    refused("/api/v1/streams/accounts/q-target/events", "from", value);
+  }
+
+  @Property(tries = 60)
+  void badStreamIdsAreRefused(@ForAll("badIds") String id) {
+    String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    Hostile.assertRefused(
+        Http.get(api + "/api/v1/streams/accounts/" + encoded + "/events"), "stream id " + id);
+  }
+
+  /** Not a position, a collection or an event type: 400, never a stream that never ends. */
+  @Property(tries = 120)
+  void badSubscriptionsAreRefused(
+      @ForAll("subscriptionParameters") String parameter, @ForAll("notPositions") String value) {
+    String url =
+        api
+            + "/api/v1/events?"
+            + parameter
+            + "="
+            + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    Hostile.assertRefused(
+        Http.get(url, "Accept", "text/event-stream"), "subscription " + parameter + "=" + value);
+  }
+
+  @Property(tries = 60)
+  void badLastEventIdsAreRefused(@ForAll("notPositions") String value) {
+    Assume.that(!value.isBlank());
+    Hostile.assertRefused(
+        Http.get(api + "/api/v1/events", "Accept", "text/event-stream", "Last-Event-ID", value),
+        "Last-Event-ID " + value);
+  }
+
+  @Provide
+  Arbitrary<String> versionPaths() {
+    return Arbitraries.of("/api/v1/accounts/q-target", "/api/v1/streams/accounts/q-target/events");
+  }
+
+  @Provide
+  Arbitrary<String> subscriptionParameters() {
+    return Arbitraries.of("from", "collection", "types");
+  }
+
+  /** Printable strings that are none of start, end, accounts or an event type. */
+  @Provide
+  Arbitrary<String> notPositions() {
+    return Arbitraries.oneOf(
+            Arbitraries.of(
+                "djE7YWNjb3VudHM9OTk5OTk5OTk5", // v1;accounts=999999999: ahead of the log
+                "djI7YWNjb3VudHM9MA", // v2;accounts=0
+                "djE7YWNjb3VudHM9LTE", // v1;accounts=-1
+                "djE7eD0w", // v1;x=0
+                "A".repeat(5_000),
+                "%00",
+                "start,end"),
+            Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(60))
+        .filter(
+            v ->
+                !v.equals("start")
+                    && !v.equals("end")
+                    && !v.equals("accounts")
+                    && !v.matches(
+                        "\\s*(AccountOpened|MoneyDeposited|MoneyWithdrawn|AccountClosed)\\s*"));
   }
 
   @Property(tries = 120)
@@ -163,7 +233,8 @@ class HostileQueryIT {
     return Arbitraries.of(
         "/api/v1/accounts",
         "/api/v1/accounts/q-target/transactions",
-        "/api/v1/owners/Ada/accounts");
+        "/api/v1/owners/Ada/accounts",
+        "/api/v1/streams/accounts/q-target/events");
   }
 
   @Provide
