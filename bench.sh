@@ -6,7 +6,10 @@
 #                                     bench/results/<timestamp>/commands.md and commands.json;
 #                                     --rate=N sets the open-loop rate, --steady=S runs only one
 #                                     warm open loop of S seconds (to attach a profiler meanwhile),
-#                                     --saturation=S only three 64-client closed loops of S seconds
+#                                     --saturation=S only three 64-client closed loops of S seconds,
+#                                     --reads the read side (reads.json), --events the event APIs:
+#                                     stream reads, subscriptions beside a plain consumer, commands
+#                                     with 100 live subscribers (events.json)
 #   ./bench.sh --rebuild [--events=N] [--repeats=R]
 #                                     a projection rebuild as an operator starts one: ./run.sh's
 #                                     broker and registry, a log of N bank events (2,000,000) in a

@@ -29,10 +29,11 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--reads]}: the open-loop rate (500 commands/s
- * by default); {@code --steady} runs only one warm open loop of {@code S} seconds, for a profiler
- * attached meanwhile; {@code --saturation=S} only the 64-client closed loop, three runs of {@code
- * S} seconds after a warm-up; {@code --reads} measures the read side instead (see {@link #reads}).
+ * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--reads] [--events]}: the open-loop rate (500
+ * commands/s by default); {@code --steady} runs only one warm open loop of {@code S} seconds, for a
+ * profiler attached meanwhile; {@code --saturation=S} only the 64-client closed loop, three runs of
+ * {@code S} seconds after a warm-up; {@code --reads} measures the read side instead (see {@link
+ * #reads}), {@code --events} the event APIs (see {@link #events}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -45,6 +46,7 @@ public final class CommandLoad {
   private final int steadySeconds;
   private final int saturationSeconds;
   private final boolean readsOnly;
+  private final boolean eventsOnly;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
@@ -55,7 +57,9 @@ public final class CommandLoad {
       int rate,
       int steadySeconds,
       int saturationSeconds,
-      boolean readsOnly) {
+      boolean readsOnly,
+      boolean eventsOnly) {
+    this.eventsOnly = eventsOnly;
     this.saturationSeconds = saturationSeconds;
     this.readsOnly = readsOnly;
     this.rate = rate;
@@ -74,10 +78,16 @@ public final class CommandLoad {
             option(args, "--rate=", 500),
             option(args, "--steady=", 0),
             option(args, "--saturation=", 0),
-            List.of(args).contains("--reads"));
+            List.of(args).contains("--reads"),
+            List.of(args).contains("--events"));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
+    if (report.containsKey("stream read")) {
+      Files.writeString(out.resolve("events.json"), CommandLoadReport.json(report));
+      System.out.println(CommandLoadReport.json(report));
+      return;
+    }
     if (report.containsKey("reads")) {
       Files.writeString(out.resolve("reads.json"), CommandLoadReport.json(report));
       System.out.println(CommandLoadReport.json(report));
@@ -128,6 +138,9 @@ public final class CommandLoad {
     }
     if (readsOnly) {
       return reads();
+    }
+    if (eventsOnly) {
+      return events(bootstrap);
     }
     Duration step = Duration.ofSeconds(quick ? 10 : 20);
     int repeats = quick ? 1 : 3;
@@ -206,6 +219,38 @@ public final class CommandLoad {
     visible.put("command-to-visible", openLoop(rate, step, true));
     readers.join();
     report.put("command-to-visible with 32 readers", visible);
+    return report;
+  }
+
+  /**
+   * The event APIs ({@link EventLoad}): a stream read of 1,000 events; subscriptions from the start
+   * of the log, one (three times, each beside a plain consumer) and 100 at once; commands at the
+   * rate without and with 100 live subscribers.
+   */
+  private Map<String, Object> events(String bootstrap) throws Exception {
+    Duration step = Duration.ofSeconds(quick ? 10 : 20);
+    openAccounts();
+    closedLoop(32, step, false); // warm-up, and a log to read
+    EventLoad events = new EventLoad(commands, projections, bootstrap, "accounts.events");
+    Map<String, Object> report = new LinkedHashMap<>();
+    System.out.println("Stream read");
+    report.put("stream read", events.streamRead("bench-stream-" + runId, quick ? 50 : 200));
+    List<Map<String, Object>> raw = new ArrayList<>();
+    List<Map<String, Object>> one = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      raw.add(events.rawConsumer());
+      System.out.println("Raw consumer: " + raw.get(i));
+      one.add(events.subscribers(1, (Long) raw.get(0).get("records")));
+      System.out.println("One subscriber: " + one.get(i));
+    }
+    report.put("raw consumer", raw);
+    report.put("one subscriber", one);
+    report.put("100 subscribers", events.subscribers(100, (Long) raw.get(0).get("records")));
+    System.out.println("100 subscribers: " + report.get("100 subscribers"));
+    report.put("commands", openLoop(rate, step, false));
+    report.put(
+        "commands with 100 live subscribers",
+        events.withLiveSubscribers(100, () -> openLoop(rate, step, false)));
     return report;
   }
 

@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class Subscriptions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final String UNDECODABLE = "undecodable";
 
   /** A collection whose events can be subscribed to. */
   public record Collection(String name, String topic) {}
@@ -68,6 +69,7 @@ public final class Subscriptions implements AutoCloseable {
   private final Duration heartbeat;
   private final ExecutorService threads;
   private final AtomicInteger active = new AtomicInteger();
+  private final Rendered rendered = new Rendered();
   private final AtomicInteger numbered = new AtomicInteger();
   private volatile boolean closed;
 
@@ -277,19 +279,12 @@ public final class Subscriptions implements AutoCloseable {
           if (record.value() == null) {
             continue;
           }
-          String type;
-          byte[] json;
-          try {
-            IndexedRecord event = decoder.apply(record.value());
-            type = EventJson.type(event);
-            if (wanted != null && !wanted.contains(type)) {
-              continue;
-            }
-            json = EventJson.render(collection, event);
-          } catch (SerializationException e) {
-            type = "undecodable";
-            json = undecodable(collection, record, e);
+          Rendered.Event rendered = rendered(collection, record);
+          String type = rendered.type();
+          if (wanted != null && !wanted.contains(type) && !type.equals(UNDECODABLE)) {
+            continue;
           }
+          byte[] json = rendered.json();
           sent = Position.token(position);
           out.write(
               ("id: " + sent + "\nevent: " + type + "\ndata: ").getBytes(StandardCharsets.UTF_8));
@@ -326,6 +321,24 @@ public final class Subscriptions implements AutoCloseable {
     }
   }
 
+  /** The record decoded and rendered, by this subscriber or by another one lately. */
+  private Rendered.Event rendered(String collection, ConsumerRecord<byte[], byte[]> record) {
+    Rendered.Event done = rendered.get(record.topic(), record.partition(), record.offset());
+    if (done != null) {
+      return done;
+    }
+    try {
+      IndexedRecord event = decoder.apply(record.value());
+      done =
+          new Rendered.Event(
+              record.offset(), EventJson.type(event), EventJson.render(collection, event));
+    } catch (SerializationException e) {
+      done = new Rendered.Event(record.offset(), UNDECODABLE, undecodable(collection, record, e));
+    }
+    rendered.put(record.topic(), record.partition(), done);
+    return done;
+  }
+
   /**
    * What a subscriber gets for a record that is not a readable event (the projections dead-letter
    * it).
@@ -352,6 +365,14 @@ public final class Subscriptions implements AutoCloseable {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    // a bounded fetch per subscriber: a hundred of them catching up from the start of the log must
+    // not hold a hundred default fetches (50 MB each at most) on the heap
+    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 << 10);
+    // a live subscriber's fetch waits up to 100 ms for 64 KiB: a hundred of them fetching at every
+    // commit took more of the broker than the commands themselves
+    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamfold-subscriber-" + numbered.get());
     return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
