@@ -47,10 +47,14 @@ import org.slf4j.LoggerFactory;
  * {@code heartbeat}, the subscriber gets a message with only an {@code id:} (SSE clients take it as
  * their new last event id, so a resume skips what was filtered out).
  *
- * <p>Nothing is buffered for a slow subscriber beyond one poll of the consumer and the socket: the
- * thread writes each event and blocks while the client does not read; when it has blocked for
- * {@code writeTimeout}, the connection is closed and the subscriber resumes from the last id it
- * received.
+ * <p>A subscriber catches up with its own consumer; once it has, it reads the {@link LiveTail}
+ * instead, one consumer for every subscriber at the head of the log, and each event is decoded and
+ * rendered once for all of them ({@link Rendered}).
+ *
+ * <p>Nothing is buffered for a slow subscriber beyond one poll (or the live tail's fixed ring) and
+ * the socket: the thread writes each event and blocks while the client does not read; when it has
+ * blocked for {@code writeTimeout}, the connection is closed and the subscriber resumes from the
+ * last id it received.
  */
 public final class Subscriptions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
@@ -70,6 +74,8 @@ public final class Subscriptions implements AutoCloseable {
   private final ExecutorService threads;
   private final AtomicInteger active = new AtomicInteger();
   private final Rendered rendered = new Rendered();
+  private final Object tailLock = new Object();
+  private LiveTail tail; // guarded by tailLock
   private final AtomicInteger numbered = new AtomicInteger();
   private volatile boolean closed;
 
@@ -265,6 +271,8 @@ public final class Subscriptions implements AutoCloseable {
       Map<String, long[]> position) {
     Map<String, String> names = new LinkedHashMap<>();
     collections.values().forEach(c -> names.put(c.topic(), c.name()));
+    LiveTail tail = position.size() == collections.size() ? tail() : null;
+    long seq = -1; // reading the live tail's ring from here, or -1: reading its own consumer
     try {
       OutputStream out = ctx.res().getOutputStream();
       String sent = Position.token(position);
@@ -273,37 +281,65 @@ public final class Subscriptions implements AutoCloseable {
       long lastWrite = System.nanoTime();
       while (!closed) {
         boolean wrote = false;
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-          String collection = names.get(record.topic());
-          position.get(collection)[record.partition()] = record.offset() + 1;
-          if (record.value() == null) {
+        if (seq < 0) {
+          var records = consumer.poll(Duration.ofMillis(250));
+          for (ConsumerRecord<byte[], byte[]> record : records) {
+            String collection = names.get(record.topic());
+            position.get(collection)[record.partition()] = record.offset() + 1;
+            if (record.value() != null) {
+              Rendered.Event event = rendered(collection, record);
+              if (write(out, wanted, event.type(), event.json(), position)) {
+                sent = Position.token(position);
+                wrote = true;
+              }
+            }
+          }
+          if (records.isEmpty()) { // caught up with the log: past markers, then onto the tail
+            for (TopicPartition partition : consumer.assignment()) {
+              long[] offsets = position.get(names.get(partition.topic()));
+              offsets[partition.partition()] =
+                  Math.max(offsets[partition.partition()], consumer.position(partition));
+            }
+            seq = tail == null ? -1 : tail.join(position);
+          }
+        } else {
+          LiveTail.Batch batch = tail.next(seq, Duration.ofMillis(250));
+          if (batch == LiveTail.FELL_BEHIND) { // back to its own consumer, from where it is
+            seq = -1;
+            for (TopicPartition partition : consumer.assignment()) {
+              consumer.seek(
+                  partition, position.get(names.get(partition.topic()))[partition.partition()]);
+            }
             continue;
           }
-          Rendered.Event rendered = rendered(collection, record);
-          String type = rendered.type();
-          if (wanted != null && !wanted.contains(type) && !type.equals(UNDECODABLE)) {
-            continue;
+          for (LiveTail.Frame frame : batch.frames()) {
+            long[] offsets = position.get(frame.collection());
+            if (frame.offset() < offsets[frame.partition()]) {
+              continue; // the subscriber had it before joining
+            }
+            offsets[frame.partition()] = frame.offset() + 1;
+            if (write(out, wanted, frame.type(), frame.json(), position)) {
+              sent = Position.token(position);
+              wrote = true;
+            }
           }
-          byte[] json = rendered.json();
-          sent = Position.token(position);
-          out.write(
-              ("id: " + sent + "\nevent: " + type + "\ndata: ").getBytes(StandardCharsets.UTF_8));
-          out.write(json);
-          out.write('\n');
-          out.write('\n');
-          wrote = true;
+          // every frame up to the tail's head is handled: the position may pass markers with it
+          batch
+              .head()
+              .forEach(
+                  (collection, head) -> {
+                    long[] offsets = position.get(collection);
+                    for (int p = 0; p < offsets.length; p++) {
+                      offsets[p] = Math.max(offsets[p], head[p]);
+                    }
+                  });
+          seq = batch.next();
         }
         long now = System.nanoTime();
         if (wrote) {
           out.flush();
           lastWrite = now;
         } else if (now - lastWrite > heartbeat.toNanos()) {
-          // past transaction markers and aborted records too, which no event id covers
-          for (TopicPartition partition : consumer.assignment()) {
-            long[] offsets = position.get(names.get(partition.topic()));
-            offsets[partition.partition()] =
-                Math.max(offsets[partition.partition()], consumer.position(partition));
-          }
           String here = Position.token(position);
           out.write(
               here.equals(sent)
@@ -316,8 +352,47 @@ public final class Subscriptions implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.debug("Subscriber gone or too slow: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.warn("Subscription ended by an error; the subscriber may resume from its last id", e);
+    }
+  }
+
+  /**
+   * Writes one event (its id the position after it) unless the type filter drops it; an undecodable
+   * record is always written.
+   */
+  private static boolean write(
+      OutputStream out, Set<String> wanted, String type, byte[] json, Map<String, long[]> position)
+      throws IOException {
+    if (wanted != null && !wanted.contains(type) && !type.equals(UNDECODABLE)) {
+      return false;
+    }
+    out.write(
+        ("id: " + Position.token(position) + "\nevent: " + type + "\ndata: ")
+            .getBytes(StandardCharsets.UTF_8));
+    out.write(json);
+    out.write('\n');
+    out.write('\n');
+    return true;
+  }
+
+  /** The live tail, started by the first subscriber; null if it cannot be started now. */
+  private LiveTail tail() {
+    synchronized (tailLock) {
+      if (tail == null && !closed) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        collections.values().forEach(c -> topics.put(c.topic(), c.name()));
+        KafkaConsumer<byte[], byte[]> consumer = consumer(true);
+        try {
+          tail = new LiveTail(consumer, topics, this::rendered, 8_192);
+        } catch (RuntimeException e) {
+          consumer.close(Duration.ZERO);
+          LOG.warn("Could not start the live tail; subscribers read their own consumers", e);
+        }
+      }
+      return tail;
     }
   }
 
@@ -358,6 +433,10 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
+    return consumer(false);
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(boolean live) {
     Properties config = new Properties();
     config.putAll(clientProperties);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -369,9 +448,9 @@ public final class Subscriptions implements AutoCloseable {
     // not hold a hundred default fetches (50 MB each at most) on the heap
     config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 << 10);
-    // a live subscriber's fetch waits up to 100 ms for 64 KiB: a hundred of them fetching at every
-    // commit took more of the broker than the commands themselves
-    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
+    // a subscriber's own fetch waits up to 100 ms for 64 KiB (it reads its own consumer only while
+    // it catches up); the live tail's returns as soon as there is anything
+    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, live ? 1 : 64 << 10);
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamfold-subscriber-" + numbered.get());
     return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -381,6 +460,11 @@ public final class Subscriptions implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    synchronized (tailLock) {
+      if (tail != null) {
+        tail.close();
+      }
+    }
     threads.shutdown();
     try {
       threads.awaitTermination(2, TimeUnit.SECONDS);
