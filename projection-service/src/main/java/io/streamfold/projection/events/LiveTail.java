@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,7 @@ final class LiveTail implements AutoCloseable {
   /** {@link #next} for a subscriber the ring has moved past. */
   static final Batch FELL_BEHIND = new Batch(List.of(), -1, Map.of());
 
-  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final Map<String, String> collections; // topic → collection
   private final BiFunction<String, ConsumerRecord<byte[], byte[]>, Rendered.Event> render;
   private final Frame[] ring;
@@ -56,7 +56,7 @@ final class LiveTail implements AutoCloseable {
    * @param collections topic to collection name, every partition of each read
    */
   LiveTail(
-      KafkaConsumer<byte[], byte[]> consumer,
+      Consumer<byte[], byte[]> consumer,
       Map<String, String> collections,
       BiFunction<String, ConsumerRecord<byte[], byte[]>, Rendered.Event> render,
       int capacity) {
@@ -184,6 +184,13 @@ final class LiveTail implements AutoCloseable {
         frames.add(ring[(int) (seq % ring.length)]);
       }
       return new Batch(frames, next, copy(head));
+    }
+  }
+
+  /** How many events the tail has read since it started. */
+  long events() {
+    synchronized (lock) {
+      return next;
     }
   }
 
