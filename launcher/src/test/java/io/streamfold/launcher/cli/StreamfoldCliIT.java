@@ -1,0 +1,150 @@
+package io.streamfold.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.command.CommandService;
+import io.streamfold.command.it.Http;
+import io.streamfold.command.it.Instances;
+import io.streamfold.devstack.Dirs;
+import io.streamfold.devstack.Ports;
+import io.streamfold.projection.ProjectionService;
+import io.streamfold.projection.config.ProjectionServiceConfig;
+import io.streamfold.service.http.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The command line against a real broker, registry, command service and projection service. */
+class StreamfoldCliIT {
+  static CommandService commands;
+  static ProjectionService projections;
+  static String projectionUrl;
+
+  @BeforeAll
+  static void start() {
+    Map<String, String> env = Instances.environment("cli");
+    env.put("TOPIC_PARTITIONS", "3");
+    commands = Instances.start(env);
+    Map<String, String> projectionEnv = new HashMap<>(env);
+    int port = Ports.freeLoopbackPort();
+    projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections");
+    projectionEnv.put("HTTP_PORT", Integer.toString(port));
+    projectionEnv.put("APPLICATION_SERVER", "127.0.0.1:" + port);
+    projectionEnv.put("STATE_DIR", Dirs.temporary("cli-projections-").toString());
+    projections =
+        ProjectionService.start(ProjectionServiceConfig.fromEnv(projectionEnv), Clock.systemUTC());
+    projectionUrl = "http://127.0.0.1:" + port;
+    await().atMost(Duration.ofSeconds(90)).until(() -> commands.isReady() && projections.isReady());
+    String api = Instances.url(commands) + "/api/v1/accounts/cli-1";
+    assertThat(
+            Http.post(
+                    api + "/open",
+                    "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"initialDeposit\":\"5.00\"}")
+                .status())
+        .isEqualTo(201);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(Http.post(api + "/deposit", "{\"amount\":\"" + i + ".00\"}").status())
+          .isEqualTo(200);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> Http.get(projectionUrl + "/api/v1/accounts/cli-1?minVersion=4").status() == 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    projections.close();
+    commands.close();
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  static Result cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--projections";
+    all[args.length + 1] = projectionUrl;
+    int exit =
+        new Streamfold(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(all);
+    return new Result(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldPrintAStreamAsATableAndAsJson() throws Exception {
+    Result table = cli("stream", "accounts", "cli-1");
+    assertThat(table.exit()).as(table.err()).isZero();
+    List<String> lines = table.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("VERSION").contains("TYPE").contains("DATA");
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(1))
+        .startsWith("1")
+        .contains("AccountOpened")
+        .contains("\"initialDeposit\":\"5.00\"");
+    assertThat(lines.get(4))
+        .startsWith("4")
+        .contains("MoneyDeposited")
+        .contains("\"amount\":\"3.00\"");
+
+    Result paged = cli("stream", "accounts", "cli-1", "--from", "2", "--limit", "2", "--json");
+    JsonNode events = Json.mapper().readTree(paged.out());
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).get("version").asLong()).isEqualTo(2);
+    assertThat(events.get(1).get("version").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldFollowTheLogFromTheStart() throws Exception {
+    Result tail = cli("tail", "--from", "start", "--count", "4", "--json");
+    assertThat(tail.exit()).as(tail.err()).isZero();
+    List<String> lines = tail.out().lines().toList();
+    assertThat(lines).hasSize(4);
+    for (int i = 0; i < 4; i++) {
+      JsonNode event = Json.mapper().readTree(lines.get(i));
+      assertThat(event.get("aggregateId").asText()).isEqualTo("cli-1");
+      assertThat(event.get("version").asLong()).isEqualTo(i + 1);
+    }
+    Result deposits = cli("tail", "--from", "start", "--types", "MoneyDeposited", "--count", "1");
+    assertThat(deposits.out()).contains("accounts/cli-1  v2  MoneyDeposited");
+  }
+
+  @Test
+  void shouldShowTheLagOfEveryPartition() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> cli("lag").out().contains("total 0"));
+    Result lag = cli("lag");
+    assertThat(lag.out().lines().toList()).hasSize(5); // the header, three partitions, the total
+    JsonNode json = Json.mapper().readTree(cli("lag", "--json").out());
+    assertThat(json.get("partitions")).hasSize(3);
+  }
+
+  @Test
+  void shouldExplainMistakesAndRefusals() {
+    Result unknown = cli("stream", "accounts", "nobody");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("404");
+    Result usage = cli("stream", "accounts");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(cli("tail", "--count", "x").exit()).isEqualTo(2);
+    assertThat(cli("tail", "--types", "Nope", "--count", "1").err()).contains("400");
+    assertThat(cli("nonsense").exit()).isEqualTo(2);
+    Result help = cli("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("stream <collection> <id>").contains("tail").contains("lag");
+  }
+}
