@@ -117,6 +117,14 @@ public final class CommandService implements AutoCloseable {
                   javalin.jetty.host = config.httpHost();
                   javalin.jetty.port = config.httpPort();
                   javalin.startup.showJavalinBanner = false;
+                  // Stopping: requests that arrive while Jetty stops get 503 and those in progress
+                  // finish (up to 2 s), rather than reaching a handler chain half stopped.
+                  javalin.jetty.modifyServer(
+                      server -> {
+                        server.insertHandler(
+                            new org.eclipse.jetty.server.handler.GracefulHandler());
+                        server.setStopTimeout(2_000);
+                      });
                   Json.install(javalin);
                   Problems.install(javalin);
                   new Security(config.security()).install(javalin);

@@ -50,7 +50,9 @@ class GracefulShutdownIT {
     }
     clients.shutdown();
     assertThat(statuses)
-        .as("answered (201), refused while draining (503), or cut by the stop (-1)")
+        .as(
+            "answered (201), refused while draining (503), or cut by the stop (-1); others: %s",
+            UNEXPECTED)
         .isSubsetOf(201, 503, -1)
         .contains(201);
 
@@ -77,15 +79,22 @@ class GracefulShutdownIT {
         .allSatisfy((id, events) -> assertThat(events).isEqualTo(1L));
   }
 
+  /** Answers other than 201 and 503, with their bodies, for the failure message. */
+  static final List<String> UNEXPECTED = java.util.Collections.synchronizedList(new ArrayList<>());
+
   /** The status, or -1 when the request failed on the wire (its outcome unknown). */
   private static int open(String api, String id) {
     try {
-      return Http.post(
+      Http.Response response =
+          Http.post(
               api + id + "/open",
               "{\"owner\":\"Ada\",\"currency\":\"EUR\"}",
               "Idempotency-Key",
-              "open-" + id)
-          .status();
+              "open-" + id);
+      if (response.status() != 201 && response.status() != 503) {
+        UNEXPECTED.add(id + ": " + response.status() + " " + response.raw().body());
+      }
+      return response.status();
     } catch (IllegalStateException failedOnTheWire) {
       return -1;
     }
