@@ -288,8 +288,9 @@ public final class Subscriptions implements AutoCloseable {
             position.get(collection)[record.partition()] = record.offset() + 1;
             if (record.value() != null) {
               Rendered.Event event = rendered(collection, record);
-              if (write(out, wanted, event.type(), event.json(), position)) {
-                sent = Position.token(position);
+              String id = write(out, wanted, event.type(), event.json(), position);
+              if (id != null) {
+                sent = id;
                 wrote = true;
               }
             }
@@ -318,8 +319,9 @@ public final class Subscriptions implements AutoCloseable {
               continue; // the subscriber had it before joining
             }
             offsets[frame.partition()] = frame.offset() + 1;
-            if (write(out, wanted, frame.type(), frame.json(), position)) {
-              sent = Position.token(position);
+            String id = write(out, wanted, frame.type(), frame.json(), position);
+            if (id != null) {
+              sent = id;
               wrote = true;
             }
           }
@@ -360,22 +362,21 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
-   * Writes one event (its id the position after it) unless the type filter drops it; an undecodable
-   * record is always written.
+   * Writes one event, its id the position after it, unless the type filter drops it (an undecodable
+   * record is always written); returns the id written, or null.
    */
-  private static boolean write(
+  private static String write(
       OutputStream out, Set<String> wanted, String type, byte[] json, Map<String, long[]> position)
       throws IOException {
     if (wanted != null && !wanted.contains(type) && !type.equals(UNDECODABLE)) {
-      return false;
+      return null;
     }
-    out.write(
-        ("id: " + Position.token(position) + "\nevent: " + type + "\ndata: ")
-            .getBytes(StandardCharsets.UTF_8));
+    String id = Position.token(position);
+    out.write(("id: " + id + "\nevent: " + type + "\ndata: ").getBytes(StandardCharsets.UTF_8));
     out.write(json);
     out.write('\n');
     out.write('\n');
-    return true;
+    return id;
   }
 
   /** The live tail, started by the first subscriber; null if it cannot be started now. */
