@@ -71,9 +71,39 @@ public final class Http {
     return send(request.build());
   }
 
+  /**
+   * The body as a string, except an event stream's, which never ends: its connection is closed as
+   * soon as the headers are in, so a test that expected a refusal fails instead of hanging.
+   */
+  private static HttpResponse.BodySubscriber<String> body(HttpResponse.ResponseInfo info) {
+    if (info.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+      return new HttpResponse.BodySubscriber<>() {
+        @Override
+        public java.util.concurrent.CompletionStage<String> getBody() {
+          return java.util.concurrent.CompletableFuture.completedFuture("(an event stream)");
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+          subscription.cancel();
+        }
+
+        @Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> item) {}
+
+        @Override
+        public void onError(Throwable throwable) {}
+
+        @Override
+        public void onComplete() {}
+      };
+    }
+    return HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static Response send(HttpRequest request) {
     try {
-      HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = CLIENT.send(request, Http::body);
       JsonNode json = null;
       try {
         json = response.body().isEmpty() ? null : Json.mapper().readTree(response.body());

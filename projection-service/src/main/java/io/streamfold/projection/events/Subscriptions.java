@@ -204,7 +204,7 @@ public final class Subscriptions implements AutoCloseable {
       return null;
     }
     Set<String> wanted = new LinkedHashSet<>();
-    for (String type : filter.split(",")) {
+    for (String type : filter.split(",", -1)) { // "types=," names no type: refused, not "none"
       String name = type.trim();
       if (!types.contains(name)) {
         throw ProblemException.badRequest(

@@ -323,6 +323,8 @@ class EventAccessIT {
     Map<String, String> bad = new LinkedHashMap<>();
     bad.put("?collection=nope", "unknown-collection");
     bad.put("?types=MoneyDeposited,Nope", "unknown-event-type");
+    bad.put("?types=,", "unknown-event-type"); // names no type: not a stream of nothing
+    bad.put("?types=MoneyDeposited,,", "unknown-event-type");
     bad.put("?from=not-a-position", "invalid-position");
     bad.put("?from=" + token("v2;accounts=0.0.0"), "invalid-position");
     bad.put("?from=" + token("v1;accounts=0.0.0.0"), "invalid-position");
