@@ -44,8 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Failover {
   private static final int PARTITIONS = 6;
   private static final Pattern RESTORED =
-      Pattern.compile(
-          "Partition (\\d+) of accounts: fenced previous owners, restored to .* in (\\d+) ms");
+      Pattern.compile("Partition (\\d+) of accounts: .*restored to .* in (\\d+) ms");
 
   private Failover() {}
 

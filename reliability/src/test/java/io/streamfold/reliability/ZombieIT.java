@@ -75,7 +75,7 @@ class ZombieIT {
           pauses
               + " pauses past the session time-out survived; "
               + fenced
-              + " zombie writers fenced");
+              + " zombie rounds refused");
       assertThat(zombie.starts()).as("the zombie was never restarted").isEqualTo(1);
     }
   }
@@ -84,7 +84,7 @@ class ZombieIT {
     return IntStream.range(0, 24).mapToObj(i -> prefix + i).toList();
   }
 
-  /** How many of the instance's writers found themselves fenced, from its metrics. */
+  /** How many of the instance's rounds were refused (fenced), from its metrics. */
   private static long fencedWriters(ServiceProcess instance) {
     Matcher matcher = FENCED.matcher(Http.get(instance.url() + "/metrics").raw().body());
     return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;

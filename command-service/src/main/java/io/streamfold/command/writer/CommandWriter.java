@@ -12,14 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.HostInfo;
 import org.rocksdb.LRUCache;
@@ -35,6 +39,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   private final int partitions;
   private final CoreSerdes serdes;
   private final Ownership<C> ownership;
+  private final List<Committer<C>> committers = new ArrayList<>();
   private final Visibility visibility;
   private final OwnerDirectory directory;
   private final LRUCache cache;
@@ -110,7 +115,30 @@ public final class CommandWriter<C, S> implements AutoCloseable {
                 settings.topics().idempotency(),
                 aggregate.collection()));
     this.visibility = context.visibility();
-    this.ownership = new Ownership<>(context, settings.advertisedServer());
+    AtomicReference<ConsumerGroupMetadata> group = new AtomicReference<>();
+    // Lanes: partition p goes to committer p mod lanes, each with its transactional producer, so
+    // that as many rounds are in flight as there are cores to decide them. Ids are the instance's
+    // (a restart fences its previous incarnation at once) and the lane's.
+    int lanes = lanes(settings.partitions());
+    for (int lane = 0; lane < lanes; lane++) {
+      committers.add(
+          new Committer<>(
+              context,
+              settings.applicationId()
+                  + "-"
+                  + aggregate.collection()
+                  + "-writer@"
+                  + settings.advertisedServer()
+                  + "-"
+                  + lane,
+              group));
+    }
+    this.ownership =
+        new Ownership<>(
+            context,
+            partition -> committers.get(partition % lanes),
+            group,
+            settings.advertisedServer());
     this.directory =
         new OwnerDirectory(
             settings.clientProperties(), settings.applicationId(), settings.topics().versions());
@@ -140,8 +168,14 @@ public final class CommandWriter<C, S> implements AutoCloseable {
       UnaryOperator<LocalStore> stores) {
     CommandWriter<C, S> writer =
         new CommandWriter<>(aggregate, settings, registry, autoRegister, clock, meters, stores);
+    writer.committers.forEach(Committer::start);
     writer.ownership.start();
     return writer;
+  }
+
+  /** As many lanes as cores, and no more than partitions. */
+  static int lanes(int partitions) {
+    return Math.max(1, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
   }
 
   /** The partition of {@code aggregateId}: Kafka's default partitioner on the UTF-8 key. */
@@ -242,7 +276,9 @@ public final class CommandWriter<C, S> implements AutoCloseable {
    * then serves no partition, or answers no batch, until it is restarted (liveness).
    */
   public boolean isAlive() {
-    return ownership.isAlive() && visibility.isAlive();
+    return ownership.isAlive()
+        && visibility.isAlive()
+        && committers.stream().allMatch(Committer::isAlive);
   }
 
   /** Whether this instance has joined the ownership group (until then it routes nothing). */
@@ -267,6 +303,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   @Override
   public void close() {
     ownership.close();
+    committers.forEach(Committer::close);
     visibility.close();
     directory.close();
     completions.shutdown();

@@ -8,8 +8,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,17 +28,20 @@ import org.slf4j.LoggerFactory;
  * partitions that must move and the others keep serving. Its client id carries the instance's
  * advertised address, which is how {@link OwnerDirectory} finds the owner of a partition.
  *
- * <p>Assigned: a {@link PartitionWriter} starts (fence, restore, serve). Revoked: the writer
- * finishes its batch and stops before the partition is handed over. Lost (the group expelled us,
- * e.g. after a pause longer than the session time-out): the writer stops at once; the new owner has
- * fenced it already. A writer that failed is replaced only after the group has rebalanced since, so
- * a writer is only ever started for a partition the group confirms is ours.
+ * <p>Assigned: a {@link PartitionWriter} starts (wait for the previous owner, restore, serve).
+ * Revoked: the writer finishes its batch and stops before the partition is handed over. Lost (the
+ * group expelled us, e.g. after a pause longer than the session time-out): the writer stops at
+ * once; the new owner has fenced it already. A writer that failed is replaced only after the group
+ * has rebalanced since, so a writer is only ever started for a partition the group confirms is
+ * ours.
  */
 final class Ownership<C> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ownership.class);
   private static final String CLIENT_ID_PREFIX = "streamfold-owner@";
 
   private final WriterContext<C, ?, ?> context;
+  private final java.util.function.IntFunction<Committer<C>> committers;
+  private final AtomicReference<ConsumerGroupMetadata> group;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<Integer, PartitionWriter<C>> writers = new ConcurrentHashMap<>();
   private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
@@ -48,8 +53,19 @@ final class Ownership<C> implements AutoCloseable {
   private long replaceNotBefore;
   private int failuresInARow;
 
-  Ownership(WriterContext<C, ?, ?> context, String advertisedServer) {
+  /**
+   * @param committers the committer of each partition's rounds
+   * @param group where the group's metadata is published after each rebalance, for the committer's
+   *     offset commits (the consumer itself may only be touched by the thread that polls it)
+   */
+  Ownership(
+      WriterContext<C, ?, ?> context,
+      java.util.function.IntFunction<Committer<C>> committers,
+      AtomicReference<ConsumerGroupMetadata> group,
+      String advertisedServer) {
     this.context = context;
+    this.committers = committers;
+    this.group = group;
     Properties config = new Properties();
     config.putAll(context.clientProperties());
     config.put(ConsumerConfig.GROUP_ID_CONFIG, context.applicationId());
@@ -158,7 +174,8 @@ final class Ownership<C> implements AutoCloseable {
   }
 
   private void startWriter(int partition) {
-    PartitionWriter<C> writer = new PartitionWriter<>(context, partition);
+    PartitionWriter<C> writer =
+        new PartitionWriter<>(context, committers.apply(partition), partition);
     writers.put(partition, writer);
     writer.start();
   }
@@ -186,6 +203,7 @@ final class Ownership<C> implements AutoCloseable {
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      group.set(consumer.groupMetadata()); // called after every rebalance, even with nothing new
       joined = true;
       consumer.pause(partitions);
       for (TopicPartition partition : partitions) {
@@ -201,6 +219,7 @@ final class Ownership<C> implements AutoCloseable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      group.set(consumer.groupMetadata());
       List<Integer> numbers = numbers(partitions);
       numbers.forEach(assigned::remove);
       stopWriters(numbers, Duration.ofSeconds(10));
@@ -211,6 +230,7 @@ final class Ownership<C> implements AutoCloseable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      group.set(consumer.groupMetadata());
       List<Integer> numbers = numbers(partitions);
       numbers.forEach(assigned::remove);
       stopWriters(numbers, Duration.ofSeconds(1));

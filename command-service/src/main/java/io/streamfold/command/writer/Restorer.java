@@ -12,19 +12,17 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Brings a partition's local store up to the end of its version-table and idempotency partitions,
- * from the store's checkpoint: called only after the writer's {@code initTransactions} has fenced
- * the previous owner and aborted its open transaction, and reading (read_committed) up to end
- * offsets asked after that, so the zombie's last commit cannot be missed. Idempotency records older
- * than the window are skipped. The store is then checked against the event log from its {@link
- * Mark} and repaired where they disagree ({@link Reconciler}).
+ * from the store's checkpoint: called only after {@link #awaitPreviousOwner} (no earlier owner's
+ * transaction on the partition undecided, and none can commit any more), and reading
+ * (read_committed) up to end offsets asked after that, so the last commit of a previous owner
+ * cannot be missed. Idempotency records older than the window are skipped. The store is then
+ * checked against the event log from its {@link Mark} and repaired where they disagree ({@link
+ * Reconciler}).
  */
 final class Restorer {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -39,21 +37,49 @@ final class Restorer {
   /** How many times a restore writes repairs and checks again before it gives up. */
   private static final int PASSES = 3;
 
+  /** Writes a restore's repairs in a transaction and waits for its commit. */
+  interface Repairs {
+    void write(
+        Map<String, byte[]> rows, Map<String, byte[]> records, byte[] mark, long versionsOffset)
+        throws Exception;
+  }
+
+  /**
+   * Waits until no transaction of an earlier owner that wrote {@code partition} is undecided: every
+   * round commits an offset of the ownership group for the version-table partitions it writes, and
+   * fetching that offset requiring stable offsets (a read_committed consumer of the group) waits
+   * while a transaction holding such a commit is open. After this an earlier owner can no longer
+   * commit anything to the partition: its next offset commit is refused by the group (its
+   * generation is over).
+   */
+  static void awaitPreviousOwner(WriterContext<?, ?, ?> context, int partition) {
+    Properties config = new Properties();
+    config.putAll(context.clientProperties());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, context.applicationId());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition) + "-fence");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.committed(
+          java.util.Set.of(new TopicPartition(context.topics().versions(), partition)),
+          UNDECIDED_WAIT);
+    }
+  }
+
   /**
    * Restores, checks the store against the event log from its {@link Mark} and repairs what
-   * disagrees ({@link Reconciler}) in a transaction of the writer's {@code producer}, then restores
-   * and checks again; returns the checkpoint reached, whose mark is the three partitions' ends.
+   * disagrees ({@link Reconciler}) through {@code repairs}, then restores and checks again; returns
+   * the checkpoint reached, whose mark is the three partitions' ends.
    */
   static PartitionStore.Checkpoint restore(
-      WriterContext<?, ?, ?> context,
-      int partition,
-      LocalStore store,
-      Producer<String, byte[]> producer) {
+      WriterContext<?, ?, ?> context, int partition, LocalStore store, Repairs repairs)
+      throws Exception {
     for (int pass = 1; ; pass++) {
       Restored restored = read(context, partition, store);
-      Reconciler.Repairs repairs =
+      Reconciler.Repairs found =
           new Reconciler<>(context, partition, store).check(restored.mark(), restored.end());
-      if (repairs.none()) {
+      if (found.none()) {
         Mark end = restored.end();
         PartitionStore.Checkpoint done =
             new PartitionStore.Checkpoint(end.versions(), end.idempotency(), end);
@@ -68,39 +94,12 @@ final class Restorer {
           "Partition {}: writing {} version rows and {} idempotency records to agree with the"
               + " event log",
           partition,
-          repairs.rows().size(),
-          repairs.records().size());
-      byte[] mark = restored.mark().bytes();
-      producer.beginTransaction();
-      repairs
-          .rows()
-          .forEach(
-              (id, row) -> send(producer, context.topics().versions(), partition, id, row, mark));
-      repairs
-          .records()
-          .forEach(
-              (key, record) ->
-                  send(producer, context.topics().idempotency(), partition, key, record, mark));
-      producer.commitTransaction();
-      context.metrics().repaired(repairs.rows().size() + repairs.records().size());
+          found.rows().size(),
+          found.records().size());
+      repairs.write(
+          found.rows(), found.records(), restored.mark().bytes(), restored.end().versions());
+      context.metrics().repaired(found.rows().size() + found.records().size());
     }
-  }
-
-  private static void send(
-      Producer<String, byte[]> producer,
-      String topic,
-      int partition,
-      String key,
-      byte[] value,
-      byte[] mark) {
-    producer.send(
-        new ProducerRecord<>(
-            topic,
-            partition,
-            null,
-            key,
-            value,
-            new RecordHeaders().add(Mark.HEADER, mark).add(Reconciler.REPAIR_HEADER, new byte[0])));
   }
 
   /**

@@ -35,7 +35,7 @@ record WriterContext<C, E, S>(
     Executor completions,
     Visibility visibility) {
 
-  /** {@code <application id>-<collection>-<partition>}: the same for every owner of a partition. */
+  /** {@code <application id>-<collection>-<partition>}: names a partition's Kafka clients. */
   String transactionalId(int partition) {
     return applicationId + "-" + aggregate.collection() + "-" + partition;
   }

@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * The writers' meters: {@code streamfold_writer_batch_commands} (commands per batch), {@code
- * streamfold_writer_commit_seconds} (begin to commit of a batch's transaction), {@code
- * streamfold_writer_restore_records_total}, {@code streamfold_writer_fenced_total} and {@code
- * streamfold_writer_repairs_total}.
+ * The writers' meters: {@code streamfold_writer_batch_commands} (commands per round, one
+ * transaction), {@code streamfold_writer_commit_seconds} (begin to commit of a batch's
+ * transaction), {@code streamfold_writer_restore_records_total}, {@code
+ * streamfold_writer_fenced_total} and {@code streamfold_writer_repairs_total}.
  */
 public final class WriterMetrics {
   private final DistributionSummary batchSize;
@@ -21,7 +21,7 @@ public final class WriterMetrics {
   public WriterMetrics(MeterRegistry registry) {
     batchSize =
         DistributionSummary.builder("streamfold.writer.batch.commands")
-            .description("Commands decided in one batch")
+            .description("Commands decided in one round of the instance (one transaction)")
             .register(registry);
     commit =
         Timer.builder("streamfold.writer.commit")
@@ -37,8 +37,8 @@ public final class WriterMetrics {
     fenced =
         io.micrometer.core.instrument.Counter.builder("streamfold.writer.fenced")
             .description(
-                "Writers of this instance that found a newer owner had fenced them (a zombie's"
-                    + " transaction refused)")
+                "Rounds of this instance refused because it no longer owned their partitions (the"
+                    + " group refused their offsets, or a newer producer fenced ours)")
             .register(registry);
     repaired =
         io.micrometer.core.instrument.Counter.builder("streamfold.writer.repairs")

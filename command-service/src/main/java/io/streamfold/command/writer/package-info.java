@@ -1,13 +1,21 @@
 /**
- * The write path: one owner per partition, one transaction per batch. Partitions are assigned to
- * instances through a consumer group ({@link io.streamfold.command.writer.Ownership}); the owner of
- * a partition runs its {@link io.streamfold.command.writer.PartitionWriter}, which fences every
- * previous owner with the partition's transactional id, restores the version table and the
- * idempotency records from their compacted topics into a local RocksDB store, checks them against
- * the event log from the partition's {@link io.streamfold.command.writer.Mark} and repairs what
- * disagrees ({@link io.streamfold.command.writer.Reconciler}: the log is the truth), then decides
- * queued commands in batches and commits each batch's events, version rows and idempotency records
- * in one transaction before answering any of them.
+ * The write path: one owner per partition, one transaction per round of a lane. Partitions are
+ * assigned to instances through a consumer group ({@link io.streamfold.command.writer.Ownership}).
+ * The owner of a partition runs its {@link io.streamfold.command.writer.PartitionWriter}, which
+ * waits until no earlier owner's transaction on the partition is undecided, restores the version
+ * table and the idempotency records from their compacted topics into a local RocksDB store, checks
+ * them against the event log from the partition's {@link io.streamfold.command.writer.Mark} and
+ * repairs what disagrees ({@link io.streamfold.command.writer.Reconciler}: the log is the truth),
+ * then serves. A lane of the instance ({@link io.streamfold.command.writer.Committer}, one per
+ * core) takes the queued commands of every partition of the lane it serves, decides each
+ * partition's in order, and commits the round's events, version rows and idempotency records in one
+ * transaction, fenced by the group's generation, before answering any of them.
+ *
+ * <p>Why one transaction per round of a lane rather than per partition (the design's first form,
+ * with a transactional id per partition): a transaction costs the broker the same whatever the
+ * number of partitions it writes, so an instance owning six partitions paid six times what it
+ * needed ({@code bench/profiles/2026-12-02-transaction-cost/}). Kafka Streams made the same move in
+ * exactly-once v2 (KIP-447), for the same reason.
  *
  * <p>Domain-agnostic: it knows aggregates only through {@link io.streamfold.command.aggregate}.
  * Depends on {@code aggregate}, {@code domain}, the {@code schemas} core records, Kafka clients and

@@ -21,6 +21,7 @@ import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.service.kafka.TopicProvisioner;
 import io.streamfold.service.kafka.TopicSpec;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,20 +60,32 @@ class PartitionWriterIT {
 
   private CommandWriter<AccountCommand, Account> start(
       java.util.function.UnaryOperator<LocalStore> stores, java.nio.file.Path stateDir) {
+    return start(stores, stateDir, 1, "127.0.0.1:1");
+  }
+
+  private CommandWriter<AccountCommand, Account> start(
+      java.util.function.UnaryOperator<LocalStore> stores,
+      java.nio.file.Path stateDir,
+      int partitions,
+      String server) {
     new TopicProvisioner(client())
         .ensure(
             List.of(
-                new TopicSpec(topics.events(), 1, (short) 1, Map.of()),
-                new TopicSpec(topics.versions(), 1, (short) 1, Map.of("cleanup.policy", "compact")),
+                new TopicSpec(topics.events(), partitions, (short) 1, Map.of()),
                 new TopicSpec(
-                    topics.idempotency(), 1, (short) 1, Map.of("cleanup.policy", "compact"))));
+                    topics.versions(), partitions, (short) 1, Map.of("cleanup.policy", "compact")),
+                new TopicSpec(
+                    topics.idempotency(),
+                    partitions,
+                    (short) 1,
+                    Map.of("cleanup.policy", "compact"))));
     return CommandWriter.start(
         accounts,
         new CommandWriter.Settings(
             prefix + "app",
-            "127.0.0.1:1",
+            server,
             topics,
-            1,
+            partitions,
             client(),
             stateDir,
             Duration.ofHours(1),
@@ -84,6 +97,12 @@ class PartitionWriterIT {
         Clock.systemUTC(),
         new SimpleMeterRegistry(),
         stores);
+  }
+
+  private static int partitionOf(String id, int partitions) {
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(id.getBytes(StandardCharsets.UTF_8)))
+        % partitions;
   }
 
   private static CommandEnvelope<AccountCommand> open(String id) {
@@ -137,6 +156,68 @@ class PartitionWriterIT {
                 .toList())
         .as("only what was committed: gate's batch and a's retry")
         .containsExactly("gate", "a");
+  }
+
+  /**
+   * The group moves a partition to a new instance while a round of the old owner holds it (held
+   * here inside its decision for longer than any time-out of the hand-over): the old owner stays a
+   * member of the group, so nothing but the hand-over waiting for that round keeps it from
+   * committing over the new owner. The new owner serves the partition only after the round, with
+   * its write in its store, and the log has the account opened once.
+   */
+  @Test
+  void shouldHandAPartitionOverOnlyAfterTheRoundThatHoldsIt() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    // the cooperative sticky assignor keeps the first of an instance's partitions and moves the
+    // last to a newcomer: hold a round of partition 1
+    String candidate = "gate";
+    for (int i = 0; partitionOf(candidate, 2) != 1; i++) {
+      candidate = "gate-" + i;
+    }
+    String gate = candidate;
+    try (CommandWriter<AccountCommand, Account> first =
+        start(
+            store -> new FaultyStore(store, entered, released),
+            Dirs.temporary("writer-it-"),
+            2,
+            "127.0.0.1:1")) {
+      await().atMost(Duration.ofSeconds(60)).until(first::isServing);
+      assertThat(first.partitionOf(gate)).isEqualTo(1);
+      CompletableFuture<CommandOutcome> held = first.submit(open(gate));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      try (CommandWriter<AccountCommand, Account> second =
+          start(store -> store, Dirs.temporary("writer-it-"), 2, "127.0.0.1:2")) {
+        // past every time-out a hand-over had (10 s), and the rebalance after it
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(16);
+        while (System.nanoTime() < until) {
+          assertThat(
+                  second.route(gate, Duration.ZERO, true) instanceof CommandWriter.Route.Local
+                      && second.isServing())
+              .as("partition 1 served by the newcomer while the old owner's round holds it")
+              .isFalse();
+          Thread.sleep(200);
+        }
+        released.countDown();
+        // committed, though answered 504 (outcome unknown): it was visible only after its deadline
+        assertThat(failure(held)).isEqualTo(WriteFailure.Kind.OUTCOME_UNKNOWN);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    second.route(gate, Duration.ZERO, true) instanceof CommandWriter.Route.Local
+                        && second.isServing());
+        assertThat(second.committed(gate).version()).isEqualTo(1);
+        CommandOutcome again = second.submit(open(gate)).get(30, TimeUnit.SECONDS);
+        assertThat(again.getStatus()).isNotEqualTo(OutcomeStatus.ACCEPTED);
+      }
+    }
+    assertThat(
+            EventLog.readRaw(SharedStack.broker().bootstrapServers(), topics.events()).stream()
+                .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals(gate))
+                .count())
+        .as("the held round's account, opened once")
+        .isEqualTo(1);
   }
 
   /**
@@ -315,7 +396,7 @@ class PartitionWriterIT {
       implements LocalStore {
     @Override
     public byte[] version(String aggregateId) {
-      if (aggregateId.equals("gate")) {
+      if (aggregateId.startsWith("gate")) {
         entered.countDown();
         try {
           released.await(30, TimeUnit.SECONDS);
