@@ -70,6 +70,8 @@ final class Committer<C> implements AutoCloseable {
   /** Confined to the committer's thread. */
   private KafkaProducer<String, byte[]> producer;
 
+  private int failuresInARow;
+
   /** What a restore must write, in a transaction, to agree with the event log. */
   private record Repair(
       int partition,
@@ -145,17 +147,18 @@ final class Committer<C> implements AutoCloseable {
 
   private void run() {
     while (running) {
+      List<Part<C>> parts = new ArrayList<>();
       try {
         if (producer == null) {
           producer = producer();
           producer.initTransactions();
+          failuresInARow = 0;
         }
         Repair repair = repairs.poll();
         if (repair != null) {
           repair(repair);
           continue;
         }
-        List<Part<C>> parts = new ArrayList<>();
         for (PartitionWriter<C> writer : serving) {
           Part<C> part = writer.take(context.maxBatch());
           if (part != null) {
@@ -173,8 +176,20 @@ final class Committer<C> implements AutoCloseable {
         }
       } catch (Exception e) {
         LOG.warn("The committer's producer failed; a new one fences it and goes on", e);
+        // a round cut short by something unforeseen: its outcome is unknown (answers already
+        // given stay as they are) and its partitions restore before they decide anything else
+        WriteFailure unknown =
+            new WriteFailure(WriteFailure.Kind.OUTCOME_UNKNOWN, "Round failed", e);
+        parts.forEach(
+            part -> {
+              Batch.fail(part.commands(), unknown, context.completions());
+              part.writer().fail();
+            });
         closeProducer(Duration.ZERO);
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        // back off, 250 ms doubling to 8 s while producers keep failing (the cluster is unwell),
+        // rather than asking a coordinator that is still loading for a new epoch every moment
+        failuresInARow = Math.min(failuresInARow + 1, 6);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L << (failuresInARow - 1)));
       }
     }
     closeProducer(Duration.ofSeconds(5));

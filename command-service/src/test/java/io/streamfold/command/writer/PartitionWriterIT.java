@@ -189,15 +189,13 @@ class PartitionWriterIT {
       try (CommandWriter<AccountCommand, Account> second =
           start(store -> store, Dirs.temporary("writer-it-"), 2, "127.0.0.1:2")) {
         // past every time-out a hand-over had (10 s), and the rebalance after it
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(16);
-        while (System.nanoTime() < until) {
-          assertThat(
-                  second.route(gate, Duration.ZERO, true) instanceof CommandWriter.Route.Local
-                      && second.isServing())
-              .as("partition 1 served by the newcomer while the old owner's round holds it")
-              .isFalse();
-          Thread.sleep(200);
-        }
+        await("partition 1 not served by the newcomer while the old owner's round holds it")
+            .during(Duration.ofSeconds(16))
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    !(second.route(gate, Duration.ZERO, true) instanceof CommandWriter.Route.Local
+                        && second.isServing()));
         released.countDown();
         // committed, though answered 504 (outcome unknown): it was visible only after its deadline
         assertThat(failure(held)).isEqualTo(WriteFailure.Kind.OUTCOME_UNKNOWN);
