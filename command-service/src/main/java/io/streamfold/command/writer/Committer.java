@@ -242,6 +242,7 @@ final class Committer<C> implements AutoCloseable {
    * their new checkpoints, answer.
    */
   private void round(List<Part<C>> parts) {
+    context.metrics().batch(parts.stream().mapToInt(p -> p.commands().size()).sum());
     round(parts, true);
   }
 
@@ -251,7 +252,6 @@ final class Committer<C> implements AutoCloseable {
    *     it was written, and the stores are as they were
    */
   private void round(List<Part<C>> parts, boolean retry) {
-    context.metrics().batch(parts.stream().mapToInt(p -> p.commands().size()).sum());
     long start = System.nanoTime();
     boolean[] begun = {false};
     Runnable begin =
