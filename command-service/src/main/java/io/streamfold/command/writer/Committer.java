@@ -44,14 +44,15 @@ import org.slf4j.LoggerFactory;
  * This is Kafka Streams' exactly-once v2 (KIP-447) applied to the writers.
  *
  * <p>Fencing follows from that: the transactional id is the instance's lane's, so a new owner of a
- * partition cannot fence the old one with {@code initTransactions}. Every round instead commits,
- * inside its transaction, an offset of the ownership group for each version-table partition it
- * writes ({@code sendOffsetsToTransaction} with the group's metadata). The group coordinator
- * refuses that offset commit from a member whose generation is no longer current, so a zombie (an
- * owner paused past its session time-out) can never commit: its round aborts and answers 503. And a
- * new owner fetches the partition's committed offset requiring stable offsets before it restores:
- * the fetch waits while a transaction holding such an offset commit is undecided, so the previous
- * owner's last round is either in what it restores or never committed.
+ * partition fences the previous owner's lane, named by the partition's {@link Claim}, with {@code
+ * initTransactions} on that id ({@link #fenceOut}), unless the previous owner released the
+ * partition after its last round. A writer claims a partition, in a transaction of its lane that
+ * commits the ownership group's offset with the claim as metadata, before it restores and serves
+ * it; the group coordinator refuses that offset commit from a member whose generation is over, so a
+ * zombie (an owner paused past its session time-out) cannot claim, and its lane's rounds fail once
+ * the new owner has fenced it. The rounds themselves carry no offset commit: that round trip to the
+ * group coordinator cost a fifth of a round's time and of the throughput (measured, {@code
+ * bench/profiles/2026-12-03-claims/}).
  */
 final class Committer<C> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
@@ -63,7 +64,7 @@ final class Committer<C> implements AutoCloseable {
   private final String transactionalId;
   private final AtomicReference<ConsumerGroupMetadata> group;
   private final Set<PartitionWriter<C>> serving = ConcurrentHashMap.newKeySet();
-  private final ConcurrentLinkedQueue<Repair> repairs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Side> sides = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -72,14 +73,29 @@ final class Committer<C> implements AutoCloseable {
 
   private int failuresInARow;
 
-  /** What a restore must write, in a transaction, to agree with the event log. */
-  private record Repair(
+  /**
+   * Counts the producers this committer has had; written on its thread, read by claims. A partition
+   * is served only by the producer under which it was claimed: a new producer (after a failure, or
+   * after a new owner of one of the lane's partitions fenced the lane) serves none of the lane's
+   * partitions until each has claimed again, and a claim is refused by the group unless this
+   * instance still owns the partition. Otherwise a zombie whose lane was fenced would start a new
+   * producer and go on writing partitions that have new owners.
+   */
+  private volatile long incarnation;
+
+  /**
+   * A transaction besides the rounds: the ownership group's offsets of version-table partitions
+   * with a {@link Claim} as metadata, and for a restore's repair the rows and records that make
+   * {@code partition} agree with the event log.
+   */
+  private record Side(
+      Map<Integer, Long> offsets,
+      String metadata,
       int partition,
-      long versionsOffset,
       Map<String, byte[]> rows,
       Map<String, byte[]> records,
       byte[] mark,
-      CompletableFuture<Void> done) {}
+      CompletableFuture<Long> done) {}
 
   /**
    * @param group the ownership group's metadata as of its last rebalance (null before the first)
@@ -104,6 +120,10 @@ final class Committer<C> implements AutoCloseable {
     thread.start();
   }
 
+  String transactionalId() {
+    return transactionalId;
+  }
+
   /** The partition's commands are taken in the next rounds. */
   void serve(PartitionWriter<C> writer) {
     serving.add(writer);
@@ -121,6 +141,41 @@ final class Committer<C> implements AutoCloseable {
   }
 
   /**
+   * Claims {@code partition} for this lane (its {@link Claim} becomes the group's offset metadata)
+   * and waits for the commit; fails when the group refuses it (this instance's generation is over,
+   * or a rebalance is under way).
+   */
+  long claim(int partition, long versionsOffset) throws Exception {
+    return side(
+        new Side(
+            Map.of(partition, versionsOffset),
+            Claim.claimedBy(transactionalId),
+            partition,
+            Map.of(),
+            Map.of(),
+            null,
+            new CompletableFuture<>()),
+        Duration.ofSeconds(60));
+  }
+
+  /**
+   * Records that this lane takes no round with {@code partitions} (partition → version-table
+   * offset) any more, so that their next owner need not fence it.
+   */
+  void release(Map<Integer, Long> partitions) throws Exception {
+    side(
+        new Side(
+            partitions,
+            Claim.releasedBy(transactionalId),
+            -1,
+            Map.of(),
+            Map.of(),
+            null,
+            new CompletableFuture<>()),
+        Duration.ofSeconds(5));
+  }
+
+  /**
    * Writes a restore's repairs of {@code partition} in a transaction of their own and waits for its
    * commit.
    */
@@ -131,13 +186,46 @@ final class Committer<C> implements AutoCloseable {
       Map<String, byte[]> records,
       byte[] mark)
       throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    repairs.add(new Repair(partition, versionsOffset, rows, records, mark, done));
+    side(
+        new Side(
+            Map.of(partition, versionsOffset),
+            Claim.claimedBy(transactionalId),
+            partition,
+            rows,
+            records,
+            mark,
+            new CompletableFuture<>()),
+        Duration.ofSeconds(60));
+  }
+
+  /** Queues the side transaction; returns the incarnation of the producer that committed it. */
+  private long side(Side side, Duration wait) throws Exception {
+    if (!running) {
+      throw new IllegalStateException("The committer is closed");
+    }
+    sides.add(side);
     wake();
     try {
-      done.get(60, TimeUnit.SECONDS);
+      return side.done().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  /**
+   * Fences every producer with {@code transactionalId} (a previous owner's lane): its open
+   * transaction is aborted, and a transaction it has committed is complete, when this returns;
+   * whatever it sends after that is refused.
+   */
+  static void fenceOut(WriterContext<?, ?, ?> context, String transactionalId, String by) {
+    Properties config = new Properties();
+    config.putAll(context.clientProperties());
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, by + "-fencing");
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    try (KafkaProducer<byte[], byte[]> fencing =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      fencing.initTransactions();
     }
   }
 
@@ -152,14 +240,20 @@ final class Committer<C> implements AutoCloseable {
         if (producer == null) {
           producer = producer();
           producer.initTransactions();
+          incarnation++;
           failuresInARow = 0;
         }
-        Repair repair = repairs.poll();
-        if (repair != null) {
-          repair(repair);
+        Side side = sides.poll();
+        if (side != null) {
+          side(side);
           continue;
         }
         for (PartitionWriter<C> writer : serving) {
+          if (writer.claimedUnder() != incarnation) {
+            serving.remove(writer);
+            writer.fail(); // claimed under an earlier producer: it claims again
+            continue;
+          }
           Part<C> part = writer.take(context.maxBatch());
           if (part != null) {
             parts.add(part);
@@ -195,45 +289,47 @@ final class Committer<C> implements AutoCloseable {
     closeProducer(Duration.ofSeconds(5));
   }
 
-  private void repair(Repair repair) {
+  private void side(Side side) {
     try {
       producer.beginTransaction();
       RecordHeaders headers = new RecordHeaders();
-      headers.add(Mark.HEADER, repair.mark()).add(Reconciler.REPAIR_HEADER, new byte[0]);
-      repair
-          .rows()
+      if (side.mark() != null) {
+        headers.add(Mark.HEADER, side.mark()).add(Reconciler.REPAIR_HEADER, new byte[0]);
+      }
+      side.rows()
           .forEach(
               (id, row) ->
                   producer.send(
                       new ProducerRecord<>(
-                          context.topics().versions(),
-                          repair.partition(),
-                          null,
-                          id,
-                          row,
-                          headers)));
-      repair
-          .records()
+                          context.topics().versions(), side.partition(), null, id, row, headers)));
+      side.records()
           .forEach(
               (key, record) ->
                   producer.send(
                       new ProducerRecord<>(
                           context.topics().idempotency(),
-                          repair.partition(),
+                          side.partition(),
                           null,
                           key,
                           record,
                           headers)));
-      producer.sendOffsetsToTransaction(
-          Map.of(
-              new TopicPartition(context.topics().versions(), repair.partition()),
-              new OffsetAndMetadata(repair.versionsOffset())),
-          groupMetadata());
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      side.offsets()
+          .forEach(
+              (partition, offset) ->
+                  offsets.put(
+                      new TopicPartition(context.topics().versions(), partition),
+                      new OffsetAndMetadata(offset, side.metadata())));
+      producer.sendOffsetsToTransaction(offsets, groupMetadata());
       producer.commitTransaction();
-      repair.done().complete(null);
+      side.done().complete(incarnation);
     } catch (Exception e) {
-      repair.done().completeExceptionally(e);
-      closeProducer(Duration.ZERO); // the next round starts from a producer that fenced this one
+      side.done().completeExceptionally(e);
+      try {
+        producer.abortTransaction(); // e.g. a claim refused during a rebalance
+      } catch (RuntimeException abortFailed) {
+        closeProducer(Duration.ZERO); // the next producer fences this one
+      }
     }
   }
 
@@ -243,15 +339,11 @@ final class Committer<C> implements AutoCloseable {
    */
   private void round(List<Part<C>> parts) {
     context.metrics().batch(parts.stream().mapToInt(p -> p.commands().size()).sum());
-    round(parts, true);
-  }
-
-  /**
-   * @param retry whether a round refused by the group is decided again once, when the group's
-   *     metadata has moved on meanwhile (a rebalance that left these partitions here): nothing of
-   *     it was written, and the stores are as they were
-   */
-  private void round(List<Part<C>> parts, boolean retry) {
+    for (Part<C> part : parts) {
+      for (Pending<C> pending : part.commands()) {
+        context.metrics().phase(WriterMetrics.Phase.QUEUED, pending.queuedNanos());
+      }
+    }
     long start = System.nanoTime();
     boolean[] begun = {false};
     Runnable begin =
@@ -280,41 +372,13 @@ final class Committer<C> implements AutoCloseable {
         return;
       }
     }
+    long lap = context.metrics().phase(WriterMetrics.Phase.DECIDE, start);
     if (begun[0]) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      for (Part<C> part : parts) {
-        offsets.put(
-            new TopicPartition(context.topics().versions(), part.writer().partition()),
-            new OffsetAndMetadata(part.position().versions()));
-      }
-      try {
-        producer.sendOffsetsToTransaction(offsets, groupMetadata());
-      } catch (ProducerFencedException | InvalidProducerEpochException e) {
-        fenced(parts, e);
-        return;
-      } catch (RuntimeException e) {
-        // refused by the group (its generation moved on: a rebalance, or a newer owner of these
-        // partitions), or the group was unreachable: nothing is committed
-        ConsumerGroupMetadata used = group.get();
-        try {
-          producer.abortTransaction();
-        } catch (RuntimeException abortFailed) {
-          closeProducer(Duration.ZERO);
-        }
-        if (retry && producer != null && awaitNewGeneration(used, parts) && stillServing(parts)) {
-          LOG.debug("The group refused a round's offsets during a rebalance; deciding it again", e);
-          round(parts, false);
-          return;
-        }
-        context.metrics().fenced();
-        LOG.warn("The group refused the round's offsets ({}); aborted, answered 503", e.toString());
-        WriteFailure failure = new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Not the owner", e);
-        parts.forEach(part -> Batch.fail(part.commands(), failure, context.completions()));
-        return;
-      }
       try {
         producer.commitTransaction();
+        lap = context.metrics().phase(WriterMetrics.Phase.COMMIT, lap);
         awaitVisible(batches, start + VISIBILITY_TIMEOUT.toNanos());
+        lap = context.metrics().phase(WriterMetrics.Phase.VISIBLE, lap);
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
         fenced(parts, e);
         return;
@@ -341,6 +405,7 @@ final class Committer<C> implements AutoCloseable {
         part.writer().fail();
       }
     }
+    context.metrics().phase(WriterMetrics.Phase.FINISH, lap);
   }
 
   private void fenced(List<Part<C>> parts, Exception e) {
@@ -386,26 +451,6 @@ final class Committer<C> implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits, at most two seconds, until the group's metadata is other than {@code used}; false at
-   * once when one of the partitions is being handed over.
-   */
-  private boolean awaitNewGeneration(ConsumerGroupMetadata used, List<Part<C>> parts) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    while (System.nanoTime() < deadline && stillServing(parts)) {
-      ConsumerGroupMetadata now = group.get();
-      if (now != null && (used == null || now.generationId() != used.generationId())) {
-        return true;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-    return false;
-  }
-
-  private static boolean stillServing(List<? extends Part<?>> parts) {
-    return parts.stream().allMatch(part -> part.writer().serving());
-  }
-
   private ConsumerGroupMetadata groupMetadata() {
     ConsumerGroupMetadata metadata = group.get();
     if (metadata == null) {
@@ -439,8 +484,8 @@ final class Committer<C> implements AutoCloseable {
     // finishes the previous transaction: retry within milliseconds, not the default 100 ms.
     config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
     config.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
-    // An instance that dies inside a round leaves its transaction open, and the new owners of its
-    // partitions wait until the coordinator aborts it: no longer than the session time-out.
+    // An instance that dies inside a round leaves its transaction open until the new owners of its
+    // partitions fence its lane, or at most this long.
     config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
@@ -458,8 +503,8 @@ final class Committer<C> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Repair repair = repairs.poll(); repair != null; repair = repairs.poll()) {
-      repair.done().completeExceptionally(new IllegalStateException("Closed"));
+    for (Side side = sides.poll(); side != null; side = sides.poll()) {
+      side.done().completeExceptionally(new IllegalStateException("Closed"));
     }
   }
 

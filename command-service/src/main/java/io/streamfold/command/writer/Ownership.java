@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * partitions that must move and the others keep serving. Its client id carries the instance's
  * advertised address, which is how {@link OwnerDirectory} finds the owner of a partition.
  *
- * <p>Assigned: a {@link PartitionWriter} starts (wait for the previous owner, restore, serve).
- * Revoked: the writer finishes its batch and stops before the partition is handed over. Lost (the
- * group expelled us, e.g. after a pause longer than the session time-out): the writer stops at
- * once; the new owner has fenced it already. A writer that failed is replaced only after the group
- * has rebalanced since, so a writer is only ever started for a partition the group confirms is
- * ours.
+ * <p>Assigned: a {@link PartitionWriter} starts (fence the previous writer unless it released the
+ * partition, claim, restore, serve). Revoked: the writer finishes its round and stops, and its lane
+ * releases the partition ({@link Claim}) before it is handed over. Lost (the group expelled us,
+ * e.g. after a pause longer than the session time-out): the writer stops at once; the new owner has
+ * fenced its lane, or will before it restores. A writer that failed is replaced only after the
+ * group has rebalanced since, so a writer is only ever started for a partition the group confirms
+ * is ours.
  */
 final class Ownership<C> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ownership.class);
@@ -180,13 +181,47 @@ final class Ownership<C> implements AutoCloseable {
     writer.start();
   }
 
-  private void stopWriters(Collection<Integer> partitions, Duration wait) {
+  private List<PartitionWriter<C>> stopWriters(Collection<Integer> partitions, Duration wait) {
+    List<PartitionWriter<C>> stopped = new java.util.ArrayList<>();
     for (int partition : List.copyOf(partitions)) {
       PartitionWriter<C> writer = writers.remove(partition);
       if (writer != null) {
         writer.stop(wait);
+        stopped.add(writer);
       }
     }
+    return stopped;
+  }
+
+  /**
+   * Records, per lane, that the stopped writers' partitions are handed over after their last round
+   * ({@link Claim}), so that their next owner does not fence the lane (which would fail the rounds
+   * of the lane's other partitions here). Only a writer that claimed its partition releases it: its
+   * claim came after it had fenced any earlier writer. A release that fails leaves the claim
+   * standing, and the next owner fences the lane: safe, only slower.
+   */
+  private void release(List<PartitionWriter<C>> stopped) {
+    Map<Committer<C>, Map<Integer, Long>> byLane = new java.util.LinkedHashMap<>();
+    for (PartitionWriter<C> writer : stopped) {
+      if (writer.claimed()) {
+        PartitionStore.Checkpoint position = writer.position();
+        byLane
+            .computeIfAbsent(
+                committers.apply(writer.partition()), lane -> new java.util.TreeMap<>())
+            .put(writer.partition(), position == null ? 0L : position.versions());
+      }
+    }
+    byLane.forEach(
+        (committer, partitions) -> {
+          try {
+            committer.release(partitions);
+          } catch (Exception e) {
+            LOG.warn(
+                "Could not release partitions {} ({}); their next owner fences this lane instead",
+                partitions.keySet(),
+                e.toString());
+          }
+        });
   }
 
   @Override
@@ -222,7 +257,7 @@ final class Ownership<C> implements AutoCloseable {
       group.set(consumer.groupMetadata());
       List<Integer> numbers = numbers(partitions);
       numbers.forEach(assigned::remove);
-      stopWriters(numbers, Duration.ofSeconds(10));
+      release(stopWriters(numbers, Duration.ofSeconds(10)));
       if (!partitions.isEmpty()) {
         LOG.info("Handed over partitions {}", numbers);
       }

@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One partition while this instance owns it: its queue of commands, its local store and where the
- * store stands. Its thread opens the store, waits until no transaction of a previous owner that
- * wrote the partition is undecided ({@link Restorer#awaitPreviousOwner}), restores the store from
- * the topics up to end offsets read after that, then hands the partition to the {@link Committer},
+ * store stands. Its thread opens the store, reads who wrote the partition last ({@link
+ * Restorer#awaitPreviousOwner}), fences that writer unless it released the partition ({@link
+ * Committer#fenceOut}), claims the partition for its lane ({@link Committer#claim}, refused by the
+ * group unless this instance is a member of its current generation), restores the store from the
+ * topics up to end offsets read after that, then hands the partition to the {@link Committer},
  * whose rounds take its commands, and waits until it is stopped or fails.
  *
  * <p>A failure it cannot roll back (a Kafka error, a store failure, a commit whose result is
@@ -50,6 +52,11 @@ final class PartitionWriter<C> {
   private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
   private volatile State state = State.RESTORING;
   private volatile boolean stopping;
+  private volatile boolean claimed;
+
+  /** The incarnation of the committer's producer under which the partition was claimed. */
+  private volatile long claimedUnder = -1;
+
   private volatile LocalStore readable;
 
   /** Where the store stands; written by the restore, then only by the committer's rounds. */
@@ -75,6 +82,20 @@ final class PartitionWriter<C> {
 
   int partition() {
     return partition;
+  }
+
+  /** Whether this writer claimed the partition for its lane: only then may it release it. */
+  boolean claimed() {
+    return claimed;
+  }
+
+  long claimedUnder() {
+    return claimedUnder;
+  }
+
+  /** Where the store stands (null before the restore). */
+  PartitionStore.Checkpoint position() {
+    return position;
   }
 
   /** Serving, and not being stopped. */
@@ -185,12 +206,45 @@ final class PartitionWriter<C> {
     }
   }
 
+  /**
+   * Claims the partition, retrying for a few seconds while the group refuses (a rebalance under
+   * way); a member whose generation is over keeps being refused until the group tells it so.
+   */
+  private void claim(long versionsOffset) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        claimedUnder = committer.claim(partition, versionsOffset);
+        claimed = true;
+        return;
+      } catch (Exception e) {
+        if (stopping || attempt == CLAIM_ATTEMPTS) {
+          throw e;
+        }
+        LOG.debug(
+            "Partition {}: the claim was refused ({}); trying again", partition, e.toString());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      }
+    }
+  }
+
+  private static final int CLAIM_ATTEMPTS = 25;
+
   private void run() {
     LocalStore store = null;
     try {
       store = context.stores().apply(partition);
       long start = System.nanoTime();
-      Restorer.awaitPreviousOwner(context, partition);
+      Claim previous = Restorer.awaitPreviousOwner(context, partition);
+      if (previous.mustFence(committer.transactionalId())) {
+        Committer.fenceOut(context, previous.writer(), committer.transactionalId());
+        context.metrics().fencedPrevious();
+        LOG.info(
+            "Partition {} of {}: fenced {}, its previous writer, which had not released it",
+            partition,
+            context.aggregate().collection(),
+            previous.writer());
+      }
+      claim(store.checkpoint().versions());
       position =
           Restorer.restore(
               context,

@@ -5,11 +5,14 @@ import io.streamfold.schemas.core.CommandOutcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-/** A command waiting in a writer's queue, and the future its request waits on. */
-record Pending<C>(CommandEnvelope<C> command, CompletableFuture<CommandOutcome> outcome) {
+/**
+ * A command waiting in a writer's queue, the future its request waits on, and when it was queued.
+ */
+record Pending<C>(
+    CommandEnvelope<C> command, CompletableFuture<CommandOutcome> outcome, long queuedNanos) {
 
   static <C> Pending<C> of(CommandEnvelope<C> command) {
-    return new Pending<>(command, new CompletableFuture<>());
+    return new Pending<>(command, new CompletableFuture<>(), System.nanoTime());
   }
 
   /**

@@ -12,13 +12,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Brings a partition's local store up to the end of its version-table and idempotency partitions,
- * from the store's checkpoint: called only after {@link #awaitPreviousOwner} (no earlier owner's
- * transaction on the partition undecided, and none can commit any more), and reading
+ * from the store's checkpoint: called only once no earlier writer of the partition can commit any
+ * more (it released the partition, or was fenced) and this instance has claimed it, and reading
  * (read_committed) up to end offsets asked after that, so the last commit of a previous owner
  * cannot be missed. Idempotency records older than the window are skipped. The store is then
  * checked against the event log from its {@link Mark} and repaired where they disagree ({@link
@@ -45,25 +46,24 @@ final class Restorer {
   }
 
   /**
-   * Waits until no transaction of an earlier owner that wrote {@code partition} is undecided: every
-   * round commits an offset of the ownership group for the version-table partitions it writes, and
-   * fetching that offset requiring stable offsets (a read_committed consumer of the group) waits
-   * while a transaction holding such a commit is open. After this an earlier owner can no longer
-   * commit anything to the partition: its next offset commit is refused by the group (its
-   * generation is over).
+   * Who wrote {@code partition} last ({@link Claim}), read once no claim, release or repair of an
+   * earlier owner is undecided: each commits an offset of the ownership group inside its
+   * transaction, and fetching that offset requiring stable offsets (a read_committed consumer of
+   * the group) waits while such a transaction is open.
    */
-  static void awaitPreviousOwner(WriterContext<?, ?, ?> context, int partition) {
+  static Claim awaitPreviousOwner(WriterContext<?, ?, ?> context, int partition) {
     Properties config = new Properties();
     config.putAll(context.clientProperties());
     config.put(ConsumerConfig.GROUP_ID_CONFIG, context.applicationId());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition) + "-fence");
+    TopicPartition versions = new TopicPartition(context.topics().versions(), partition);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.committed(
-          java.util.Set.of(new TopicPartition(context.topics().versions(), partition)),
-          UNDECIDED_WAIT);
+      OffsetAndMetadata committed =
+          consumer.committed(java.util.Set.of(versions), UNDECIDED_WAIT).get(versions);
+      return committed == null ? Claim.NONE : Claim.parse(committed.metadata());
     }
   }
 

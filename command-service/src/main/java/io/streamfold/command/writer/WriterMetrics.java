@@ -9,7 +9,9 @@ import java.time.Duration;
  * The writers' meters: {@code streamfold_writer_batch_commands} (commands per round, one
  * transaction), {@code streamfold_writer_commit_seconds} (begin to commit of a batch's
  * transaction), {@code streamfold_writer_restore_records_total}, {@code
- * streamfold_writer_fenced_total} and {@code streamfold_writer_repairs_total}.
+ * streamfold_writer_fenced_total}, {@code streamfold_writer_previous_fenced_total}, {@code
+ * streamfold_writer_repairs_total} and {@code streamfold_writer_phase_seconds}: where a round's
+ * time goes, by {@code phase} ({@link Phase}).
  */
 public final class WriterMetrics {
   private final DistributionSummary batchSize;
@@ -17,6 +19,22 @@ public final class WriterMetrics {
   private final io.micrometer.core.instrument.Counter restored;
   private final io.micrometer.core.instrument.Counter fenced;
   private final io.micrometer.core.instrument.Counter repaired;
+  private final io.micrometer.core.instrument.Counter fencedPrevious;
+  private final java.util.EnumMap<Phase, Timer> phases = new java.util.EnumMap<>(Phase.class);
+
+  /** The steps of a command's way through a round, timed separately. */
+  enum Phase {
+    /** From a command's arrival in its partition's queue until a round takes it (per command). */
+    QUEUED,
+    /** Deciding the round's commands and handing their records to the producer. */
+    DECIDE,
+    /** Flushing the records and committing the transaction. */
+    COMMIT,
+    /** From the commit until a read_committed consumer has read the round back. */
+    VISIBLE,
+    /** Bringing the local stores to the round's checkpoint. */
+    FINISH
+  }
 
   public WriterMetrics(MeterRegistry registry) {
     batchSize =
@@ -29,6 +47,24 @@ public final class WriterMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    for (Phase phase : Phase.values()) {
+      phases.put(
+          phase,
+          Timer.builder("streamfold.writer.phase")
+              .description("Time spent in one phase of a round (queued: per command)")
+              .tag("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(10_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry));
+    }
+    fencedPrevious =
+        io.micrometer.core.instrument.Counter.builder("streamfold.writer.previous.fenced")
+            .description(
+                "Previous writers of a partition fenced by this instance when it took the partition"
+                    + " over (they had not released it: crashed, or paused past their session"
+                    + " time-out)")
             .register(registry);
     restored =
         io.micrometer.core.instrument.Counter.builder("streamfold.writer.restore.records")
@@ -53,6 +89,10 @@ public final class WriterMetrics {
     repaired.increment(records);
   }
 
+  void fencedPrevious() {
+    fencedPrevious.increment();
+  }
+
   void fenced() {
     fenced.increment();
   }
@@ -63,6 +103,13 @@ public final class WriterMetrics {
 
   void committed(long startNanos) {
     commit.record(Duration.ofNanos(System.nanoTime() - startNanos));
+  }
+
+  /** Records the phase as lasting from {@code startNanos} until now; returns now. */
+  long phase(Phase phase, long startNanos) {
+    long now = System.nanoTime();
+    phases.get(phase).record(now - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return now;
   }
 
   void restored(int records) {

@@ -68,6 +68,15 @@ class PartitionWriterIT {
       java.nio.file.Path stateDir,
       int partitions,
       String server) {
+    return start(stores, stateDir, partitions, server, new SimpleMeterRegistry());
+  }
+
+  private CommandWriter<AccountCommand, Account> start(
+      java.util.function.UnaryOperator<LocalStore> stores,
+      java.nio.file.Path stateDir,
+      int partitions,
+      String server,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     new TopicProvisioner(client())
         .ensure(
             List.of(
@@ -95,7 +104,7 @@ class PartitionWriterIT {
         registry,
         true,
         Clock.systemUTC(),
-        new SimpleMeterRegistry(),
+        meters,
         stores);
   }
 
@@ -186,8 +195,9 @@ class PartitionWriterIT {
       assertThat(first.partitionOf(gate)).isEqualTo(1);
       CompletableFuture<CommandOutcome> held = first.submit(open(gate));
       assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      SimpleMeterRegistry secondMeters = new SimpleMeterRegistry();
       try (CommandWriter<AccountCommand, Account> second =
-          start(store -> store, Dirs.temporary("writer-it-"), 2, "127.0.0.1:2")) {
+          start(store -> store, Dirs.temporary("writer-it-"), 2, "127.0.0.1:2", secondMeters)) {
         // past every time-out a hand-over had (10 s), and the rebalance after it
         await("partition 1 not served by the newcomer while the old owner's round holds it")
             .during(Duration.ofSeconds(16))
@@ -208,6 +218,9 @@ class PartitionWriterIT {
         assertThat(second.committed(gate).version()).isEqualTo(1);
         CommandOutcome again = second.submit(open(gate)).get(30, TimeUnit.SECONDS);
         assertThat(again.getStatus()).isNotEqualTo(OutcomeStatus.ACCEPTED);
+        assertThat(secondMeters.get("streamfold.writer.previous.fenced").counter().count())
+            .as("the old owner released the partition after its round, so was not fenced")
+            .isZero();
       }
     }
     assertThat(
@@ -312,6 +325,110 @@ class PartitionWriterIT {
       assertThat(decide(writer, lost).getVersion()).isEqualTo(2);
     }
     assertThat(versionsInLog("y")).containsExactly(1L, 2L);
+  }
+
+  /**
+   * A previous writer that did not release its partition (it crashed inside a round, or is a zombie
+   * paused past its session time-out) left a transaction open on the version table. The new owner
+   * fences that writer's transactional id, named by the partition's claim, before it restores: the
+   * open transaction is aborted at once (not after its two-minute time-out, which would keep the
+   * partition from serving well past this test's wait), the old producer can commit nothing more,
+   * and the claim now names the new owner's lane.
+   */
+  @Test
+  void shouldFenceAPreviousWriterThatDidNotReleaseItsPartition() throws Exception {
+    String previous = prefix + "app-accounts-writer@127.0.0.9:1-0";
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> zombie =
+        previousWriter(previous)) {
+      setClaim(Claim.claimedBy(previous));
+      zombie.beginTransaction();
+      zombie.send(new ProducerRecord<>(topics.versions(), 0, "z", new byte[] {1})).get();
+
+      try (CommandWriter<AccountCommand, Account> writer = start(store -> store)) {
+        await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+        assertThat(decide(writer, open("a")).getVersion()).isEqualTo(1);
+        assertThat(claim())
+            .isEqualTo(Claim.claimedBy(prefix + "app-accounts-writer@127.0.0.1:1-0"));
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(zombie::commitTransaction)
+          .isInstanceOf(org.apache.kafka.common.errors.ProducerFencedException.class);
+    }
+    assertThat(EventLog.readRaw(SharedStack.broker().bootstrapServers(), topics.versions()))
+        .extracting(record -> new String(record.key(), UTF_8))
+        .as("the fenced writer's open transaction aborted")
+        .containsExactly("a");
+  }
+
+  /**
+   * A writer that released its partition after its last round is not fenced by the next owner: it
+   * may still be writing the other partitions of its lane on an instance that lives on.
+   */
+  @Test
+  void shouldLeaveAWriterThatReleasedItsPartitionUnfenced() throws Exception {
+    String previous = prefix + "app-accounts-writer@127.0.0.9:1-0";
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> released =
+        previousWriter(previous)) {
+      setClaim(Claim.releasedBy(previous));
+      try (CommandWriter<AccountCommand, Account> writer = start(store -> store)) {
+        await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+        assertThat(decide(writer, open("a")).getVersion()).isEqualTo(1);
+      }
+      released.beginTransaction();
+      released.send(new ProducerRecord<>(prefix + "elsewhere", 0, "b", new byte[] {1})).get();
+      released.commitTransaction();
+    }
+  }
+
+  /** A transactional producer with {@code transactionalId}, initialised, as a previous writer's. */
+  private org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> previousWriter(
+      String transactionalId) {
+    new TopicProvisioner(client())
+        .ensure(List.of(new TopicSpec(prefix + "elsewhere", 1, (short) 1, Map.of())));
+    Properties config = client();
+    config.put("transactional.id", transactionalId);
+    config.put("transaction.timeout.ms", 120_000);
+    org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(
+            config,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer());
+    producer.initTransactions();
+    return producer;
+  }
+
+  /** Sets the claim on partition 0 as a previous writer would have left it. */
+  private void setClaim(String metadata) throws Exception {
+    new TopicProvisioner(client())
+        .ensure(
+            List.of(
+                new TopicSpec(topics.events(), 1, (short) 1, Map.of()),
+                new TopicSpec(topics.versions(), 1, (short) 1, Map.of("cleanup.policy", "compact")),
+                new TopicSpec(
+                    topics.idempotency(), 1, (short) 1, Map.of("cleanup.policy", "compact"))));
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(client())) {
+      admin
+          .alterConsumerGroupOffsets(
+              prefix + "app",
+              Map.of(
+                  new org.apache.kafka.common.TopicPartition(topics.versions(), 0),
+                  new org.apache.kafka.clients.consumer.OffsetAndMetadata(0, metadata)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The claim on partition 0: the metadata of the ownership group's committed offset. */
+  private String claim() throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(client())) {
+      return admin
+          .listConsumerGroupOffsets(prefix + "app")
+          .partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS)
+          .get(new org.apache.kafka.common.TopicPartition(topics.versions(), 0))
+          .metadata();
+    }
   }
 
   private static CommandEnvelope<AccountCommand> keyed(
