@@ -123,7 +123,11 @@ public final class CommandLoad {
       Thread.sleep(10_000); // the projections catch up with the warm-up's events meanwhile
       System.out.println("Steady load from now on");
       report.put("rate", rate);
+      Map<String, double[]> before = WriterPhases.read(commands);
       report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), false));
+      report.put(
+          "writer phases, mean ms (queued: per command; the rest: per round)",
+          WriterPhases.means(before, WriterPhases.read(commands)));
       return report;
     }
     if (saturationSeconds > 0) { // only the closed loop at saturation, three times

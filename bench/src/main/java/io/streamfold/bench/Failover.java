@@ -39,7 +39,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and times until the second accepts a command on one of the killed instance's partitions. The
  * command service runs with a 1 GiB heap.
  *
- * <p>Usage: {@code Failover <aggregates> <out dir>}
+ * <p>Usage: {@code Failover <aggregates> <out dir> [--under-load]}: with {@code --under-load}, four
+ * clients keep sending commands to the owner's partitions until it is killed, so it dies with a
+ * transaction open, which its successor must see aborted before it restores.
  */
 public final class Failover {
   private static final int PARTITIONS = 6;
@@ -85,6 +87,34 @@ public final class Failover {
       b.awaitReady();
       a.awaitReady();
       String account = accountOwnedBy(a, b);
+      boolean underLoad = List.of(args).contains("--under-load");
+      report.put("under load", underLoad);
+      java.util.concurrent.atomic.AtomicLong loadAccepted =
+          new java.util.concurrent.atomic.AtomicLong();
+      for (int i = 0; underLoad && i < 4; i++) {
+        Thread client =
+            new Thread(
+                () -> {
+                  try (RawHttp http = new RawHttp("127.0.0.1", a.port)) {
+                    while (true) {
+                      if (http.post(
+                                  "/api/v1/accounts/" + account + "/deposit",
+                                  "{\"amount\":\"1.00\"}")
+                              .status()
+                          == 200) {
+                        loadAccepted.incrementAndGet();
+                      }
+                    }
+                  } catch (Exception killed) {
+                    // the owner is gone
+                  }
+                });
+        client.setDaemon(true);
+        client.start();
+      }
+      while (underLoad && loadAccepted.get() < 2_000) {
+        Thread.sleep(10);
+      }
       a.jvm.kill();
       started = System.nanoTime();
       int attempts = 0;
