@@ -5,7 +5,8 @@
 #                                     baselines on the same broker in the same run; writes
 #                                     bench/results/<timestamp>/commands.md and commands.json;
 #                                     --rate=N sets the open-loop rate, --steady=S runs only one
-#                                     warm open loop of S seconds (to attach a profiler meanwhile),
+#                                     warm open loop of S seconds (to attach a profiler meanwhile;
+#                                     it reports where the writers spend a round, by phase),
 #                                     --saturation=S only three 64-client closed loops of S seconds,
 #                                     --reads the read side (reads.json), --events the event APIs:
 #                                     stream reads, subscriptions beside a plain consumer, commands

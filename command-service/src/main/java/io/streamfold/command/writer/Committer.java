@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * zombie (an owner paused past its session time-out) cannot claim, and its lane's rounds fail once
  * the new owner has fenced it. The rounds themselves carry no offset commit: that round trip to the
  * group coordinator cost a fifth of a round's time and of the throughput (measured, {@code
- * bench/profiles/2026-12-03-claims/}).
+ * bench/profiles/2026-12-02-claims/}).
  */
 final class Committer<C> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Committer.class);

@@ -2,14 +2,15 @@
  * The write path: one owner per partition, one transaction per round of a lane. Partitions are
  * assigned to instances through a consumer group ({@link io.streamfold.command.writer.Ownership}).
  * The owner of a partition runs its {@link io.streamfold.command.writer.PartitionWriter}, which
- * waits until no earlier owner's transaction on the partition is undecided, restores the version
- * table and the idempotency records from their compacted topics into a local RocksDB store, checks
- * them against the event log from the partition's {@link io.streamfold.command.writer.Mark} and
- * repairs what disagrees ({@link io.streamfold.command.writer.Reconciler}: the log is the truth),
- * then serves. A lane of the instance ({@link io.streamfold.command.writer.Committer}, one per
- * core) takes the queued commands of every partition of the lane it serves, decides each
+ * fences the partition's previous writer unless it released the partition, claims it ({@link
+ * io.streamfold.command.writer.Claim}), waits until no transaction on it is undecided, restores the
+ * version table and the idempotency records from their compacted topics into a local RocksDB store,
+ * checks them against the event log from the partition's {@link io.streamfold.command.writer.Mark}
+ * and repairs what disagrees ({@link io.streamfold.command.writer.Reconciler}: the log is the
+ * truth), then serves. A lane of the instance ({@link io.streamfold.command.writer.Committer}, one
+ * per core) takes the queued commands of every partition of the lane it serves, decides each
  * partition's in order, and commits the round's events, version rows and idempotency records in one
- * transaction, fenced by the group's generation, before answering any of them.
+ * transaction before answering any of them.
  *
  * <p>Why one transaction per round of a lane rather than per partition (the design's first form,
  * with a transactional id per partition): a transaction costs the broker the same whatever the
