@@ -60,29 +60,37 @@ public final class WriterMetrics {
               .register(registry));
     }
     fencedPrevious =
-        io.micrometer.core.instrument.Counter.builder("streamfold.writer.previous.fenced")
-            .description(
-                "Previous writers of a partition fenced by this instance when it took the partition"
-                    + " over (they had not released it: crashed, or paused past their session"
-                    + " time-out)")
-            .register(registry);
+        counter(
+            registry,
+            "streamfold.writer.previous.fenced",
+            "Previous writers of a partition fenced by this instance when it took the partition"
+                + " over (they had not released it: crashed, or paused past their session"
+                + " time-out)");
     restored =
-        io.micrometer.core.instrument.Counter.builder("streamfold.writer.restore.records")
-            .description("Version-table and idempotency records restored into local stores")
-            .register(registry);
+        counter(
+            registry,
+            "streamfold.writer.restore.records",
+            "Version-table and idempotency records restored into local stores");
     fenced =
-        io.micrometer.core.instrument.Counter.builder("streamfold.writer.fenced")
-            .description(
-                "Rounds of this instance refused because it no longer owned their partitions (the"
-                    + " group refused their offsets, or a newer producer fenced ours)")
-            .register(registry);
+        counter(
+            registry,
+            "streamfold.writer.fenced",
+            "Rounds of this instance refused because its lane had been fenced (a new owner of"
+                + " one of the lane's partitions took it over, or a newer producer with its id)");
     repaired =
-        io.micrometer.core.instrument.Counter.builder("streamfold.writer.repairs")
-            .description(
-                "Version rows and idempotency records rewritten at a restore to agree with the"
-                    + " event log (after a transaction the broker committed on only some of its"
-                    + " partitions)")
-            .register(registry);
+        counter(
+            registry,
+            "streamfold.writer.repairs",
+            "Version rows and idempotency records rewritten at a restore to agree with the"
+                + " event log (after a transaction the broker committed on only some of its"
+                + " partitions)");
+  }
+
+  private static io.micrometer.core.instrument.Counter counter(
+      MeterRegistry registry, String name, String description) {
+    return io.micrometer.core.instrument.Counter.builder(name)
+        .description(description)
+        .register(registry);
   }
 
   void repaired(int records) {
