@@ -26,7 +26,12 @@ public final class Problems {
         });
     config.routes.exception(
         HttpResponseException.class,
-        (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage())));
+        (e, ctx) -> {
+          if (e.getStatus() == 413) {
+            drain(ctx);
+          }
+          write(ctx, fromJavalin(e.getStatus(), e.getMessage()));
+        });
     config.routes.exception(
         Exception.class,
         (e, ctx) -> {
@@ -59,6 +64,29 @@ public final class Problems {
                     ctx.method() + " is not allowed on " + ctx.path()));
           }
         });
+  }
+
+  /** The most of a refused body read and dropped so that its 413 arrives (see {@link #drain}). */
+  static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+  /**
+   * Reads and drops what is left of a body that was refused as too large, up to {@link
+   * #DRAIN_LIMIT}. Otherwise Jetty answers and closes the connection with the body still arriving,
+   * and the client, still writing it, can meet a TCP reset and never read the 413 (seen in CI;
+   * jetty/jetty.project#12079). Drained, the connection even stays open for the next request.
+   * Beyond the limit the connection is closed as before.
+   */
+  private static void drain(Context ctx) {
+    try {
+      java.io.InputStream in = ctx.req().getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long read = 0;
+      for (int n = 0; n != -1 && read < DRAIN_LIMIT; n = in.read(buffer)) {
+        read += n;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.debug("Could not drain a refused body", e);
+    }
   }
 
   private static boolean isProblem(Context ctx) {
