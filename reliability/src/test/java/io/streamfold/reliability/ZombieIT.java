@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class ZombieIT {
   private static final Pattern FENCED =
       Pattern.compile("(?m)^streamfold_writer_fenced_total\\S* (\\d+)");
+  private static final Pattern FENCED_PREVIOUS =
+      Pattern.compile("(?m)^streamfold_writer_previous_fenced_total\\S* (\\d+)");
 
   @Test
   void shouldFenceAPausedOwnerAndLoseOrDuplicateNothing() throws Exception {
@@ -45,6 +47,7 @@ class ZombieIT {
       ServiceProcess zombie = cluster.commands.get(0);
       ServiceProcess survivor = cluster.commands.get(1);
       long fenced = 0;
+      long takeoversFenced = 0;
       for (int pause = 0; pause < pauses; pause++) {
         everywhere.awaitAnswered(between, Duration.ofMinutes(3));
         zombie.pause();
@@ -57,10 +60,11 @@ class ZombieIT {
                         accounts("paused" + pause + "-"), 4, false, Duration.ofSeconds(120), 0))
                 .start();
         survivorOnly.awaitAnswered(between, Duration.ofMinutes(3));
+        takeoversFenced = counter(survivor, FENCED_PREVIOUS);
         zombie.resume();
         everywhere.awaitAnswered(between, Duration.ofMinutes(3));
         survivorOnly.stop();
-        fenced = fencedWriters(zombie);
+        fenced = counter(zombie, FENCED);
       }
       everywhere.stop();
       cluster.awaitReady(Duration.ofSeconds(120));
@@ -75,8 +79,13 @@ class ZombieIT {
           pauses
               + " pauses past the session time-out survived; "
               + fenced
-              + " zombie rounds refused");
+              + " zombie rounds refused; the survivor fenced the paused instance's lanes "
+              + takeoversFenced
+              + " times (once per partition it took over)");
       assertThat(zombie.starts()).as("the zombie was never restarted").isEqualTo(1);
+      assertThat(takeoversFenced)
+          .as("the survivor fenced the paused instance, which had not released its partitions")
+          .isPositive();
     }
   }
 
@@ -84,9 +93,9 @@ class ZombieIT {
     return IntStream.range(0, 24).mapToObj(i -> prefix + i).toList();
   }
 
-  /** How many of the instance's rounds were refused (fenced), from its metrics. */
-  private static long fencedWriters(ServiceProcess instance) {
-    Matcher matcher = FENCED.matcher(Http.get(instance.url() + "/metrics").raw().body());
+  /** A counter of the instance's metrics (0 if absent). */
+  private static long counter(ServiceProcess instance, Pattern counter) {
+    Matcher matcher = counter.matcher(Http.get(instance.url() + "/metrics").raw().body());
     return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
   }
 }
