@@ -89,8 +89,8 @@ public final class Failover {
       String account = accountOwnedBy(a, b);
       boolean underLoad = List.of(args).contains("--under-load");
       report.put("under load", underLoad);
-      java.util.concurrent.atomic.AtomicLong loadAccepted =
-          new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.CountDownLatch loadAccepted =
+          new java.util.concurrent.CountDownLatch(underLoad ? 2_000 : 0);
       for (int i = 0; underLoad && i < 4; i++) {
         Thread client =
             new Thread(
@@ -102,7 +102,7 @@ public final class Failover {
                                   "{\"amount\":\"1.00\"}")
                               .status()
                           == 200) {
-                        loadAccepted.incrementAndGet();
+                        loadAccepted.countDown();
                       }
                     }
                   } catch (Exception killed) {
@@ -112,8 +112,8 @@ public final class Failover {
         client.setDaemon(true);
         client.start();
       }
-      while (underLoad && loadAccepted.get() < 2_000) {
-        Thread.sleep(10);
+      if (!loadAccepted.await(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new IllegalStateException("The owner accepted too few commands under load");
       }
       a.jvm.kill();
       started = System.nanoTime();

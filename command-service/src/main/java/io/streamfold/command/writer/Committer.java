@@ -218,10 +218,7 @@ final class Committer<C> implements AutoCloseable {
    * whatever it sends after that is refused.
    */
   static void fenceOut(WriterContext<?, ?, ?> context, String transactionalId, String by) {
-    Properties config = new Properties();
-    config.putAll(context.clientProperties());
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, by + "-fencing");
+    Properties config = transactional(context, transactionalId, by + "-fencing");
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
     try (KafkaProducer<byte[], byte[]> fencing =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -470,11 +467,25 @@ final class Committer<C> implements AutoCloseable {
     }
   }
 
-  private KafkaProducer<String, byte[]> producer() {
+  /**
+   * A lane's transactional producer settings: the clients' base, the transactional id and the
+   * transaction time-out every producer of a lane's id registers with the coordinator (the one that
+   * fences a lane included, so the id's time-out stays the writers').
+   */
+  private static Properties transactional(
+      WriterContext<?, ?, ?> context, String transactionalId, String clientId) {
     Properties config = new Properties();
     config.putAll(context.clientProperties());
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    // An instance that dies inside a round leaves its transaction open until the new owners of its
+    // partitions fence its lane, or at most this long.
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+    return config;
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    Properties config = transactional(context, transactionalId, transactionalId);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     // A round's records leave together, in one request, when commitTransaction flushes them; sent
@@ -484,9 +495,6 @@ final class Committer<C> implements AutoCloseable {
     // finishes the previous transaction: retry within milliseconds, not the default 100 ms.
     config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
     config.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
-    // An instance that dies inside a round leaves its transaction open until the new owners of its
-    // partitions fence its lane, or at most this long.
-    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
