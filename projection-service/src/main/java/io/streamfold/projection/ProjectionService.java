@@ -2,6 +2,7 @@ package io.streamfold.projection;
 
 import io.javalin.Javalin;
 import io.streamfold.projection.config.ProjectionServiceConfig;
+import io.streamfold.projection.events.DeadLetterRoutes;
 import io.streamfold.projection.events.EventJson;
 import io.streamfold.projection.events.Subscriptions;
 import io.streamfold.projection.query.AccountQueryRoutes;
@@ -50,6 +51,7 @@ public final class ProjectionService implements AutoCloseable {
   private final HangingTransactions hanging;
   private final ExecutorService readers;
   private final Subscriptions subscriptions;
+  private final DeadLetterRoutes deadLetters;
 
   private ProjectionService(
       StreamsRunner streams,
@@ -58,7 +60,8 @@ public final class ProjectionService implements AutoCloseable {
       Dependencies dependencies,
       HangingTransactions hanging,
       ExecutorService readers,
-      Subscriptions subscriptions) {
+      Subscriptions subscriptions,
+      DeadLetterRoutes deadLetters) {
     this.streams = streams;
     this.lag = lag;
     this.http = http;
@@ -66,6 +69,7 @@ public final class ProjectionService implements AutoCloseable {
     this.hanging = hanging;
     this.readers = readers;
     this.subscriptions = subscriptions;
+    this.deadLetters = deadLetters;
   }
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
@@ -133,6 +137,14 @@ public final class ProjectionService implements AutoCloseable {
             EventJson.types(serdes.events().schema()),
             config.maxSubscribers(),
             config.subscriberWriteTimeout());
+    DeadLetterRoutes deadLetters =
+        new DeadLetterRoutes(
+            config.clientProperties(),
+            config.deadLetterTopic(),
+            config.eventsTopic(),
+            config.replayTopic(),
+            config.collection(),
+            serdes.events()::decode);
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Operations operations = new Operations("openapi/projection-service.json");
     operations.bind(streams.streams());
@@ -170,6 +182,7 @@ public final class ProjectionService implements AutoCloseable {
                   lists.install(javalin);
                   status.install(javalin);
                   subscriptions.install(javalin);
+                  deadLetters.install(javalin);
                 })
             .start();
     LOG.info(
@@ -177,7 +190,8 @@ public final class ProjectionService implements AutoCloseable {
         config.httpHost(),
         http.port(),
         config.advertisedServer());
-    return new ProjectionService(streams, lag, http, dependencies, hanging, readers, subscriptions);
+    return new ProjectionService(
+        streams, lag, http, dependencies, hanging, readers, subscriptions, deadLetters);
   }
 
   /** Kafka Streams in ERROR (or on its way there) recovers only by a restart. */
@@ -227,6 +241,7 @@ public final class ProjectionService implements AutoCloseable {
   public void close() {
     subscriptions.close();
     http.stop();
+    deadLetters.close();
     readers.shutdownNow();
     streams.close();
     lag.close();

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event log belongs to the command side: this service waits (up to a minute) for it to exist
- * and reads its partition count; it creates only its own dead-letter topic.
+ * and reads its partition count; it creates only its own dead-letter topic and the log's replay
+ * topic (dead letters put back for the projections).
  */
 final class ProjectionTopics {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionTopics.class);
@@ -27,20 +28,20 @@ final class ProjectionTopics {
    */
   static int awaitEventsAndCreateDeadLetters(ProjectionServiceConfig config) {
     int partitions = awaitEvents(config);
+    Map<String, String> twoWeeks =
+        Map.of(
+            "cleanup.policy",
+            "delete",
+            "retention.ms",
+            Long.toString(Duration.ofDays(14).toMillis()),
+            "min.insync.replicas",
+            Short.toString(config.minInsyncReplicas()));
     new TopicProvisioner(config.clientProperties())
         .ensure(
             List.of(
-                new TopicSpec(
-                    config.deadLetterTopic(),
-                    1,
-                    config.replication(),
-                    Map.of(
-                        "cleanup.policy",
-                        "delete",
-                        "retention.ms",
-                        Long.toString(Duration.ofDays(14).toMillis()),
-                        "min.insync.replicas",
-                        Short.toString(config.minInsyncReplicas())))));
+                new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks),
+                // co-partitioned with the event log: a replayed event reaches its account's task
+                new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks)));
     return partitions;
   }
 

@@ -127,4 +127,9 @@ public record ProjectionServiceConfig(
   public String deadLetterTopic() {
     return topicPrefix + "accounts.events.dlq";
   }
+
+  /** Dead-lettered events replayed into the projections (never into the event log). */
+  public String replayTopic() {
+    return io.streamfold.projection.topology.ProjectionTopology.replayTopic(eventsTopic());
+  }
 }

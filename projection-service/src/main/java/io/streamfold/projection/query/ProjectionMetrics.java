@@ -9,7 +9,8 @@ import io.streamfold.projection.topology.ProjectionCounters;
  * The projections' meters: {@code streamfold_projection_lag_records} (total) and {@code
  * streamfold_projection_partition_lag_records} per partition of the event log (both also in {@code
  * GET /api/v1/status}), {@code streamfold_projection_dead_letters_total}, {@code
- * streamfold_projection_gaps_total} and {@code streamfold_projection_duplicates_total}.
+ * streamfold_projection_gaps_total}, {@code streamfold_projection_duplicates_total} and {@code
+ * streamfold_projection_gaps_filled_total}.
  */
 public final class ProjectionMetrics {
   private ProjectionMetrics() {}
@@ -38,6 +39,10 @@ public final class ProjectionMetrics {
     FunctionCounter.builder(
             "streamfold.projection.duplicates", counters, ProjectionCounters::duplicates)
         .description("Events skipped as not newer than the view")
+        .register(registry);
+    FunctionCounter.builder(
+            "streamfold.projection.gaps.filled", counters, ProjectionCounters::filled)
+        .description("Missing versions applied late (replayed dead letters), filling their gap")
         .register(registry);
   }
 

@@ -8,10 +8,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /** Strict parsing of query parameters: a bad value is a 400 that names the parameter. */
-final class QueryParams {
+public final class QueryParams {
   private QueryParams() {}
 
-  static Long positiveLong(Context ctx, String name) {
+  public static Long positiveLong(Context ctx, String name) {
     String value = ctx.queryParam(name);
     if (value == null) {
       return null;
@@ -24,7 +24,7 @@ final class QueryParams {
     return Long.parseLong(value);
   }
 
-  static long nonNegativeLong(Context ctx, String name, long fallback) {
+  public static long nonNegativeLong(Context ctx, String name, long fallback) {
     String value = ctx.queryParam(name);
     if (value == null) {
       return fallback;
@@ -37,7 +37,7 @@ final class QueryParams {
     return Long.parseLong(value);
   }
 
-  static int limit(Context ctx, int fallback, int max) {
+  public static int limit(Context ctx, int fallback, int max) {
     Long limit = positiveLong(ctx, "limit");
     if (limit == null) {
       return fallback;

@@ -55,6 +55,7 @@ public final class StatusRoutes {
           body.put("duplicatesSkipped", counters.duplicates());
           body.put("gaps", counters.gaps());
           body.put("deadLetters", counters.deadLetters());
+          body.put("gapsFilled", counters.filled());
           ctx.json(body);
         });
   }

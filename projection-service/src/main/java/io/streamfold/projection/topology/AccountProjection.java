@@ -7,7 +7,12 @@ import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Projected;
 import io.streamfold.projection.view.StatsDelta;
 import io.streamfold.schemas.account.AccountEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -15,6 +20,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -55,10 +61,10 @@ public final class AccountProjection {
                 Stores.persistentKeyValueStore(StoreNames.STATS), Serdes.String(), serdes.stats())
             .withCachingEnabled());
     return builder.stream(
-            eventsTopic,
+            List.of(eventsTopic, ProjectionTopology.replayTopic(eventsTopic)),
             Consumed.with(Serdes.String(), serdes.sourced()).withName(StoreNames.EVENTS_SOURCE))
         .process(
-            () -> new Projector(waiters, counters, handles),
+            () -> new Projector(waiters, counters, handles, serdes.events()::decode),
             Named.as(StoreNames.ACCOUNT_PROJECTOR),
             StoreNames.SUMMARIES,
             StoreNames.HISTORY,
@@ -76,11 +82,17 @@ public final class AccountProjection {
     private KeyValueStore<String, AccountSummary> summaries;
     private KeyValueStore<String, HistoryEntry> history;
     private KeyValueStore<String, CurrencyStats> stats;
+    private final java.util.function.Function<byte[], AccountEvent> decoder;
 
-    Projector(VersionWaiters waiters, ProjectionCounters counters, StoreHandles handles) {
+    Projector(
+        VersionWaiters waiters,
+        ProjectionCounters counters,
+        StoreHandles handles,
+        java.util.function.Function<byte[], AccountEvent> decoder) {
       this.waiters = waiters;
       this.counters = counters;
       this.handles = handles;
+      this.decoder = decoder;
     }
 
     @Override
@@ -107,7 +119,15 @@ public final class AccountProjection {
       }
       AccountEvent event = record.value().event();
       String id = event.getAggregateId();
-      Projected projected = AccountProjector.apply(summaries.get(id), event);
+      AccountSummary current = summaries.get(id);
+      if (current != null
+          && event.getVersion() <= current.version()
+          && current.missingVersions() > 0
+          && history.get(StoreNames.historyKey(id, event.getVersion())) == null) {
+        fill(current, record.value(), record);
+        return;
+      }
+      Projected projected = AccountProjector.apply(current, event);
       if (projected instanceof Projected.Skipped skipped) {
         counters.duplicate();
         LOG.debug(
@@ -133,15 +153,109 @@ public final class AccountProjection {
           HistoryEntry.of(applied.summary(), applied.transaction(), record.value().bytes()));
       StatsDelta delta = applied.delta();
       if (delta.currency() != null) {
-        CurrencyStats current = stats.get(delta.currency());
+        CurrencyStats sofar = stats.get(delta.currency());
         stats.put(
             delta.currency(),
-            (current == null ? CurrencyStats.empty(delta.currency()) : current).plus(delta));
+            (sofar == null ? CurrencyStats.empty(delta.currency()) : sofar).plus(delta));
       }
       if (applied.owner() != null) {
         context.forward(record.withKey(applied.owner()).withValue(id));
       }
       waiters.applied(id, event.getVersion());
+    }
+
+    /**
+     * Applies a version the view is missing (a gap), arriving after later versions were applied:
+     * typically a dead-lettered event replayed once its cause is fixed. The account's history after
+     * it is folded again on top of it, and the statistics get the difference between the new fold
+     * and the old one, so the stores end as if the event had been applied in its turn (a rebuild
+     * gives the same digests).
+     */
+    private void fill(
+        AccountSummary latest, SourcedEvent late, Record<String, SourcedEvent> record) {
+      AccountEvent event = late.event();
+      String id = event.getAggregateId();
+      HistoryEntry previous = null;
+      try (KeyValueIterator<String, HistoryEntry> it =
+          history.reverseRange(
+              StoreNames.historyKey(id, 0), StoreNames.historyKey(id, event.getVersion() - 1))) {
+        if (it.hasNext()) {
+          previous = it.next().value;
+        }
+      }
+      List<KeyValue<String, HistoryEntry>> later = new ArrayList<>();
+      try (KeyValueIterator<String, HistoryEntry> it =
+          history.range(
+              StoreNames.historyKey(id, event.getVersion() + 1),
+              StoreNames.historyKey(id, Long.MAX_VALUE))) {
+        it.forEachRemaining(later::add);
+      }
+      AccountSummary before = previous == null ? null : previous.asSummary(latest);
+      Projected.Applied applied = (Projected.Applied) AccountProjector.apply(before, event);
+      AccountSummary now = applied.summary();
+      Map<String, CurrencyStats> changed = new HashMap<>();
+      List<KeyValue<String, HistoryEntry>> rewritten = new ArrayList<>();
+      rewritten.add(
+          KeyValue.pair(
+              StoreNames.historyKey(id, event.getVersion()),
+              HistoryEntry.of(now, applied.transaction(), late.bytes())));
+      addTo(changed, applied.delta(), 1);
+      AccountSummary was = before;
+      for (KeyValue<String, HistoryEntry> entry : later) {
+        if (entry.value.event() == null) {
+          throw new IllegalStateException(
+              "Cannot fill version "
+                  + event.getVersion()
+                  + " of "
+                  + id
+                  + ": its later history entries predate the history keeping events; rebuild"
+                  + " the projections under a new APPLICATION_ID");
+        }
+        AccountEvent next = decoder.apply(entry.value.event());
+        Projected.Applied old = (Projected.Applied) AccountProjector.apply(was, next);
+        Projected.Applied redone = (Projected.Applied) AccountProjector.apply(now, next);
+        was = old.summary();
+        now = redone.summary();
+        addTo(changed, old.delta(), -1);
+        addTo(changed, redone.delta(), 1);
+        rewritten.add(
+            KeyValue.pair(
+                entry.key, HistoryEntry.of(now, redone.transaction(), entry.value.event())));
+      }
+      // everything computed before anything is written: a failure above changes nothing
+      history.putAll(rewritten);
+      summaries.put(id, now);
+      changed.forEach(stats::put);
+      if (applied.owner() != null) {
+        context.forward(record.withKey(applied.owner()).withValue(id));
+      }
+      counters.fill();
+      LOG.info(
+          "Filled version {} of {} ({} later version(s) folded again); {} version(s) still missing",
+          event.getVersion(),
+          id,
+          later.size(),
+          now.missingVersions());
+      waiters.applied(id, now.version());
+    }
+
+    /** Adds {@code sign} times {@code delta} to its currency's statistics in {@code changed}. */
+    private void addTo(Map<String, CurrencyStats> changed, StatsDelta delta, int sign) {
+      if (delta.currency() == null) {
+        return;
+      }
+      CurrencyStats current = changed.get(delta.currency());
+      if (current == null) {
+        current = stats.get(delta.currency());
+      }
+      StatsDelta signed =
+          sign > 0
+              ? delta
+              : new StatsDelta(
+                  delta.currency(), -delta.open(), -delta.closed(), delta.balance().negate());
+      changed.put(
+          delta.currency(),
+          (current == null ? CurrencyStats.empty(delta.currency()) : current).plus(signed));
     }
   }
 }

@@ -4,9 +4,21 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 
-/** All projections of the event log in one topology. */
+/**
+ * All projections of the event log in one topology. They read the event log and its replay topic
+ * ({@link #replayTopic}): dead-lettered events put back, after their cause was fixed, for the
+ * projections that missed them, without writing them to the event log a second time.
+ */
 public final class ProjectionTopology {
   private ProjectionTopology() {}
+
+  /**
+   * The replay topic of an event log: co-partitioned with it (same partitions, same keys), read by
+   * the same tasks, so a replayed event reaches the task that holds its account.
+   */
+  public static String replayTopic(String eventsTopic) {
+    return eventsTopic + ".replay";
+  }
 
   public static Topology build(
       String eventsTopic,

@@ -118,6 +118,30 @@ class HostileQueryIT {
         "Last-Event-ID " + value);
   }
 
+  /** Not a dead letter's id ({@code <partition>-<offset>}), as a path or a page's start: 400. */
+  @Property(tries = 60)
+  void badDeadLetterIdsAreRefused(@ForAll("notDeadLetterIds") String id) {
+    String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    Hostile.assertRefused(Http.get(api + "/api/v1/dead-letters/" + encoded), "dead letter " + id);
+    Hostile.assertRefused(
+        Http.post(api + "/api/v1/dead-letters/" + encoded + "/replay", ""), "replay of " + id);
+    refused("/api/v1/dead-letters", "from", id);
+  }
+
+  @Provide
+  Arbitrary<String> notDeadLetterIds() {
+    return Arbitraries.oneOf(
+            Arbitraries.of(
+                "x", "0", "-1", "0-", "-0", "0--1", "1-2-3", "0-1.5", "0-99999999999999999999"),
+            Arbitraries.strings().ofMinLength(1).ofMaxLength(30))
+        .filter(
+            s ->
+                !s.matches("\\d{1,9}-\\d{1,18}")
+                    && !s.isBlank()
+                    && !s.equals(".")
+                    && !s.equals(".."));
+  }
+
   @Provide
   Arbitrary<String> versionPaths() {
     return Arbitraries.of("/api/v1/accounts/q-target", "/api/v1/streams/accounts/q-target/events");
@@ -234,7 +258,8 @@ class HostileQueryIT {
         "/api/v1/accounts",
         "/api/v1/accounts/q-target/transactions",
         "/api/v1/owners/Ada/accounts",
-        "/api/v1/streams/accounts/q-target/events");
+        "/api/v1/streams/accounts/q-target/events",
+        "/api/v1/dead-letters");
   }
 
   @Provide

@@ -51,6 +51,7 @@ class ProjectionTopologyTest {
       new VersionWaiters(java.util.concurrent.Executors.newSingleThreadExecutor());
   TopologyTestDriver driver;
   TestInputTopic<String, byte[]> events;
+  TestInputTopic<String, byte[]> replays;
   TestOutputTopic<byte[], byte[]> deadLetters;
 
   @BeforeEach
@@ -61,6 +62,11 @@ class ProjectionTopologyTest {
     events =
         driver.createInputTopic(
             EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    replays =
+        driver.createInputTopic(
+            ProjectionTopology.replayTopic(EVENTS),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
     deadLetters =
         driver.createOutputTopic(
             DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -87,6 +93,15 @@ class ProjectionTopologyTest {
   }
 
   void pipe(String id, long version, Instant at, Object payload) {
+    events.pipeInput(new TestRecord<>(id, encode(id, version, at, payload), at));
+  }
+
+  /** An event put back from the dead-letter topic: on the replay topic, never the event log. */
+  void replay(String id, long version, Instant at, Object payload) {
+    replays.pipeInput(new TestRecord<>(id, encode(id, version, at, payload), at));
+  }
+
+  byte[] encode(String id, long version, Instant at, Object payload) {
     AccountEvent event =
         AccountEvent.newBuilder()
             .setEventId(id + "-" + version)
@@ -98,7 +113,7 @@ class ProjectionTopologyTest {
             .setCorrelationId("corr")
             .setPayload(payload)
             .build();
-    events.pipeInput(new TestRecord<>(id, writer.encode(EVENTS, event), at));
+    return writer.encode(EVENTS, event);
   }
 
   static BigDecimal money(String value) {
@@ -169,6 +184,83 @@ class ProjectionTopologyTest {
     assertThat(counters.gaps()).isEqualTo(1);
     assertThat(summaries().get("a").missingVersions()).isEqualTo(2);
     assertThat(summaries().get("a").version()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldFillAGapWhenTheMissingVersionIsReplayedAsIfItHadComeInItsTurn() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00"))); // 2 was dead-lettered
+    pipe("a", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00")));
+    assertThat(summaries().get("a").missingVersions()).isEqualTo(1);
+    assertThat(summaries().get("a").balance()).isEqualByComparingTo("8.00");
+
+    replay("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
+
+    // the same log, in order, into account b: what a rebuild would hold
+    pipe("b", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("b", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
+    pipe("b", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00")));
+    pipe("b", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00")));
+    AccountSummary filled = summaries().get("a");
+    AccountSummary inOrder = summaries().get("b");
+    assertThat(filled.balance()).isEqualByComparingTo("13.00");
+    assertThat(filled.missingVersions()).isZero();
+    assertThat(filled).usingRecursiveComparison().ignoringFields("accountId").isEqualTo(inOrder);
+    List<HistoryEntry> filledHistory = History.entries(history(), "a", 1, 10);
+    List<HistoryEntry> inOrderHistory = History.entries(history(), "b", 1, 10);
+    assertThat(filledHistory).extracting(HistoryEntry::version).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(filledHistory)
+        .extracting(e -> e.transaction().balanceAfter().toPlainString())
+        .containsExactly("10.00", "15.00", "12.00", "13.00");
+    for (int i = 0; i < 4; i++) {
+      assertThat(filledHistory.get(i))
+          .usingRecursiveComparison()
+          .ignoringFields("transaction.eventId", "event")
+          .isEqualTo(inOrderHistory.get(i));
+    }
+    assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 2, 0, money("26.00")));
+    assertThat(counters.filled()).isEqualTo(1);
+
+    replay("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00"))); // replayed twice
+
+    assertThat(summaries().get("a")).isEqualTo(filled);
+    assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 2, 0, money("26.00")));
+    assertThat(counters.filled()).isEqualTo(1);
+    assertThat(counters.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldFillAMissingOpeningWithTheOwnerTheCurrencyAndTheStatistics() {
+    pipe("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
+    pipe("a", 3, T0.plusSeconds(3), new AccountClosed("done"));
+    assertThat(summaries().get("a").currency()).isNull();
+    assertThat(stats("EUR")).isNull();
+
+    replay("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+
+    AccountSummary summary = summaries().get("a");
+    assertThat(summary.owner()).isEqualTo("Ada");
+    assertThat(summary.currency()).isEqualTo("EUR");
+    assertThat(summary.status()).isEqualTo("CLOSED");
+    assertThat(summary.balance()).isEqualByComparingTo("15.00");
+    assertThat(summary.missingVersions()).isZero();
+    assertThat(summary.openedAt()).isEqualTo(T0);
+    assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 0, 1, money("15.00")));
+    KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.OWNER_INDEX);
+    assertThat(index.get(StoreNames.ownerKey("Ada", "a"))).isEqualTo("a");
+  }
+
+  @Test
+  void shouldSkipAReplayedVersionTheViewAlreadyHas() {
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
+
+    replay("a", 2, T0, new MoneyDeposited(money("5.00")));
+    replay("a", 3, T0, new MoneyDeposited(money("1.00"))); // newer: applied like any event
+
+    assertThat(summaries().get("a").balance()).isEqualByComparingTo("16.00");
+    assertThat(counters.duplicates()).isEqualTo(1);
+    assertThat(counters.filled()).isZero();
   }
 
   @Test

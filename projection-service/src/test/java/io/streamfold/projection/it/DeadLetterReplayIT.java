@@ -1,0 +1,131 @@
+package io.streamfold.projection.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.command.it.EventLog;
+import io.streamfold.command.it.Http;
+import io.streamfold.command.it.Instances;
+import io.streamfold.devstack.SharedStack;
+import io.streamfold.projection.ProjectionService;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dead letter replayed after its cause was fixed: applied once, filling its gap as if it had come
+ * in its turn (the stores then equal a rebuild's), never written to the event log again; refused
+ * while its cause is not fixed; harmless when replayed twice.
+ */
+class DeadLetterReplayIT {
+  @Test
+  void shouldReplayAFixedDeadLetterIntoTheProjectionsOnce() {
+    Map<String, String> env = Instances.environment("replay");
+    String bootstrap = SharedStack.broker().bootstrapServers();
+    String events = env.get("TOPIC_PREFIX") + "accounts.events";
+    FixablePoison.createEventLog(bootstrap, events);
+    try (ProjectionService projections = ProjectionInstances.start(env)) {
+      String url = ProjectionInstances.url(projections);
+      await().atMost(Duration.ofSeconds(90)).until(projections::isReady);
+      FixablePoison poison =
+          FixablePoison.write(bootstrap, SharedStack.registry().url(), events, "acc-1");
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Http.get(url + "/api/v1/accounts/acc-1?minVersion=3").status() == 200);
+      JsonNode gapped = Http.get(url + "/api/v1/accounts/acc-1").json();
+      assertThat(gapped.get("missingVersions").asLong()).isEqualTo(1);
+      assertThat(new BigDecimal(gapped.get("balance").asText()))
+          .isEqualByComparingTo(FixablePoison.OPENING.add(FixablePoison.LATER));
+      JsonNode listed = awaitDeadLetters(url, 1).get(0);
+      String id = listed.get("id").asText();
+      assertThat(listed.get("key").asText()).isEqualTo("acc-1");
+      assertThat(listed.get("source").get("topic").asText()).isEqualTo(events);
+      assertThat(listed.get("decodable").asBoolean()).isFalse();
+      assertThat(listed.get("error").get("exception").asText()).isNotBlank();
+      assertThat(
+              Http.get(url + "/api/v1/dead-letters/" + id)
+                  .json()
+                  .get("error")
+                  .get("stackTrace")
+                  .asText())
+          .isNotBlank();
+
+      Http.Response early = Http.post(url + "/api/v1/dead-letters/" + id + "/replay", "");
+      assertThat(early.status()).as(early.raw().body()).isEqualTo(409);
+      assertThat(early.json().get("type").asText()).endsWith("dead-letter-not-fixed");
+
+      poison.fix();
+      JsonNode fixed = Http.get(url + "/api/v1/dead-letters/" + id).json();
+      assertThat(fixed.get("decodable").asBoolean()).isTrue();
+      assertThat(fixed.get("event").get("version").asLong()).isEqualTo(2);
+      Http.Response replayed = Http.post(url + "/api/v1/dead-letters/" + id + "/replay", "");
+      assertThat(replayed.status()).as(replayed.raw().body()).isEqualTo(202);
+      assertThat(replayed.json().get("aggregateId").asText()).isEqualTo("acc-1");
+      assertThat(replayed.json().get("version").asLong()).isEqualTo(2);
+      assertThat(replayed.json().get("replay").get("topic").asText()).isEqualTo(events + ".replay");
+
+      BigDecimal whole = FixablePoison.OPENING.add(FixablePoison.LOST).add(FixablePoison.LATER);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Http.get(url + "/api/v1/accounts/acc-1").json().get("missingVersions").asLong()
+                      == 0);
+      JsonNode summary = Http.get(url + "/api/v1/accounts/acc-1").json();
+      assertThat(new BigDecimal(summary.get("balance").asText())).isEqualByComparingTo(whole);
+      assertThat(summary.get("transactionCount").asLong()).isEqualTo(3);
+      JsonNode stream = Http.get(url + "/api/v1/streams/accounts/acc-1/events").json();
+      assertThat(stream.get("events").findValuesAsText("version")).containsExactly("1", "2", "3");
+      assertThat(EventLog.readRaw(bootstrap, events)).as("the log is not written").hasSize(3);
+
+      Http.Response again = Http.post(url + "/api/v1/dead-letters/" + id + "/replay", "");
+      assertThat(again.status()).isEqualTo(202);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> Http.get(url + "/api/v1/status").json().get("duplicatesSkipped").asLong() == 1);
+      JsonNode status = Http.get(url + "/api/v1/status").json();
+      assertThat(status.get("gapsFilled").asLong()).isEqualTo(1);
+      assertThat(
+              new BigDecimal(
+                  Http.get(url + "/api/v1/accounts/acc-1").json().get("balance").asText()))
+          .isEqualByComparingTo(whole);
+
+      // a rebuild, which meets version 2 in its turn now that it can be decoded, holds the same
+      Map<String, String> rebuildEnv = new HashMap<>(env);
+      rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
+      try (ProjectionService rebuild = ProjectionInstances.start(rebuildEnv)) {
+        String rebuilt = ProjectionInstances.url(rebuild);
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> Http.get(rebuilt + "/api/v1/accounts/acc-1?minVersion=3").status() == 200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> assertThat(Digests.of(List.of(rebuilt))).isEqualTo(Digests.of(List.of(url))));
+      }
+
+      assertThat(Http.get(url + "/api/v1/dead-letters/x").status()).isEqualTo(400);
+      assertThat(Http.get(url + "/api/v1/dead-letters/0-999999").status()).isEqualTo(404);
+      assertThat(Http.get(url + "/api/v1/dead-letters?limit=0").status()).isEqualTo(400);
+    }
+  }
+
+  static List<JsonNode> awaitDeadLetters(String url, int count) {
+    List<JsonNode> found = new java.util.ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              found.clear();
+              Http.get(url + "/api/v1/dead-letters").json().get("deadLetters").forEach(found::add);
+              return found.size() >= count;
+            });
+    return found;
+  }
+}
