@@ -8,7 +8,8 @@ import java.util.Set;
 
 /** Command-line arguments: positionals, {@code --name value} options and {@code --flag}s. */
 record Args(List<String> positional, Map<String, String> options, Set<String> flags) {
-  private static final Set<String> FLAGS = Set.of("json", "help");
+  private static final Set<String> FLAGS =
+      Set.of("json", "help", "all", "no-wait", "strict", "set-levels", "detach", "force");
 
   static Args parse(String[] arguments) {
     List<String> positional = new ArrayList<>();

@@ -37,6 +37,11 @@ public final class Streamfold {
           "  tail [--collection C] [--types T1,T2] [--from start|end|<position>] [--count N]",
           "                                                    follow the event log (resumes after a drop)",
           "  lag                                               projection lag per partition",
+          "  dlq list [--from ID] [--limit N]                  the projections' dead letters",
+          "  dlq show <id>                                     one dead letter, its error and stack trace",
+          "  dlq replay <id>... | --all [--no-wait]            replay dead letters into the projections",
+          "                                                    once their cause is fixed (never into the",
+          "                                                    event log); waits until each is applied",
           "",
           "Options for every command:",
           "  --projections URL   the projection service (default $STREAMFOLD_PROJECTIONS or",
@@ -84,6 +89,7 @@ public final class Streamfold {
         case "stream" -> stream(base, args);
         case "tail" -> tail(base, args);
         case "lag" -> lag(base, args);
+        case "dlq" -> new DeadLetters(this, base, args).run();
         default -> {
           err.println("Unknown command " + args.positional().get(0));
           err.println(USAGE);
@@ -254,7 +260,7 @@ public final class Streamfold {
     return 0;
   }
 
-  private JsonNode get(String base, String path) throws IOException, InterruptedException {
+  JsonNode get(String base, String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(request(base + path).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
@@ -263,7 +269,7 @@ public final class Streamfold {
     return Json.mapper().readTree(response.body());
   }
 
-  private static HttpRequest.Builder request(String url) {
+  static HttpRequest.Builder request(String url) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     String key = System.getenv("STREAMFOLD_API_KEY");
@@ -273,7 +279,7 @@ public final class Streamfold {
     return request;
   }
 
-  private static String problem(int status, String body) {
+  static String problem(int status, String body) {
     try {
       JsonNode problem = Json.mapper().readTree(body);
       if (problem.has("detail")) {
@@ -289,12 +295,31 @@ public final class Streamfold {
     return status + ": " + body;
   }
 
-  private static String encode(String value) {
+  static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** Sends {@code request}; the answer's JSON when it is one of {@code accepted}, else refused. */
+  JsonNode send(HttpRequest request, int... accepted) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    for (int status : accepted) {
+      if (response.statusCode() == status) {
+        return Json.mapper().readTree(response.body());
+      }
+    }
+    throw new Refused(problem(response.statusCode(), response.body()));
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
   /** The service answered with an error. */
-  private static final class Refused extends RuntimeException {
+  static final class Refused extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Refused(String message) {

@@ -213,6 +213,7 @@ public final class DeadLetterRoutes {
             written.partition(),
             written.offset());
         body.put("id", id.toString());
+        body.put("collection", collection);
         body.put("aggregateId", field(event, "aggregateId"));
         body.put("version", field(event, "version"));
         body.put("type", EventJson.type(event));
