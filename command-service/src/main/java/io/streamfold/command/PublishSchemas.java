@@ -3,6 +3,7 @@ package io.streamfold.command;
 import io.streamfold.command.aggregate.Topics;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.account.AccountState;
+import io.streamfold.schemas.compat.CompatibilityLevel;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.IdempotencyRecord;
 import io.streamfold.schemas.core.VersionRecord;
@@ -50,6 +51,26 @@ public final class PublishSchemas {
       subjects.put(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord);
     }
     return subjects;
+  }
+
+  /**
+   * The compatibility level each subject should have in a production registry, as the build gate
+   * checks it ({@code schemas/pom.xml}): the events {@code BACKWARD_TRANSITIVE} (their readers, the
+   * projections, are upgraded first, and a new kind of event stays possible), everything else
+   * {@code FULL_TRANSITIVE} (old and new command-service instances read each other's rows during a
+   * rolling deploy).
+   */
+  public static Map<String, CompatibilityLevel> levels(String topicPrefix) {
+    Map<String, CompatibilityLevel> levels = new LinkedHashMap<>();
+    subjects(topicPrefix)
+        .forEach(
+            (subject, schema) ->
+                levels.put(
+                    subject,
+                    schema.getFullName().equals(AccountEvent.getClassSchema().getFullName())
+                        ? CompatibilityLevel.BACKWARD_TRANSITIVE
+                        : CompatibilityLevel.FULL_TRANSITIVE));
+    return levels;
   }
 
   /** Registers them all; returns subject to id. */

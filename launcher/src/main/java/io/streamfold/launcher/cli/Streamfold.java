@@ -42,6 +42,9 @@ public final class Streamfold {
           "  dlq replay <id>... | --all [--no-wait]            replay dead letters into the projections",
           "                                                    once their cause is fixed (never into the",
           "                                                    event log); waits until each is applied",
+          "  schemas check [--registry URL] [--topic-prefix P] [--set-levels] [--strict]",
+          "                                                    this build's schemas against a running",
+          "                                                    registry: registered, level, compatible",
           "",
           "Options for every command:",
           "  --projections URL   the projection service (default $STREAMFOLD_PROJECTIONS or",
@@ -90,6 +93,7 @@ public final class Streamfold {
         case "tail" -> tail(base, args);
         case "lag" -> lag(base, args);
         case "dlq" -> new DeadLetters(this, base, args).run();
+        case "schemas" -> new Schemas(this, args).run();
         default -> {
           err.println("Unknown command " + args.positional().get(0));
           err.println(USAGE);

@@ -27,12 +27,13 @@ import org.junit.jupiter.api.Test;
 /** The command line against a real broker, registry, command service and projection service. */
 class StreamfoldCliIT {
   static CommandService commands;
+  static Map<String, String> env;
   static ProjectionService projections;
   static String projectionUrl;
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = Instances.environment("cli");
+    env = Instances.environment("cli");
     env.put("TOPIC_PARTITIONS", "3");
     commands = Instances.start(env);
     Map<String, String> projectionEnv = new HashMap<>(env);
@@ -131,6 +132,55 @@ class StreamfoldCliIT {
     assertThat(lag.out().lines().toList()).hasSize(5); // the header, three partitions, the total
     JsonNode json = Json.mapper().readTree(cli("lag", "--json").out());
     assertThat(json.get("partitions")).hasSize(3);
+  }
+
+  @Test
+  void shouldCheckThisBuildsSchemasAgainstTheRegistry() throws Exception {
+    String registry = io.streamfold.devstack.SharedStack.registry().url();
+    String prefix = env.get("TOPIC_PREFIX");
+    Result check = cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix);
+    assertThat(check.exit()).as(check.out() + check.err()).isZero();
+    List<String> lines = check.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("SUBJECT").contains("COMPATIBLE");
+    assertThat(lines.get(1)).startsWith(prefix + "accounts.events-value").contains("id ");
+    assertThat(lines.subList(1, 6)).allSatisfy(line -> assertThat(line).endsWith("yes"));
+    assertThat(check.out()).contains("are compatible");
+    assertThat(check.out())
+        .contains("(expected BACKWARD_TRANSITIVE)"); // the test registry: BACKWARD
+    assertThat(cli("schemas", "check", "--registry", registry, "--strict").exit()).isEqualTo(1);
+
+    Result set =
+        cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix, "--set-levels");
+    assertThat(set.exit()).isZero();
+    JsonNode report =
+        Json.mapper()
+            .readTree(
+                cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix, "--json")
+                    .out());
+    assertThat(report).hasSize(5);
+    report.forEach(row -> assertThat(row.get("level")).isEqualTo(row.get("expectedLevel")));
+    assertThat(report.get(0).get("level").asText()).isEqualTo("BACKWARD_TRANSITIVE");
+    assertThat(report.get(1).get("level").asText()).isEqualTo("FULL_TRANSITIVE");
+    assertThat(
+            cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix, "--strict")
+                .exit())
+        .isZero();
+
+    // a registry whose event subject holds something this build cannot read: refused
+    String other = "cli-schemas-" + java.util.UUID.randomUUID() + ".";
+    io.streamfold.schemas.registry.HttpSchemaRegistry.cached(registry)
+        .register(
+            other + "accounts.events-value",
+            new org.apache.avro.Schema.Parser()
+                .parse(
+                    "{\"type\":\"record\",\"name\":\"AccountEvent\",\"namespace\":"
+                        + "\"io.streamfold.schemas.account\",\"fields\":[{\"name\":\"version\","
+                        + "\"type\":\"string\"}]}"));
+    Result refused = cli("schemas", "check", "--registry", registry, "--topic-prefix", other);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.out()).contains("NO: ").contains("would be refused");
+    assertThat(cli("schemas", "check", "--registry", "http://127.0.0.1:1/apis/ccompat/v7").err())
+        .contains("failed");
   }
 
   @Test

@@ -142,11 +142,21 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   @Override
   public CompatibilityLevel compatibility(String subject) {
     Answer answer = send(request("/config/" + encode(subject) + "?defaultToGlobal=true").GET());
-    if (answer.isNotFound()) {
-      answer = send(request("/config").GET());
+    CompatibilityLevel level =
+        answer.isNotFound()
+            ? null
+            : CompatibilityLevel.valueOf(
+                answer.expectOk("read compatibility").path("compatibilityLevel").asText());
+    if (level == null || level == CompatibilityLevel.NONE) {
+      // Apicurio answers NONE for a subject without a rule of its own, and applies the global one
+      level =
+          CompatibilityLevel.valueOf(
+              send(request("/config").GET())
+                  .expectOk("read compatibility")
+                  .path("compatibilityLevel")
+                  .asText());
     }
-    return CompatibilityLevel.valueOf(
-        answer.expectOk("read compatibility").path("compatibilityLevel").asText());
+    return level;
   }
 
   @Override

@@ -92,6 +92,14 @@ abstract class SchemaRegistryContract {
   }
 
   @Test
+  void shouldUseTheGlobalLevelForARegisteredSubjectWithoutItsOwn() {
+    String subject = newSubject();
+    registry().register(subject, V1);
+
+    assertThat(registry().compatibility(subject)).isEqualTo(CompatibilityLevel.BACKWARD);
+  }
+
+  @Test
   void shouldReportAnUnknownId() {
     assertThatThrownBy(() -> registry().schemaById(987_654))
         .isInstanceOf(SchemaNotFoundException.class);
