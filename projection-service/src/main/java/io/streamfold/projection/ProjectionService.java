@@ -9,6 +9,7 @@ import io.streamfold.projection.query.AccountQueryRoutes;
 import io.streamfold.projection.query.LocalStores;
 import io.streamfold.projection.query.ProjectionLag;
 import io.streamfold.projection.query.ProjectionMetrics;
+import io.streamfold.projection.query.Retirement;
 import io.streamfold.projection.query.ScatterGatherRoutes;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.query.StoreDigests;
@@ -146,6 +147,7 @@ public final class ProjectionService implements AutoCloseable {
             config.collection(),
             serdes.events()::decode);
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
+    Retirement retirement = new Retirement();
     Operations operations = new Operations("openapi/projection-service.json");
     operations.bind(streams.streams());
     ProjectionMetrics.bind(operations.registry(), counters, lag, partitions);
@@ -176,8 +178,9 @@ public final class ProjectionService implements AutoCloseable {
                   Health.install(
                       javalin,
                       () -> liveness(streams.state()),
-                      () -> readiness(streams, dependencies));
+                      () -> readiness(streams, dependencies, retirement));
                   operations.install(javalin);
+                  retirement.install(javalin);
                   accounts.install(javalin);
                   lists.install(javalin);
                   status.install(javalin);
@@ -210,8 +213,12 @@ public final class ProjectionService implements AutoCloseable {
     Problems.write(ctx, problem.problem());
   }
 
-  private static Map<String, String> readiness(StreamsRunner streams, Dependencies dependencies) {
+  private static Map<String, String> readiness(
+      StreamsRunner streams, Dependencies dependencies, Retirement retirement) {
     Map<String, String> problems = new LinkedHashMap<>();
+    if (retirement != null && retirement.successor() != null) {
+      problems.put("retired", "readers moved to " + retirement.successor());
+    }
     if (!streams.isRunning()) {
       problems.put("kafkaStreams", streams.state().name());
     }
@@ -231,10 +238,11 @@ public final class ProjectionService implements AutoCloseable {
   }
 
   /**
-   * What {@code /health/ready} answers: Kafka Streams running, Kafka and the registry reachable.
+   * Kafka Streams running, Kafka and the registry reachable: what {@code /health/ready} answers,
+   * unless the instance was retired ({@link Retirement}).
    */
   public boolean isReady() {
-    return readiness(streams, dependencies).isEmpty();
+    return readiness(streams, dependencies, null).isEmpty();
   }
 
   @Override

@@ -42,6 +42,13 @@ public final class Streamfold {
           "  dlq replay <id>... | --all [--no-wait]            replay dead letters into the projections",
           "                                                    once their cause is fixed (never into the",
           "                                                    event log); waits until each is applied",
+          "  projection rebuild --app-id NEW [--port 8091] [--state-dir D] [--detach]",
+          "           [--bootstrap-servers B] [--registry URL] [--topic-prefix P]",
+          "                                                    start projection-service under a new",
+          "                                                    application id; show its progress",
+          "  projection wait <url> [--max-lag N]               until that deployment has caught up",
+          "  projection compare --with <url>                   equal store digests? (exit 1 if not)",
+          "  projection switch --to <url> [--force]            hand the readers to that deployment",
           "  schemas check [--registry URL] [--topic-prefix P] [--set-levels] [--strict]",
           "                                                    this build's schemas against a running",
           "                                                    registry: registered, level, compatible",
@@ -60,9 +67,23 @@ public final class Streamfold {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
+  private final String classpath;
+
   Streamfold(PrintStream out, PrintStream err) {
+    this(out, err, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * @param classpath what {@code projection rebuild} starts projection-service with
+   */
+  Streamfold(PrintStream out, PrintStream err, String classpath) {
     this.out = out;
     this.err = err;
+    this.classpath = classpath;
+  }
+
+  String classpath() {
+    return classpath;
   }
 
   public static void main(String[] args) {
@@ -94,6 +115,7 @@ public final class Streamfold {
         case "lag" -> lag(base, args);
         case "dlq" -> new DeadLetters(this, base, args).run();
         case "schemas" -> new Schemas(this, args).run();
+        case "projection" -> new Projections(this, base, args).run();
         default -> {
           err.println("Unknown command " + args.positional().get(0));
           err.println(USAGE);

@@ -128,6 +128,41 @@ class HostileQueryIT {
     refused("/api/v1/dead-letters", "from", id);
   }
 
+  /** Not a successor to hand the readers to: 400, and the instance keeps its readers. */
+  @Property(tries = 60)
+  void badRetirementsAreRefused(@ForAll("notSuccessors") String body) {
+    Hostile.assertRefused(
+        Http.post(api + "/api/v1/admin/retire", body, "Content-Type", "application/json"),
+        "retire " + body);
+    assertThat(Http.get(api + "/api/v1/admin/retire").json().get("retired").asBoolean()).isFalse();
+  }
+
+  @Provide
+  Arbitrary<String> notSuccessors() {
+    return Arbitraries.oneOf(
+        Arbitraries.of(
+            "",
+            "{}",
+            "[]",
+            "null",
+            "{\"successor\":null}",
+            "{\"successor\":42}",
+            "{\"successor\":\"\"}",
+            "{\"successor\":\"ftp://host:1\"}",
+            "{\"successor\":\"http://\"}",
+            "{\"successor\":\"http://host:1/path\"}",
+            "{\"successor\":\"http://host:1?q=1\"}",
+            "{\"successor\":\"not a url\"}",
+            "{\"successor\":\"javascript:alert(1)\"}",
+            "{\"successor\""),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(40),
+        Arbitraries.strings()
+            .ofMinLength(1)
+            .ofMaxLength(40)
+            .map(v -> "{\"successor\":\"" + v.replace("\\", "").replace("\"", "") + "\"}")
+            .filter(v -> !v.matches("\\{\"successor\":\"https?://[^/?#]+/?\"}")));
+  }
+
   @Provide
   Arbitrary<String> notDeadLetterIds() {
     return Arbitraries.oneOf(
