@@ -229,6 +229,7 @@ public final class ProjectionService implements AutoCloseable {
   /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
   public java.util.List<String> routes() {
     return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> e.endpoint.method.isHttpMethod())
         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
         .toList();
   }
