@@ -157,7 +157,11 @@ class DeployManifestsTest {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
     assertThat(dockerfile)
         .contains("io.streamfold.$(echo ${SERVICE%-service}).Main")
-        .contains("EXPOSE 8080 8081");
+        .contains("EXPOSE 8080 8081")
+        .contains("io.streamfold.launcher.cli.Streamfold")
+        .contains("/usr/local/bin/streamfold");
+    assertThat(Path.of("../launcher/src/main/java/io/streamfold/launcher/cli/Streamfold.java"))
+        .exists();
     for (String service : VARIABLES.keySet()) {
       assertThat(Path.of("..", service, "pom.xml")).exists();
       Class.forName("io.streamfold." + service.replace("-service", "") + ".Main");
