@@ -93,7 +93,7 @@ public record ProjectionServiceConfig(
         env.topicMinIsr(replication),
         env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
         env.integer("NUM_STREAM_THREADS", 1, 1, 64),
-        env.integer("COMMIT_INTERVAL_MS", 100, 1, 60_000),
+        env.integer("COMMIT_INTERVAL_MS", 1_000, 1, 60_000),
         env.integer("CACHE_MAX_BYTES", 32 << 20, 0, Integer.MAX_VALUE),
         env.integer(
             "HTTP_THREADS",

@@ -10,7 +10,8 @@ import io.streamfold.projection.topology.ProjectionCounters;
  * streamfold_projection_partition_lag_records} per partition of the event log (both also in {@code
  * GET /api/v1/status}), {@code streamfold_projection_dead_letters_total}, {@code
  * streamfold_projection_gaps_total}, {@code streamfold_projection_duplicates_total} and {@code
- * streamfold_projection_gaps_filled_total}.
+ * streamfold_projection_gaps_filled_total}; {@code streamfold_projection_event_age_seconds}, a
+ * histogram of how long after its timestamp each event was applied.
  */
 public final class ProjectionMetrics {
   private ProjectionMetrics() {}
@@ -40,6 +41,17 @@ public final class ProjectionMetrics {
             "streamfold.projection.duplicates", counters, ProjectionCounters::duplicates)
         .description("Events skipped as not newer than the view")
         .register(registry);
+    io.micrometer.core.instrument.Timer age =
+        io.micrometer.core.instrument.Timer.builder("streamfold.projection.event.age")
+            .description(
+                "From an event's timestamp (its writer's send) to its projection: how fresh the"
+                    + " views are (high while a rebuild replays old events)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(java.time.Duration.ofMillis(1))
+            .maximumExpectedValue(java.time.Duration.ofSeconds(30))
+            .register(registry);
+    counters.onApplied(
+        millis -> age.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS));
     FunctionCounter.builder(
             "streamfold.projection.gaps.filled", counters, ProjectionCounters::filled)
         .description("Missing versions applied late (replayed dead letters), filling their gap")

@@ -162,6 +162,7 @@ public final class AccountProjection {
         context.forward(record.withKey(applied.owner()).withValue(id));
       }
       waiters.applied(id, event.getVersion());
+      counters.applied(System.currentTimeMillis() - record.timestamp());
     }
 
     /**

@@ -11,6 +11,23 @@ public final class ProjectionCounters {
   private final AtomicLong gaps = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong filled = new AtomicLong();
+  private volatile java.util.function.LongConsumer ages = age -> {};
+
+  /**
+   * Where the age of each applied event goes ({@link #applied}): the metrics' histogram, once
+   * bound.
+   */
+  public void onApplied(java.util.function.LongConsumer ages) {
+    this.ages = ages;
+  }
+
+  /**
+   * An event was applied {@code ageMillis} after its timestamp (when its writer sent it): how fresh
+   * the projections are, beside their lag in records.
+   */
+  public void applied(long ageMillis) {
+    ages.accept(ageMillis);
+  }
 
   public void duplicate() {
     duplicates.incrementAndGet();
