@@ -280,8 +280,14 @@ public final class Streamfold {
     lag.get("partitions")
         .fields()
         .forEachRemaining(
-            partition -> rows.add(List.of(partition.getKey(), partition.getValue().asText())));
-    Table.print(out, List.of("PARTITION", "LAG (RECORDS)"), rows);
+            partition ->
+                rows.add(
+                    List.of(
+                        "summaries, history, statistics",
+                        partition.getKey(),
+                        partition.getValue().asText())));
+    rows.add(List.of("owner index (repartition hop)", "all", lag.path("repartition").asText("?")));
+    Table.print(out, List.of("PROJECTION", "PARTITION", "LAG (RECORDS)"), rows);
     out.println("total " + lag.get("total").asText() + ", state " + status.get("state").asText());
     return 0;
   }

@@ -129,7 +129,10 @@ class StreamfoldCliIT {
   void shouldShowTheLagOfEveryPartition() throws Exception {
     await().atMost(Duration.ofSeconds(30)).until(() -> cli("lag").out().contains("total 0"));
     Result lag = cli("lag");
-    assertThat(lag.out().lines().toList()).hasSize(5); // the header, three partitions, the total
+    List<String> lines = lag.out().lines().toList();
+    assertThat(lines).hasSize(6); // the header, three partitions, the owner index, the total
+    assertThat(lines.get(0)).startsWith("PROJECTION");
+    assertThat(lines.get(4)).startsWith("owner index").endsWith("0");
     JsonNode json = Json.mapper().readTree(cli("lag", "--json").out());
     assertThat(json.get("partitions")).hasSize(3);
   }
