@@ -12,9 +12,6 @@ import io.streamfold.devstack.Ports;
 import io.streamfold.projection.ProjectionService;
 import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.service.http.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -69,27 +66,13 @@ class StreamfoldCliIT {
     commands.close();
   }
 
-  record Result(int exit, String out, String err) {}
-
-  static Result cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--projections";
-    all[args.length + 1] = projectionUrl;
-    int exit =
-        new Streamfold(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-            .run(all);
-    return new Result(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Cli.Result cli(String... args) {
+    return Cli.run(projectionUrl, args);
   }
 
   @Test
   void shouldPrintAStreamAsATableAndAsJson() throws Exception {
-    Result table = cli("stream", "accounts", "cli-1");
+    Cli.Result table = cli("stream", "accounts", "cli-1");
     assertThat(table.exit()).as(table.err()).isZero();
     List<String> lines = table.out().lines().toList();
     assertThat(lines.get(0)).startsWith("VERSION").contains("TYPE").contains("DATA");
@@ -103,7 +86,7 @@ class StreamfoldCliIT {
         .contains("MoneyDeposited")
         .contains("\"amount\":\"3.00\"");
 
-    Result paged = cli("stream", "accounts", "cli-1", "--from", "2", "--limit", "2", "--json");
+    Cli.Result paged = cli("stream", "accounts", "cli-1", "--from", "2", "--limit", "2", "--json");
     JsonNode events = Json.mapper().readTree(paged.out());
     assertThat(events).hasSize(2);
     assertThat(events.get(0).get("version").asLong()).isEqualTo(2);
@@ -112,7 +95,7 @@ class StreamfoldCliIT {
 
   @Test
   void shouldFollowTheLogFromTheStart() throws Exception {
-    Result tail = cli("tail", "--from", "start", "--count", "4", "--json");
+    Cli.Result tail = cli("tail", "--from", "start", "--count", "4", "--json");
     assertThat(tail.exit()).as(tail.err()).isZero();
     List<String> lines = tail.out().lines().toList();
     assertThat(lines).hasSize(4);
@@ -121,14 +104,15 @@ class StreamfoldCliIT {
       assertThat(event.get("aggregateId").asText()).isEqualTo("cli-1");
       assertThat(event.get("version").asLong()).isEqualTo(i + 1);
     }
-    Result deposits = cli("tail", "--from", "start", "--types", "MoneyDeposited", "--count", "1");
+    Cli.Result deposits =
+        cli("tail", "--from", "start", "--types", "MoneyDeposited", "--count", "1");
     assertThat(deposits.out()).contains("accounts/cli-1  v2  MoneyDeposited");
   }
 
   @Test
   void shouldShowTheLagOfEveryPartition() throws Exception {
     await().atMost(Duration.ofSeconds(30)).until(() -> cli("lag").out().contains("total 0"));
-    Result lag = cli("lag");
+    Cli.Result lag = cli("lag");
     List<String> lines = lag.out().lines().toList();
     assertThat(lines).hasSize(6); // the header, three partitions, the owner index, the total
     assertThat(lines.get(0)).startsWith("PROJECTION");
@@ -141,7 +125,7 @@ class StreamfoldCliIT {
   void shouldCheckThisBuildsSchemasAgainstTheRegistry() throws Exception {
     String registry = io.streamfold.devstack.SharedStack.registry().url();
     String prefix = env.get("TOPIC_PREFIX");
-    Result check = cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix);
+    Cli.Result check = cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix);
     assertThat(check.exit()).as(check.out() + check.err()).isZero();
     List<String> lines = check.out().lines().toList();
     assertThat(lines.get(0)).startsWith("SUBJECT").contains("COMPATIBLE");
@@ -152,7 +136,7 @@ class StreamfoldCliIT {
         .contains("(expected BACKWARD_TRANSITIVE)"); // the test registry: BACKWARD
     assertThat(cli("schemas", "check", "--registry", registry, "--strict").exit()).isEqualTo(1);
 
-    Result set =
+    Cli.Result set =
         cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix, "--set-levels");
     assertThat(set.exit()).isZero();
     JsonNode report =
@@ -179,7 +163,7 @@ class StreamfoldCliIT {
                     "{\"type\":\"record\",\"name\":\"AccountEvent\",\"namespace\":"
                         + "\"io.streamfold.schemas.account\",\"fields\":[{\"name\":\"version\","
                         + "\"type\":\"string\"}]}"));
-    Result refused = cli("schemas", "check", "--registry", registry, "--topic-prefix", other);
+    Cli.Result refused = cli("schemas", "check", "--registry", registry, "--topic-prefix", other);
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.out()).contains("NO: ").contains("would be refused");
     assertThat(cli("schemas", "check", "--registry", "http://127.0.0.1:1/apis/ccompat/v7").err())
@@ -188,15 +172,15 @@ class StreamfoldCliIT {
 
   @Test
   void shouldExplainMistakesAndRefusals() {
-    Result unknown = cli("stream", "accounts", "nobody");
+    Cli.Result unknown = cli("stream", "accounts", "nobody");
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("404");
-    Result usage = cli("stream", "accounts");
+    Cli.Result usage = cli("stream", "accounts");
     assertThat(usage.exit()).isEqualTo(2);
     assertThat(cli("tail", "--count", "x").exit()).isEqualTo(2);
     assertThat(cli("tail", "--types", "Nope", "--count", "1").err()).contains("400");
     assertThat(cli("nonsense").exit()).isEqualTo(2);
-    Result help = cli("--help");
+    Cli.Result help = cli("--help");
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("stream <collection> <id>").contains("tail").contains("lag");
   }

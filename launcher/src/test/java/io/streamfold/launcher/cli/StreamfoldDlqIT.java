@@ -14,10 +14,7 @@ import io.streamfold.projection.ProjectionService;
 import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.it.FixablePoison;
 import io.streamfold.service.http.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,22 +26,8 @@ import org.junit.jupiter.api.Test;
  * listed, shown, refused while its cause is not fixed, then replayed and applied once.
  */
 class StreamfoldDlqIT {
-  record Result(int exit, String out, String err) {}
-
-  static Result cli(String url, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--projections";
-    all[args.length + 1] = url;
-    int exit =
-        new Streamfold(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-            .run(all);
-    return new Result(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Cli.Result cli(String projections, String... args) {
+    return Cli.run(projections, args);
   }
 
   @Test
@@ -67,25 +50,25 @@ class StreamfoldDlqIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> cli(url, "dlq", "list").out().lines().count() == 2);
 
-      Result list = cli(url, "dlq", "list");
+      Cli.Result list = cli(url, "dlq", "list");
       assertThat(list.exit()).as(list.err()).isZero();
       List<String> lines = list.out().lines().toList();
       assertThat(lines.get(0)).startsWith("ID").contains("SOURCE").contains("DECODES NOW");
       assertThat(lines.get(1)).contains("dlq-1").contains(events + ":").contains("  no  ");
       String id = lines.get(1).split("\\s+")[0];
-      Result show = cli(url, "dlq", "show", id);
+      Cli.Result show = cli(url, "dlq", "show", id);
       assertThat(show.exit()).isZero();
       assertThat(Json.mapper().readTree(show.out()).get("error").get("stackTrace").asText())
           .isNotBlank();
 
-      Result early = cli(url, "dlq", "replay", id);
+      Cli.Result early = cli(url, "dlq", "replay", id);
       assertThat(early.exit()).isEqualTo(1);
       assertThat(early.err()).contains("409").contains("still cannot be decoded");
-      Result none = cli(url, "dlq", "replay", "--all");
+      Cli.Result none = cli(url, "dlq", "replay", "--all");
       assertThat(none.out()).contains("0 replayed, 0 refused, 1 skipped");
 
       poison.fix();
-      Result replay = cli(url, "dlq", "replay", "--all");
+      Cli.Result replay = cli(url, "dlq", "replay", "--all");
       assertThat(replay.exit()).as(replay.err()).isZero();
       assertThat(replay.out()).contains("accounts/dlq-1").contains("applied");
       assertThat(replay.err()).contains("replaying [").contains("] 1/1");
@@ -95,10 +78,10 @@ class StreamfoldDlqIT {
       assertThat(new BigDecimal(summary.get("balance").asText()))
           .isEqualByComparingTo(
               FixablePoison.OPENING.add(FixablePoison.LOST).add(FixablePoison.LATER));
-      Result stream = cli(url, "stream", "accounts", "dlq-1");
+      Cli.Result stream = cli(url, "stream", "accounts", "dlq-1");
       assertThat(stream.out().lines().count()).isEqualTo(4); // the header and three versions
 
-      Result again = cli(url, "dlq", "replay", id, "--json");
+      Cli.Result again = cli(url, "dlq", "replay", id, "--json");
       assertThat(again.exit()).isZero();
       await()
           .atMost(Duration.ofSeconds(30))

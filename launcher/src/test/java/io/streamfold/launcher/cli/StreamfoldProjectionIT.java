@@ -14,9 +14,6 @@ import io.streamfold.projection.ProjectionService;
 import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.it.FixablePoison;
 import io.streamfold.service.http.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,25 +29,8 @@ import org.junit.jupiter.api.Test;
  * a deployment of another log different), {@code switch} hands the readers over and back.
  */
 class StreamfoldProjectionIT {
-  record Result(int exit, String out, String err) {}
-
-  static Result cli(String projections, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--projections";
-    all[args.length + 1] = projections;
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    int exit =
-        new Streamfold(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                classpath)
-            .run(all);
-    return new Result(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Cli.Result cli(String projections, String... args) {
+    return Cli.run(projections, args);
   }
 
   static ProjectionService projections(Map<String, String> environment, String appId) {
@@ -88,7 +68,7 @@ class StreamfoldProjectionIT {
       int port = Ports.freeLoopbackPort();
       String greenUrl = "http://127.0.0.1:" + port;
       try {
-        Result rebuild =
+        Cli.Result rebuild =
             cli(
                 blueUrl,
                 "projection",
@@ -111,7 +91,7 @@ class StreamfoldProjectionIT {
         assertThat(Http.get(greenUrl + "/api/v1/accounts/bg-1").json().get("balance").asText())
             .isEqualTo("3.50");
 
-        Result compare = cli(blueUrl, "projection", "compare", "--with", greenUrl);
+        Cli.Result compare = cli(blueUrl, "projection", "compare", "--with", greenUrl);
         assertThat(compare.exit()).as(compare.out() + compare.err()).isZero();
         assertThat(compare.out()).contains("Equal: ").contains("store partitions");
 
@@ -121,7 +101,7 @@ class StreamfoldProjectionIT {
             otherLog.get("TOPIC_PREFIX") + "accounts.events");
         try (ProjectionService other = projections(otherLog, otherLog.get("APPLICATION_ID"))) {
           await().atMost(Duration.ofSeconds(90)).until(other::isReady);
-          Result different =
+          Cli.Result different =
               cli(
                   blueUrl,
                   "projection",
@@ -137,7 +117,7 @@ class StreamfoldProjectionIT {
           assertThat(report.get("differences").size()).isPositive();
         }
 
-        Result switched = cli(blueUrl, "projection", "switch", "--to", greenUrl);
+        Cli.Result switched = cli(blueUrl, "projection", "switch", "--to", greenUrl);
         assertThat(switched.exit()).as(switched.out() + switched.err()).isZero();
         Http.Response moved = Http.get(blueUrl + "/api/v1/accounts/bg-1?minVersion=2");
         assertThat(moved.status()).isEqualTo(307);
@@ -149,7 +129,7 @@ class StreamfoldProjectionIT {
         assertThat(Http.get(blueUrl + "/api/v1/status").status()).isEqualTo(200);
         assertThat(Http.get(greenUrl + "/health/ready").status()).isEqualTo(200);
 
-        Result back = cli(greenUrl, "projection", "switch", "--to", blueUrl);
+        Cli.Result back = cli(greenUrl, "projection", "switch", "--to", blueUrl);
         assertThat(back.exit()).as(back.out() + back.err()).isZero();
         assertThat(Http.get(blueUrl + "/api/v1/accounts/bg-1").status()).isEqualTo(200);
         assertThat(Http.get(greenUrl + "/api/v1/accounts/bg-1").status()).isEqualTo(307);

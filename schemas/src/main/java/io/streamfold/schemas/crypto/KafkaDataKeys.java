@@ -327,16 +327,21 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
   }
 
   private long write(String key, byte[] value) {
+    return await(
+            producer.send(new ProducerRecord<>(topic, 0, key, value)),
+            "Cannot write to the keys topic " + topic)
+        .offset();
+  }
+
+  /** The future's value, within {@link #WAIT}; {@code failure} says what did not happen. */
+  private static <T> T await(java.util.concurrent.Future<T> future, String failure) {
     try {
-      return producer
-          .send(new ProducerRecord<>(topic, 0, key, value))
-          .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
-          .offset();
+      return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot write to the keys topic " + topic, e);
+      throw new IllegalStateException(failure, e);
     }
   }
 
@@ -378,20 +383,13 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
 
   /** Waits until the index holds everything written to the topic before this call. */
   private void awaitCaughtUp() {
-    long end;
-    try {
-      end =
-          admin
-              .listOffsets(Map.of(partition, OffsetSpec.latest()))
-              .partitionResult(partition)
-              .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
-              .offset();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot read the end of the keys topic " + topic, e);
-    }
+    long end =
+        await(
+                admin
+                    .listOffsets(Map.of(partition, OffsetSpec.latest()))
+                    .partitionResult(partition),
+                "Cannot read the end of the keys topic " + topic)
+            .offset();
     awaitPosition(end);
   }
 
