@@ -1,6 +1,5 @@
 package io.streamfold.schemas.crypto;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  * (16)}.
  */
 public final class FieldCipher {
-  private static final byte FORMAT = 1;
   private final DataKeys keys;
 
   public FieldCipher(DataKeys keys) {
@@ -21,14 +19,9 @@ public final class FieldCipher {
 
   public byte[] encrypt(String subjectId, String field, byte[] plaintext) {
     DataKey key = keys.current(subjectId);
-    byte[] keyId = key.keyId().getBytes(StandardCharsets.UTF_8);
-    byte[] box = Aes.encrypt(key.key(), plaintext, associated(subjectId, field));
-    return ByteBuffer.allocate(2 + keyId.length + box.length)
-        .put(FORMAT)
-        .put((byte) keyId.length)
-        .put(keyId)
-        .put(box)
-        .array();
+    return new Envelope(
+            key.keyId(), Aes.encrypt(key.key(), plaintext, associated(subjectId, field)))
+        .pack();
   }
 
   public byte[] encryptString(String subjectId, String field, String plaintext) {
@@ -41,18 +34,9 @@ public final class FieldCipher {
    *     names a key that does not exist
    */
   public byte[] decrypt(String subjectId, String field, byte[] ciphertext) {
-    if (ciphertext == null || ciphertext.length < 2 || ciphertext[0] != FORMAT) {
-      throw new CryptoException("Not a field ciphertext of format " + FORMAT);
-    }
-    int keyIdLength = ciphertext[1] & 0xff;
-    if (ciphertext.length < 2 + keyIdLength) {
-      throw new CryptoException("Field ciphertext truncated in its key id");
-    }
-    String keyId = new String(ciphertext, 2, keyIdLength, StandardCharsets.UTF_8);
-    DataKey key = keys.find(subjectId, keyId);
-    byte[] box = new byte[ciphertext.length - 2 - keyIdLength];
-    System.arraycopy(ciphertext, 2 + keyIdLength, box, 0, box.length);
-    return Aes.decrypt(key.key(), box, associated(subjectId, field));
+    Envelope sealed = Envelope.unpack(ciphertext, "A field ciphertext");
+    DataKey key = keys.find(subjectId, sealed.id());
+    return Aes.decrypt(key.key(), sealed.body(), associated(subjectId, field));
   }
 
   public String decryptString(String subjectId, String field, byte[] ciphertext) {

@@ -1,6 +1,5 @@
 package io.streamfold.schemas.crypto;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,7 +52,6 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaDataKeys.class);
   private static final String ERASED = "!erased";
   private static final String HEARTBEAT = "!heartbeat";
-  private static final byte FORMAT = 1;
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final String topic;
@@ -290,36 +288,23 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
   }
 
   private byte[] wrap(String subjectId, String keyId, byte[] raw) {
-    byte[] kekId = kek.id().getBytes(StandardCharsets.UTF_8);
-    byte[] wrapped = kek.wrap(raw, binding(subjectId, keyId));
-    return ByteBuffer.allocate(2 + kekId.length + wrapped.length)
-        .put(FORMAT)
-        .put((byte) kekId.length)
-        .put(kekId)
-        .put(wrapped)
-        .array();
+    return new Envelope(kek.id(), kek.wrap(raw, binding(subjectId, keyId))).pack();
   }
 
   private byte[] unwrap(String subjectId, String keyId, byte[] record) {
-    if (record.length < 2 || record[0] != FORMAT) {
-      throw new CryptoException("Key " + subjectId + "/" + keyId + " is not of format " + FORMAT);
-    }
-    int length = record[1] & 0xff;
-    String kekId = new String(record, 2, length, StandardCharsets.UTF_8);
-    if (!kekId.equals(kek.id())) {
+    Envelope wrapped = Envelope.unpack(record, "Key " + subjectId + "/" + keyId);
+    if (!wrapped.id().equals(kek.id())) {
       throw new CryptoException(
           "Key "
               + subjectId
               + "/"
               + keyId
               + " was wrapped by key-encryption key "
-              + kekId
+              + wrapped.id()
               + ", not by the configured "
               + kek.id());
     }
-    byte[] wrapped = new byte[record.length - 2 - length];
-    System.arraycopy(record, 2 + length, wrapped, 0, wrapped.length);
-    return kek.unwrap(wrapped, binding(subjectId, keyId));
+    return kek.unwrap(wrapped.body(), binding(subjectId, keyId));
   }
 
   private static byte[] binding(String subjectId, String keyId) {
