@@ -96,6 +96,52 @@ class DeadLetterReplayIT {
                   Http.get(url + "/api/v1/accounts/acc-1").json().get("balance").asText()))
           .isEqualByComparingTo(whole);
 
+      // a replay that failed again is dead-lettered from the replay topic: replaying that one
+      // finds the event on the log through the replay record's header
+      JsonNode replay = replayed.json().get("replay");
+      String dlq = env.get("TOPIC_PREFIX") + "accounts.events.dlq";
+      byte[] value = bytes(bootstrap, events);
+      writeDeadLetter(
+          bootstrap,
+          dlq,
+          value,
+          replay.get("topic").asText(),
+          replay.get("partition").asInt(),
+          replay.get("offset").asLong());
+      JsonNode second = awaitDeadLetters(url, 2).get(1);
+      assertThat(second.get("source").get("topic").asText()).isEqualTo(events + ".replay");
+      Http.Response chained =
+          Http.post(url + "/api/v1/dead-letters/" + second.get("id").asText() + "/replay", "");
+      assertThat(chained.status()).as(chained.raw().body()).isEqualTo(202);
+      assertThat(chained.json().get("source").get("topic").asText()).isEqualTo(events);
+      assertThat(chained.json().get("source").get("offset").asLong())
+          .isEqualTo(replayed.json().get("source").get("offset").asLong());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> Http.get(url + "/api/v1/status").json().get("duplicatesSkipped").asLong() == 2);
+
+      // a dead letter that names something other than an event of the log is not replayed
+      writeDeadLetter(bootstrap, dlq, value, "somewhere-else", 0, 0);
+      JsonNode foreign = awaitDeadLetters(url, 3).get(2);
+      Http.Response refused =
+          Http.post(url + "/api/v1/dead-letters/" + foreign.get("id").asText() + "/replay", "");
+      assertThat(refused.status()).isEqualTo(409);
+      assertThat(refused.json().get("type").asText()).endsWith("not-in-event-log");
+      JsonNode source = replayed.json().get("source");
+      writeDeadLetter( // the log holds version 1 there, not these bytes
+          bootstrap,
+          dlq,
+          value,
+          events,
+          source.get("partition").asInt(),
+          source.get("offset").asLong() - 1);
+      JsonNode forged = awaitDeadLetters(url, 4).get(3);
+      Http.Response notTheSame =
+          Http.post(url + "/api/v1/dead-letters/" + forged.get("id").asText() + "/replay", "");
+      assertThat(notTheSame.status()).isEqualTo(409);
+      assertThat(notTheSame.json().get("detail").asText()).contains("different event");
+
       // a rebuild, which meets version 2 in its turn now that it can be decoded, holds the same
       Map<String, String> rebuildEnv = new HashMap<>(env);
       rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
@@ -113,6 +159,37 @@ class DeadLetterReplayIT {
       assertThat(Http.get(url + "/api/v1/dead-letters/x").status()).isEqualTo(400);
       assertThat(Http.get(url + "/api/v1/dead-letters/0-999999").status()).isEqualTo(404);
       assertThat(Http.get(url + "/api/v1/dead-letters?limit=0").status()).isEqualTo(400);
+    }
+  }
+
+  /** The bytes of the lost event (version 2), as they are on the log. */
+  static byte[] bytes(String bootstrap, String events) {
+    return EventLog.readRaw(bootstrap, events).get(1).value();
+  }
+
+  /** A dead letter as Kafka Streams writes one, naming {@code topic-partition@offset} as source. */
+  static void writeDeadLetter(
+      String bootstrap, String dlq, byte[] value, String topic, int partition, long offset) {
+    java.util.Properties config = new java.util.Properties();
+    config.put("bootstrap.servers", bootstrap);
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+            config,
+            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      var record =
+          new org.apache.kafka.clients.producer.ProducerRecord<>(
+              dlq, 0, null, "acc-1".getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+      record
+          .headers()
+          .add("__streams.errors.exception", "java.lang.IllegalStateException".getBytes());
+      record.headers().add("__streams.errors.message", "failed again".getBytes());
+      record.headers().add("__streams.errors.topic", topic.getBytes());
+      record.headers().add("__streams.errors.partition", Integer.toString(partition).getBytes());
+      record.headers().add("__streams.errors.offset", Long.toString(offset).getBytes());
+      producer.send(record).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
