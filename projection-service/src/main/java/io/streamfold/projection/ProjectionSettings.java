@@ -38,6 +38,10 @@ final class ProjectionSettings {
         StreamsConfig.mainConsumerPrefix(
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
         true);
+    // A task reads its partition of the log and of the replay topic; replays need no order
+    // relative to the log (a projector applies a missing version whenever it comes), so a task
+    // never waits for data of an empty partition
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
     return props;
   }
