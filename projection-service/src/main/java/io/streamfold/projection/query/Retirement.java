@@ -77,7 +77,6 @@ public final class Retirement {
       return;
     }
     String query = ctx.queryString();
-    ctx.header("Location", to + path + (query == null ? "" : "?" + query));
     ctx.header("Cache-Control", "no-store");
     throw new ProblemException(
         io.streamfold.service.http.Problem.of(

@@ -185,8 +185,8 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
   @Override
   public DataKey current(String subjectId) {
     String newest = null;
+    awaitCaughtUp();
     synchronized (subjects) {
-      awaitCaughtUp();
       Subject subject = subjects.get(subjectId);
       if (subject != null) {
         if (subject.erasedAt >= 0) {
@@ -232,14 +232,16 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
     byte[] wrapped;
     synchronized (subjects) {
       wrapped = lookup(subjectId, keyId);
-      if (wrapped == null) {
-        awaitCaughtUp(); // created by another instance a moment ago?
+    }
+    if (wrapped == null) {
+      awaitCaughtUp(); // created by another instance a moment ago?
+      synchronized (subjects) {
         wrapped = lookup(subjectId, keyId);
       }
-      if (wrapped == null) {
-        throw new CryptoException(
-            "No key " + keyId + " of subject " + subjectId + " in " + topic + " (keys lost?)");
-      }
+    }
+    if (wrapped == null) {
+      throw new CryptoException(
+          "No key " + keyId + " of subject " + subjectId + " in " + topic + " (keys lost?)");
     }
     DataKey key = new DataKey(subjectId, keyId, Aes.key(unwrap(subjectId, keyId, wrapped)));
     remember(key);
@@ -280,8 +282,8 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
 
   @Override
   public boolean isErased(String subjectId) {
+    awaitCaughtUp();
     synchronized (subjects) {
-      awaitCaughtUp();
       Subject subject = subjects.get(subjectId);
       return subject != null && subject.erasedAt >= 0;
     }
@@ -368,6 +370,7 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
 
   /** Waits until the index holds everything written to the topic before this call. */
   private void awaitCaughtUp() {
+    // asked without holding the index, so the tailer goes on applying records meanwhile
     long end =
         await(
                 admin
@@ -375,7 +378,9 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
                     .partitionResult(partition),
                 "Cannot read the end of the keys topic " + topic)
             .offset();
-    awaitPosition(end);
+    synchronized (subjects) {
+      awaitPosition(end);
+    }
   }
 
   private void tail() {
