@@ -208,6 +208,15 @@ public final class KafkaBroker implements AutoCloseable {
     // after the restart, after the sweep, instead of 6-17 s): the coordinator aborted timed-out
     // transactions before their partitions were back, and the markers were lost.
     props.putAll(overrides);
+    // name=value,name=value in the system property streamfold.broker.config win over everything
+    // (for an experiment on the embedded broker, e.g. JAVA_OPTS=-Dstreamfold.broker.config=...
+    // ./run.sh)
+    for (String setting : System.getProperty("streamfold.broker.config", "").split(",")) {
+      int eq = setting.indexOf('=');
+      if (eq > 0) {
+        props.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+      }
+    }
     Properties properties = new Properties();
     properties.putAll(props);
     Path config = dataDir.resolve("server.properties");
