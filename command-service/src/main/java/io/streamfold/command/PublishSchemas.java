@@ -10,6 +10,7 @@ import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.SubjectNameStrategy;
+import io.streamfold.schemas.upcast.Upcasting;
 import io.streamfold.service.config.Env;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,7 +40,9 @@ public final class PublishSchemas {
     Topics topics = Topics.of(topicPrefix, "accounts");
     Map<String, Schema> subjects = new LinkedHashMap<>();
     subjects.put(
-        SubjectNameStrategy.TOPIC_NAME.subject(topics.events(), false, null),
+        Upcasting.subject(
+            SubjectNameStrategy.TOPIC_NAME.subject(topics.events(), false, null),
+            AccountEvent.getClassSchema()),
         AccountEvent.getClassSchema());
     for (Schema byRecord :
         new Schema[] {
@@ -48,7 +51,9 @@ public final class PublishSchemas {
           IdempotencyRecord.getClassSchema(),
           AccountState.getClassSchema()
         }) {
-      subjects.put(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord);
+      subjects.put(
+          Upcasting.subject(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord),
+          byRecord);
     }
     return subjects;
   }

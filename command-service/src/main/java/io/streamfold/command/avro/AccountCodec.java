@@ -5,11 +5,13 @@ import io.streamfold.command.aggregate.EventEnvelope;
 import io.streamfold.command.domain.account.Account;
 import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.domain.account.AccountEvent;
+import io.streamfold.command.domain.account.Money;
 import io.streamfold.schemas.account.AccountState;
 import io.streamfold.schemas.account.AccountStatus;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
 import io.streamfold.schemas.serde.SubjectNameStrategy;
+import java.math.RoundingMode;
 
 /** Account events and state in Avro (Confluent wire format). */
 final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent, Account> {
@@ -49,7 +51,9 @@ final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent,
             .setStatus(AccountStatus.valueOf(state.status().name()))
             .setOwner(state.owner())
             .setCurrency(state.currency())
-            .setBalance(state.balance())
+            // rounded for readers that do not know exactBalance; exact for up to 2 minor units
+            .setBalance(state.balance().setScale(Money.SCALE, RoundingMode.HALF_EVEN))
+            .setExactBalance(Money.toSchema(state.balance()))
             .setOpenedAt(state.openedAt())
             .build());
   }
@@ -61,7 +65,8 @@ final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent,
         Account.Status.valueOf(avro.getStatus().name()),
         avro.getOwner(),
         avro.getCurrency(),
-        avro.getBalance(),
+        Money.normalize(
+            avro.getExactBalance() != null ? avro.getExactBalance() : avro.getBalance()),
         avro.getOpenedAt());
   }
 }

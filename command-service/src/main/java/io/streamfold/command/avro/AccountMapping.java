@@ -2,6 +2,7 @@ package io.streamfold.command.avro;
 
 import io.streamfold.command.aggregate.EventEnvelope;
 import io.streamfold.command.domain.account.AccountEvent;
+import io.streamfold.command.domain.account.Money;
 import org.apache.kafka.common.errors.SerializationException;
 
 /** Domain account events to and from their generated Avro classes. */
@@ -25,11 +26,11 @@ final class AccountMapping {
   private static Object eventToAvro(AccountEvent event) {
     if (event instanceof AccountEvent.AccountOpened opened) {
       return new io.streamfold.schemas.account.AccountOpened(
-          opened.owner(), opened.currency(), opened.initialDeposit());
+          opened.owner(), opened.currency(), Money.toSchema(opened.initialDeposit()));
     } else if (event instanceof AccountEvent.MoneyDeposited deposited) {
-      return new io.streamfold.schemas.account.MoneyDeposited(deposited.amount());
+      return new io.streamfold.schemas.account.MoneyDeposited(Money.toSchema(deposited.amount()));
     } else if (event instanceof AccountEvent.MoneyWithdrawn withdrawn) {
-      return new io.streamfold.schemas.account.MoneyWithdrawn(withdrawn.amount());
+      return new io.streamfold.schemas.account.MoneyWithdrawn(Money.toSchema(withdrawn.amount()));
     } else if (event instanceof AccountEvent.AccountClosed closed) {
       return new io.streamfold.schemas.account.AccountClosed(closed.reason());
     }
@@ -39,11 +40,11 @@ final class AccountMapping {
   static AccountEvent eventFromAvro(Object payload) {
     if (payload instanceof io.streamfold.schemas.account.AccountOpened opened) {
       return new AccountEvent.AccountOpened(
-          opened.getOwner(), opened.getCurrency(), opened.getInitialDeposit());
+          opened.getOwner(), opened.getCurrency(), Money.normalize(opened.getInitialDeposit()));
     } else if (payload instanceof io.streamfold.schemas.account.MoneyDeposited deposited) {
-      return new AccountEvent.MoneyDeposited(deposited.getAmount());
+      return new AccountEvent.MoneyDeposited(Money.normalize(deposited.getAmount()));
     } else if (payload instanceof io.streamfold.schemas.account.MoneyWithdrawn withdrawn) {
-      return new AccountEvent.MoneyWithdrawn(withdrawn.getAmount());
+      return new AccountEvent.MoneyWithdrawn(Money.normalize(withdrawn.getAmount()));
     } else if (payload instanceof io.streamfold.schemas.account.AccountClosed closed) {
       return new AccountEvent.AccountClosed(closed.getReason());
     }

@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 
 /**
  * A request body read strictly: a JSON object whose fields are all known and of the right type.
- * Amounts are JSON strings of a decimal with at most 2 decimals (never floating point).
+ * Amounts are JSON strings of a decimal with at most 4 decimals (never floating point); whether the
+ * currency has that many minor units is the decider's rule (422 {@code invalid-amount}).
  */
 public final class JsonBody {
-  private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,15})(\\.[0-9]{1,2})?");
+  private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,15})(\\.[0-9]{1,4})?");
 
   private final JsonNode tree;
   private final Set<String> read = new HashSet<>();
@@ -53,7 +54,7 @@ public final class JsonBody {
     return value;
   }
 
-  /** A positive amount, as a decimal string with at most 2 decimals. */
+  /** A positive amount, as a decimal string with at most 4 decimals. */
   public BigDecimal positiveAmount(String field) {
     BigDecimal amount = amount(field, true);
     if (amount.signum() <= 0) {
@@ -81,7 +82,7 @@ public final class JsonBody {
     if (!AMOUNT.matcher(node.textValue()).matches()) {
       throw invalid(
           field,
-          "must be a non-negative decimal with at most 2 decimals and 16 integer digits, not \""
+          "must be a non-negative decimal with at most 4 decimals and 16 integer digits, not \""
               + node.textValue()
               + "\"");
     }

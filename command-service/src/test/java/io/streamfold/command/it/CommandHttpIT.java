@@ -131,7 +131,7 @@ class CommandHttpIT {
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":"));
     bad.add(Http.post(api + id + "/deposit", "[1]"));
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":12.5}"));
-    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1.234\"}"));
+    bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1.23456\"}")); // beyond any currency
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"-1\"}"));
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"0\"}"));
     bad.add(Http.post(api + id + "/deposit", "{\"amount\":\"1\",\"extra\":true}"));
@@ -151,6 +151,9 @@ class CommandHttpIT {
         .allSatisfy(
             response -> assertThat(response.contentType()).startsWith("application/problem+json"));
     assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"1\"");
+    // well formed, but more decimals than EUR has: the business rule's 422
+    assertProblem(
+        Http.post(api + id + "/deposit", "{\"amount\":\"1.234\"}"), 422, "invalid-amount");
   }
 
   @Test

@@ -129,7 +129,7 @@ class StreamfoldCliIT {
     assertThat(check.exit()).as(check.out() + check.err()).isZero();
     List<String> lines = check.out().lines().toList();
     assertThat(lines.get(0)).startsWith("SUBJECT").contains("COMPATIBLE");
-    assertThat(lines.get(1)).startsWith(prefix + "accounts.events-value").contains("id ");
+    assertThat(lines.get(1)).startsWith(prefix + "accounts.events-value-v2").contains("id ");
     assertThat(lines.subList(1, 6)).allSatisfy(line -> assertThat(line).endsWith("yes"));
     assertThat(check.out()).contains("are compatible");
     assertThat(check.out())
@@ -157,7 +157,7 @@ class StreamfoldCliIT {
     String other = "cli-schemas-" + java.util.UUID.randomUUID() + ".";
     io.streamfold.schemas.registry.HttpSchemaRegistry.cached(registry)
         .register(
-            other + "accounts.events-value",
+            other + "accounts.events-value-v2",
             new org.apache.avro.Schema.Parser()
                 .parse(
                     "{\"type\":\"record\",\"name\":\"AccountEvent\",\"namespace\":"

@@ -2,6 +2,7 @@ package io.streamfold.projection.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.schemas.account.Amounts;
 import io.streamfold.service.http.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,13 +24,15 @@ import org.apache.avro.generic.IndexedRecord;
 /**
  * An event envelope as JSON, for the event APIs. The envelope is the Avro record on an events
  * topic, already decoded with its writer's schema resolved to this service's (so an event written
- * by an older producer reads as the current contract describes it): {@code eventId}, {@code
- * aggregateId}, {@code version}, {@code occurredAt} and the {@code payload} union are its fields by
- * convention; the payload's record name is the event's {@code type}, its fields the {@code data};
- * every other field but {@code aggregateType} goes into {@code metadata}.
+ * by an older producer, or with an older major version through its upcasters, reads as the current
+ * contract describes it): {@code eventId}, {@code aggregateId}, {@code version}, {@code occurredAt}
+ * and the {@code payload} union are its fields by convention; the payload's record name is the
+ * event's {@code type}, its fields the {@code data}; every other field but {@code aggregateType}
+ * goes into {@code metadata}.
  *
- * <p>Values follow the services' JSON conventions: decimals as exact strings ({@code "12.50"}),
- * times as ISO-8601, bytes as base64, unions as the value of their branch.
+ * <p>Values follow the services' JSON conventions: decimals as exact strings with at least two
+ * decimals and no trailing zeros beyond ({@code "12.50"}, {@code "1.005"}), times as ISO-8601,
+ * bytes as base64, unions as the value of their branch.
  */
 public final class EventJson {
   private static final JsonFactory FACTORY = Json.mapper().getFactory();
@@ -134,14 +137,15 @@ public final class EventJson {
       }
       case BYTES, FIXED -> {
         if (value instanceof BigDecimal decimal) {
-          out.writeString(decimal.toPlainString());
+          out.writeString(Amounts.normalize(decimal).toPlainString());
         } else if (schema.getLogicalType() instanceof LogicalTypes.Decimal) {
           ByteBuffer buffer =
               value instanceof ByteBuffer b
                   ? b.duplicate()
                   : ByteBuffer.wrap(((org.apache.avro.generic.GenericFixed) value).bytes());
           out.writeString(
-              DECIMALS.fromBytes(buffer, schema, schema.getLogicalType()).toPlainString());
+              Amounts.normalize(DECIMALS.fromBytes(buffer, schema, schema.getLogicalType()))
+                  .toPlainString());
         } else {
           byte[] raw =
               value instanceof ByteBuffer b

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
+import io.streamfold.schemas.account.Amounts;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.ProblemException;
@@ -107,16 +108,14 @@ public final class ScatterGatherRoutes {
                     a.currency(),
                     a.open() + b.open(),
                     a.closed() + b.closed(),
-                    a.totalBalance().add(b.totalBalance())));
+                    Amounts.normalize(a.totalBalance().add(b.totalBalance()))));
       }
     }
     long open = byCurrency.values().stream().mapToLong(CurrencyStats::open).sum();
     long closed = byCurrency.values().stream().mapToLong(CurrencyStats::closed).sum();
     Map<String, Object> balances = new TreeMap<>();
     byCurrency.forEach(
-        (currency, stats) ->
-            balances.put(
-                currency, stats.totalBalance().setScale(2, java.math.RoundingMode.UNNECESSARY)));
+        (currency, stats) -> balances.put(currency, Amounts.normalize(stats.totalBalance())));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("accounts", Map.of("open", open, "closed", closed, "total", open + closed));
     body.put("totalBalanceByCurrency", balances);

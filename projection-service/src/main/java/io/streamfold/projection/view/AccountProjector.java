@@ -3,6 +3,7 @@ package io.streamfold.projection.view;
 import io.streamfold.schemas.account.AccountClosed;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.account.AccountOpened;
+import io.streamfold.schemas.account.Amounts;
 import io.streamfold.schemas.account.MoneyDeposited;
 import io.streamfold.schemas.account.MoneyWithdrawn;
 import java.math.BigDecimal;
@@ -30,12 +31,13 @@ public final class AccountProjector {
             : new AccountSummary(
                 event.getAggregateId(), null, null, ZERO, "UNKNOWN", 0, null, null, 0, 0);
     if (payload instanceof AccountOpened opened) {
+      BigDecimal deposit = Amounts.normalize(opened.getInitialDeposit());
       AccountSummary next =
           new AccountSummary(
               event.getAggregateId(),
               opened.getOwner(),
               opened.getCurrency(),
-              opened.getInitialDeposit(),
+              deposit,
               "OPEN",
               event.getVersion(),
               event.getOccurredAt(),
@@ -46,14 +48,15 @@ public final class AccountProjector {
           next,
           event,
           "OPENED",
-          opened.getInitialDeposit(),
-          new StatsDelta(opened.getCurrency(), 1, 0, opened.getInitialDeposit()),
+          deposit,
+          new StatsDelta(opened.getCurrency(), 1, 0, deposit),
           missing,
           opened.getOwner());
     } else if (payload instanceof MoneyDeposited deposited) {
-      return money(base, event, "DEPOSIT", deposited.getAmount(), missing);
+      return money(base, event, "DEPOSIT", Amounts.normalize(deposited.getAmount()), missing);
     } else if (payload instanceof MoneyWithdrawn withdrawn) {
-      return money(base, event, "WITHDRAWAL", withdrawn.getAmount().negate(), missing);
+      return money(
+          base, event, "WITHDRAWAL", Amounts.normalize(withdrawn.getAmount()).negate(), missing);
     } else if (payload instanceof AccountClosed) {
       AccountSummary next = evolve(base, event, base.balance(), "CLOSED", missing);
       return applied(
@@ -64,7 +67,8 @@ public final class AccountProjector {
 
   private static Projected money(
       AccountSummary base, AccountEvent event, String type, BigDecimal signed, long missing) {
-    AccountSummary next = evolve(base, event, base.balance().add(signed), base.status(), missing);
+    AccountSummary next =
+        evolve(base, event, Amounts.normalize(base.balance().add(signed)), base.status(), missing);
     return applied(
         next,
         event,

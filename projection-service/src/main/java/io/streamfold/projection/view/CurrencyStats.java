@@ -1,5 +1,6 @@
 package io.streamfold.projection.view;
 
+import io.streamfold.schemas.account.Amounts;
 import java.math.BigDecimal;
 
 /** Ledger statistics of one currency: accounts by status and the total balance. */
@@ -10,6 +11,9 @@ public record CurrencyStats(String currency, long open, long closed, BigDecimal 
 
   public CurrencyStats plus(StatsDelta delta) {
     return new CurrencyStats(
-        currency, open + delta.open(), closed + delta.closed(), totalBalance.add(delta.balance()));
+        currency,
+        open + delta.open(),
+        closed + delta.closed(),
+        Amounts.normalize(totalBalance.add(delta.balance())));
   }
 }

@@ -1,5 +1,7 @@
 package io.streamfold.schemas.compat;
 
+import io.streamfold.schemas.upcast.SchemaHistory;
+import io.streamfold.schemas.upcast.Upcasting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +18,10 @@ import org.apache.avro.Schema;
  * The build-time compatibility gate: every {@code .avsc} under the source directory must have a
  * committed history ({@code <history>/<full name>/v1.avsc}, {@code v2.avsc}, …), must equal its
  * latest recorded version (so the history is complete), and must be compatible at its level with
- * every recorded version: the default level, or the one given for its full name.
+ * every recorded version of its major version: the default level, or the one given for its full
+ * name. A new major version ({@code "streamfold.major"} in the schema) is a change that Avro cannot
+ * resolve: it passes only when an upcaster leads from every older major to it and its examples pass
+ * ({@link io.streamfold.schemas.upcast.Upcasting#verify}).
  *
  * <p>The build runs it at {@code FULL_TRANSITIVE}, with the event envelope at {@code
  * BACKWARD_TRANSITIVE}. During a rolling deploy old and new instances of the command service run
@@ -34,6 +39,7 @@ public final class CompatibilityGate {
   private final Path historyDir;
   private final CompatibilityLevel level;
   private final Map<String, CompatibilityLevel> levels;
+  private final Upcasting upcasting;
 
   public CompatibilityGate(Path sourceDir, Path historyDir, CompatibilityLevel level) {
     this(sourceDir, historyDir, level, Map.of());
@@ -47,10 +53,23 @@ public final class CompatibilityGate {
       Path historyDir,
       CompatibilityLevel level,
       Map<String, CompatibilityLevel> levels) {
+    this(sourceDir, historyDir, level, levels, Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * @param upcasters where the upcasters are found
+   */
+  CompatibilityGate(
+      Path sourceDir,
+      Path historyDir,
+      CompatibilityLevel level,
+      Map<String, CompatibilityLevel> levels,
+      ClassLoader upcasters) {
     this.sourceDir = sourceDir;
     this.historyDir = historyDir;
     this.level = level;
     this.levels = Map.copyOf(levels);
+    this.upcasting = Upcasting.load(upcasters, SchemaHistory.fromDirectory(historyDir));
   }
 
   /**
@@ -103,7 +122,20 @@ public final class CompatibilityGate {
       }
       List<Schema> versions = history.stream().map(CompatibilityGate::parse).toList();
       CompatibilityLevel required = levels.getOrDefault(name, level);
-      for (SchemaProblem problem : required.check(current, versions)) {
+      int major = Upcasting.major(current);
+      int first = -1;
+      for (int i = 0; i < versions.size(); i++) {
+        int recorded = Upcasting.major(versions.get(i));
+        if (i > 0 && recorded < Upcasting.major(versions.get(i - 1))) {
+          failures.add(
+              name + ": " + history.get(i).getFileName() + " goes back to major " + recorded);
+        }
+        if (recorded == major && first < 0) {
+          first = i;
+        }
+      }
+      List<Schema> peers = first < 0 ? List.of() : versions.subList(first, versions.size());
+      for (SchemaProblem problem : required.check(current, peers, first + 1)) {
         failures.add(
             name
                 + " is not "
@@ -112,6 +144,18 @@ public final class CompatibilityGate {
                 + history.get(problem.version() - 1).getFileName()
                 + ": "
                 + problem);
+      }
+      int oldest = Upcasting.major(versions.get(0));
+      for (int from = oldest; from < major; from++) {
+        int next = from + 1;
+        Schema source = upcasting.history().latestOfMajor(name, from);
+        Schema target =
+            versions.stream().filter(v -> Upcasting.major(v) == next).findFirst().orElse(null);
+        if (target == null) {
+          failures.add(name + ": no version of major " + next + " is recorded in the history");
+          continue;
+        }
+        failures.addAll(upcasting.verify(name, from, source, target));
       }
       Schema latest = versions.get(versions.size() - 1);
       if (!latest.equals(current)) {

@@ -1,7 +1,10 @@
 package io.streamfold.schemas.compat;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
@@ -23,6 +26,14 @@ public enum CompatibilityLevel {
    * @return every problem found, empty when the candidate is compatible
    */
   public List<SchemaProblem> check(Schema candidate, List<Schema> existing) {
+    return check(candidate, existing, 1);
+  }
+
+  /**
+   * @param firstVersion the version number of {@code existing}'s first schema (the first of its
+   *     major version, when earlier majors are read through upcasters)
+   */
+  public List<SchemaProblem> check(Schema candidate, List<Schema> existing, int firstVersion) {
     if (this == NONE || existing.isEmpty()) {
       return List.of();
     }
@@ -30,7 +41,7 @@ public enum CompatibilityLevel {
     List<SchemaProblem> problems = new ArrayList<>();
     for (int i = 0; i < against.size(); i++) {
       Schema old = against.get(i);
-      int version = transitive() ? i + 1 : existing.size();
+      int version = firstVersion - 1 + (transitive() ? i + 1 : existing.size());
       if (backward()) {
         problems.addAll(
             problems(candidate, old, version, "new schema cannot read data written with"));
@@ -47,7 +58,113 @@ public enum CompatibilityLevel {
       Schema reader, Schema writer, int version, String what) {
     List<SchemaProblem> problems = new ArrayList<>();
     collect(reader, writer, reader.getName(), version, what, problems);
+    decimals(reader, writer, reader.getName(), version, what, problems, new HashSet<>());
     return problems;
+  }
+
+  /**
+   * Avro's Java resolution ignores logical types, so it would read a decimal(18,2) as a
+   * decimal(20,4) and get 0.1234 for 12.34. The specification says two decimals match only when
+   * their scales and precisions do: checked here, field by field, through records, unions, arrays
+   * and maps.
+   */
+  private static void decimals(
+      Schema reader,
+      Schema writer,
+      String where,
+      int version,
+      String what,
+      List<SchemaProblem> out,
+      Set<String> seen) {
+    if (reader.getType() == Schema.Type.UNION || writer.getType() == Schema.Type.UNION) {
+      List<Schema> readers =
+          reader.getType() == Schema.Type.UNION ? reader.getTypes() : List.of(reader);
+      List<Schema> writers =
+          writer.getType() == Schema.Type.UNION ? writer.getTypes() : List.of(writer);
+      for (Schema w : writers) {
+        for (Schema r : readers) {
+          if (r.getType() == w.getType()
+              && (r.getType() != Schema.Type.RECORD || r.getFullName().equals(w.getFullName()))) {
+            String branch = r.getType() == Schema.Type.RECORD ? "[" + r.getName() + "]" : "";
+            decimals(r, w, where + branch, version, what, out, seen);
+            break;
+          }
+        }
+      }
+      return;
+    }
+    if (reader.getType() != writer.getType()) {
+      return; // Avro's own check reports it
+    }
+    switch (reader.getType()) {
+      case RECORD -> {
+        if (!seen.add(reader.getFullName() + "<-" + writer.getFullName() + "@" + where)) {
+          return;
+        }
+        for (Schema.Field field : reader.getFields()) {
+          Schema.Field written = writer.getField(field.name());
+          if (written == null) {
+            for (String alias : field.aliases()) {
+              written = written == null ? writer.getField(alias) : written;
+            }
+          }
+          if (written != null) {
+            decimals(
+                field.schema(),
+                written.schema(),
+                where + "." + field.name(),
+                version,
+                what,
+                out,
+                seen);
+          }
+        }
+      }
+      case ARRAY ->
+          decimals(
+              reader.getElementType(),
+              writer.getElementType(),
+              where + "[]",
+              version,
+              what,
+              out,
+              seen);
+      case MAP ->
+          decimals(
+              reader.getValueType(), writer.getValueType(), where + "{}", version, what, out, seen);
+      case BYTES, FIXED -> {
+        if (reader.getLogicalType() instanceof LogicalTypes.Decimal r
+            && writer.getLogicalType() instanceof LogicalTypes.Decimal w
+            && (r.getScale() != w.getScale() || r.getPrecision() != w.getPrecision())) {
+          out.add(
+              new SchemaProblem(
+                  version,
+                  "DECIMAL_MISMATCH",
+                  where,
+                  what
+                      + " version "
+                      + version
+                      + ": decimal("
+                      + r.getPrecision()
+                      + ","
+                      + r.getScale()
+                      + ") cannot read decimal("
+                      + w.getPrecision()
+                      + ","
+                      + w.getScale()
+                      + "): a change of meaning, which needs a new major version and an upcaster"));
+        } else if ((reader.getLogicalType() instanceof LogicalTypes.Decimal)
+            != (writer.getLogicalType() instanceof LogicalTypes.Decimal)) {
+          out.add(
+              new SchemaProblem(
+                  version,
+                  "DECIMAL_MISMATCH",
+                  where,
+                  what + " version " + version + ": a decimal and plain bytes do not match"));
+        }
+      }
+      default -> {}
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.streamfold.schemas.serde;
 
 import io.streamfold.schemas.registry.SchemaNotFoundException;
 import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.schemas.upcast.Upcasting;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -28,8 +30,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * schema is registered (development), otherwise it must already be registered (production: schemas
  * are registered by the release process and checked by the registry's compatibility level).
  * Reading: the writer's schema is fetched by id and resolved against this class's schema, so data
- * written with an older or newer compatible schema is read. Ids, schemas and resolving readers are
- * cached.
+ * written with an older or newer compatible schema is read; data of an older major version is read
+ * through its upcasters ({@link Upcasting}), and data of a newer major is refused. Ids, schemas and
+ * resolving readers are cached. Each major version of a schema has a subject of its own ({@link
+ * Upcasting#subject}).
  *
  * <p>Malformed data (wrong magic byte, unknown id, bad Avro) raises Kafka's {@link
  * SerializationException}, which a dead-letter handler may route away; an unreachable registry
@@ -97,7 +101,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   private int schemaIdFor(String topic) {
-    String subject = subjects.subject(topic, isKey, schema);
+    String subject = Upcasting.subject(subjects.subject(topic, isKey, schema), schema);
     if (autoRegister) {
       return registry.register(subject, schema);
     }
@@ -139,7 +143,56 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     } catch (SchemaNotFoundException e) {
       throw new SerializationException("Unknown schema id " + id + ": " + e.getMessage(), e);
     }
+    int written = Upcasting.major(writerSchema);
+    int known = Upcasting.major(schema);
+    if (written > known) {
+      throw new SerializationException(
+          "Schema id "
+              + id
+              + " is major "
+              + written
+              + " of "
+              + writerSchema.getFullName()
+              + ", newer than this reader's "
+              + known
+              + ": upgrade the readers of an event before its writers");
+    }
+    if (written < known) {
+      return upcasting(writerSchema);
+    }
     return new SpecificDatumReader<>(writerSchema, schema);
+  }
+
+  /**
+   * Reads an older major: Avro resolves the writer's schema to its major's latest, the upcasters
+   * take the record to the first version of this class's major, and Avro resolves that to this
+   * class.
+   */
+  private DatumReader<T> upcasting(Schema writerSchema) {
+    Upcasting chain = upcasting();
+    String name = schema.getFullName();
+    int major = Upcasting.major(schema);
+    SpecificDatumReader<T> current =
+        new SpecificDatumReader<>(chain.history().firstOfMajor(name, major), schema);
+    return new DatumReader<>() {
+      @Override
+      public void setSchema(Schema ignored) {}
+
+      @Override
+      public T read(T reuse, Decoder in) throws IOException {
+        byte[] upcast = Upcasting.write(chain.read(writerSchema, in, name, major));
+        return current.read(null, DecoderFactory.get().binaryDecoder(upcast, null));
+      }
+    };
+  }
+
+  private static volatile Upcasting loaded;
+
+  private static Upcasting upcasting() {
+    if (loaded == null) {
+      loaded = Upcasting.load();
+    }
+    return loaded;
   }
 
   @Override

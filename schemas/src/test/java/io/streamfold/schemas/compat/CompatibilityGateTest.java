@@ -47,7 +47,7 @@ class CompatibilityGateTest {
         .contains(EVENT)
         .contains("READER_FIELD_MISSING_DEFAULT")
         .contains("AccountEvent.payload[MoneyDeposited].note")
-        .contains("v1.avsc");
+        .contains("v2.avsc");
   }
 
   @Test
@@ -83,7 +83,7 @@ class CompatibilityGateTest {
         .singleElement()
         .asString()
         .contains("record it as")
-        .contains("v2.avsc");
+        .contains("v3.avsc");
   }
 
   @Test
@@ -135,11 +135,13 @@ class CompatibilityGateTest {
         "\"symbols\": [\"OPEN\", \"CLOSED\", \"FROZEN\"]");
 
     assertThat(buildGate().check())
-        .singleElement()
-        .asString()
-        .contains("AccountState is not FULL_TRANSITIVE compatible")
-        .contains("unreadable by")
-        .contains("FROZEN");
+        .hasSize(2) // against v1 and v2
+        .allSatisfy(
+            failure ->
+                assertThat(failure)
+                    .contains("AccountState is not FULL_TRANSITIVE compatible")
+                    .contains("unreadable by")
+                    .contains("FROZEN"));
   }
 
   @Test
@@ -158,7 +160,7 @@ class CompatibilityGateTest {
         .singleElement()
         .asString()
         .contains("MISSING_UNION_BRANCH")
-        .contains("unreadable by version 1");
+        .contains("unreadable by version 2");
   }
 
   /** The levels the build runs the gate with (schemas/pom.xml). */
@@ -176,7 +178,7 @@ class CompatibilityGateTest {
     String evolved = Files.readString(source).replace(from, to);
     assertThat(evolved).isNotEqualTo(Files.readString(source));
     Files.writeString(source, evolved);
-    Files.writeString(history.resolve(name).resolve("v2.avsc"), evolved);
+    Files.writeString(next(name), evolved);
   }
 
   private CompatibilityGate gate() {
@@ -194,7 +196,78 @@ class CompatibilityGateTest {
                     "{\"name\": \"amount\"", field + ",\n        {\"name\": \"amount\""));
     assertThat(evolved).isNotEqualTo(Files.readString(file));
     Files.writeString(file, evolved);
-    Files.writeString(history.resolve(EVENT).resolve("v2.avsc"), evolved);
+    Files.writeString(next(EVENT), evolved);
+  }
+
+  /** Where the next version of {@code name} is recorded. */
+  private Path next(String name) throws IOException {
+    try (Stream<Path> files = Files.list(history.resolve(name))) {
+      return history.resolve(name).resolve("v" + (files.count() + 1) + ".avsc");
+    }
+  }
+
+  @Test
+  void shouldRefuseAChangedDecimalWhichAvroWouldReadWithAnotherMeaning() throws IOException {
+    evolve(
+        "AccountState.avsc",
+        "io.streamfold.schemas.account.AccountState",
+        "\"precision\": 18, \"scale\": 2}, \"doc\"",
+        "\"precision\": 18, \"scale\": 3}, \"doc\"");
+
+    assertThat(buildGate().check())
+        .isNotEmpty()
+        .allSatisfy(
+            f -> assertThat(f).contains("DECIMAL_MISMATCH").contains("AccountState.balance"));
+  }
+
+  @Test
+  void shouldRefuseANewMajorVersionWithoutAnUpcaster() throws IOException {
+    Path v2 = history.resolve(EVENT).resolve("v2.avsc");
+    Files.delete(v2);
+    Path source = sources.resolve("AccountEvent.avsc");
+    String current = Files.readString(source);
+    Files.writeString(v2, current);
+
+    List<String> failures =
+        new CompatibilityGate(
+                sources,
+                history,
+                CompatibilityLevel.FULL_TRANSITIVE,
+                java.util.Map.of(EVENT, CompatibilityLevel.BACKWARD_TRANSITIVE),
+                hidingUpcasters())
+            .check();
+
+    assertThat(failures)
+        .singleElement()
+        .asString()
+        .contains(EVENT)
+        .contains("major 1 cannot be read as major 2 and no upcaster does it");
+  }
+
+  @Test
+  void shouldRefuseAMajorChangeRecordedWithoutItsProperty() throws IOException {
+    // the same decimals changed within major 1: the gate names the change of meaning
+    Path source = sources.resolve("AccountEvent.avsc");
+    String unmarked = Files.readString(source).replace("  \"streamfold.major\": 2,\n", "");
+    assertThat(unmarked).isNotEqualTo(Files.readString(source));
+    Files.writeString(source, unmarked);
+    Files.writeString(history.resolve(EVENT).resolve("v2.avsc"), unmarked);
+
+    assertThat(buildGate().check())
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f).contains("DECIMAL_MISMATCH"))
+        .anySatisfy(f -> assertThat(f).contains("AccountEvent.payload[MoneyDeposited].amount"));
+  }
+
+  private static ClassLoader hidingUpcasters() {
+    return new ClassLoader(CompatibilityGateTest.class.getClassLoader()) {
+      @Override
+      public java.util.Enumeration<java.net.URL> getResources(String name) throws IOException {
+        return name.endsWith("io.streamfold.schemas.upcast.Upcaster")
+            ? java.util.Collections.emptyEnumeration()
+            : super.getResources(name);
+      }
+    };
   }
 
   private static void copy(Path from, Path to) throws IOException {

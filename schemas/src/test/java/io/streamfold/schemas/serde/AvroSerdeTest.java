@@ -40,7 +40,7 @@ class AvroSerdeTest {
 
     assertThat(bytes[0]).isZero();
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-    assertThat(registry.lookup("accounts.events-value", AccountEvent.getClassSchema()))
+    assertThat(registry.lookup("accounts.events-value-v2", AccountEvent.getClassSchema()))
         .hasValue(id);
   }
 
@@ -52,7 +52,7 @@ class AvroSerdeTest {
 
     assertThat(
             registry.lookup(
-                "io.streamfold.schemas.account.AccountEvent", AccountEvent.getClassSchema()))
+                "io.streamfold.schemas.account.AccountEvent-v2", AccountEvent.getClassSchema()))
         .isPresent();
   }
 

@@ -66,7 +66,7 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
                   + " has "
                   + java.util.Currency.getInstance(open.currency()).getDefaultFractionDigits()
                   + " decimal places; amounts are kept with at most "
-                  + Money.SCALE));
+                  + Money.MAX_SCALE));
     }
     if (!Money.representable(open.initialDeposit(), open.currency())
         || open.initialDeposit().signum() < 0) {
@@ -168,9 +168,9 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
           Money.normalize(opened.initialDeposit()),
           occurredAt);
     } else if (event instanceof MoneyDeposited deposited) {
-      return state.withBalance(state.balance().add(deposited.amount()));
+      return state.withBalance(Money.normalize(state.balance().add(deposited.amount())));
     } else if (event instanceof MoneyWithdrawn withdrawn) {
-      return state.withBalance(state.balance().subtract(withdrawn.amount()));
+      return state.withBalance(Money.normalize(state.balance().subtract(withdrawn.amount())));
     } else if (event instanceof AccountClosed) {
       return state.closed();
     }

@@ -1,26 +1,32 @@
 package io.streamfold.command.domain.account;
 
+import io.streamfold.schemas.account.Amounts;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Currency;
 
 /**
- * Amount rules: no more decimals than the currency's ISO 4217 minor units (0 for JPY, 2 for EUR),
- * and at most 2 and 16 integer digits in any case (the event schema's decimal(18,2)). A currency
- * with 3 or 4 minor units (BHD, KWD, CLF, …) cannot be held exactly at that scale and is refused
- * when an account is opened, until the schema carries the scale per currency.
+ * Amount rules: no more decimals than the currency's ISO 4217 minor units (0 for JPY, 2 for EUR, 3
+ * for BHD, 4 for CLF), at most 16 integer digits, and never more than 4 decimals (the event
+ * schema's decimal(20,4)). Amounts are kept and shown with at least 2 decimals and no trailing
+ * zeros beyond (JPY 150 is 150.00, BHD 1.005 stays 1.005), the same whether just decided or read
+ * back from an event.
  */
 public final class Money {
-  public static final int SCALE = 2;
+  /** The fewest decimals an amount is shown with. */
+  public static final int SCALE = Amounts.MIN_SCALE;
+
+  /** The most decimals an amount can have: the event schema's scale. */
+  public static final int MAX_SCALE = Amounts.SCALE;
+
   public static final BigDecimal ZERO = BigDecimal.ZERO.setScale(SCALE);
   public static final BigDecimal MAX = new BigDecimal("9999999999999999.99");
 
   private Money() {}
 
-  /** Whether {@code amount} fits the schema exactly: no more than 2 decimals, within ±MAX. */
+  /** Whether {@code amount} fits the schema exactly: at most 4 decimals, within ±MAX. */
   public static boolean representable(BigDecimal amount) {
     return amount != null
-        && amount.stripTrailingZeros().scale() <= SCALE
+        && amount.stripTrailingZeros().scale() <= MAX_SCALE
         && amount.abs().compareTo(MAX) <= 0;
   }
 
@@ -33,7 +39,7 @@ public final class Money {
     if (minor < 0) {
       return SCALE;
     }
-    return minor <= SCALE ? minor : -1;
+    return minor <= MAX_SCALE ? minor : -1;
   }
 
   /** Whether {@code amount} is an exact amount of {@code currency} that the schema can hold. */
@@ -41,8 +47,13 @@ public final class Money {
     return representable(amount) && amount.stripTrailingZeros().scale() <= decimals(currency);
   }
 
-  /** The amount with exactly 2 decimals; only for representable amounts. */
+  /** The amount with at least 2 decimals and no trailing zeros beyond; exact. */
   public static BigDecimal normalize(BigDecimal amount) {
-    return amount.setScale(SCALE, RoundingMode.UNNECESSARY);
+    return Amounts.normalize(amount);
+  }
+
+  /** The amount at the schema's scale, for an event; exact (only for representable amounts). */
+  public static BigDecimal toSchema(BigDecimal amount) {
+    return Amounts.toSchema(amount);
   }
 }

@@ -136,13 +136,33 @@ class AccountDeciderTest {
   }
 
   @Test
-  void shouldRefuseACurrencyWithMoreMinorUnitsThanTheSchemaHolds() {
-    account
-        .when(new OpenAccount("Ada", "BHD", amount("1.000")))
-        .thenRejected(INVALID_COMMAND, "unsupported-currency");
-    account
-        .when(new OpenAccount("Ada", "KWD", BigDecimal.ZERO))
-        .thenRejected(INVALID_COMMAND, "unsupported-currency");
+  void shouldHoldCurrenciesWithThreeAndFourMinorUnitsExactly() {
+    AccountOpened dinars = new AccountOpened("Ada", "BHD", amount("1.005"));
+    DeciderFixture.of(new AccountDecider())
+        .when(new OpenAccount("Ada", "BHD", amount("1.005")))
+        .thenEvents(new AccountOpened("Ada", "BHD", amount("1.005")));
+    DeciderFixture.of(new AccountDecider())
+        .given(dinars)
+        .when(new Withdraw(amount("0.005")))
+        .thenEvents(new MoneyWithdrawn(amount("0.005")));
+    DeciderFixture.of(new AccountDecider())
+        .given(dinars)
+        .when(new Deposit(amount("0.0005")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
+    DeciderFixture.of(new AccountDecider())
+        .when(new OpenAccount("Ada", "CLF", amount("0.1234")))
+        .thenEvents(new AccountOpened("Ada", "CLF", amount("0.1234")));
+    DeciderFixture.of(new AccountDecider())
+        .when(new OpenAccount("Ada", "CLF", amount("0.12345")))
+        .thenRejected(INVALID_COMMAND, "invalid-amount");
+  }
+
+  @Test
+  void shouldShowAmountsWithAtLeastTwoDecimalsAndNoTrailingZerosBeyond() {
+    assertThat(Money.normalize(new BigDecimal("150"))).hasToString("150.00");
+    assertThat(Money.normalize(new BigDecimal("1.0050"))).hasToString("1.005");
+    assertThat(Money.normalize(new BigDecimal("1E+2"))).hasToString("100.00");
+    assertThat(Money.toSchema(new BigDecimal("1.005"))).hasToString("1.0050");
   }
 
   @Test

@@ -1,0 +1,232 @@
+package io.streamfold.projection.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.command.CommandService;
+import io.streamfold.command.it.Http;
+import io.streamfold.command.it.Instances;
+import io.streamfold.projection.ProjectionService;
+import io.streamfold.schemas.account.AccountEvent;
+import io.streamfold.schemas.registry.HttpSchemaRegistry;
+import io.streamfold.schemas.upcast.SchemaHistory;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A log the previous release wrote (events of {@code AccountEvent} major 1, amounts as
+ * decimal(18,2), registered under the major-1 subject of the real registry, on the real broker),
+ * then the current release started on it: the command writer's restore folds the old events into
+ * its state through the upcaster, new commands append major-2 events after them (in a currency with
+ * three minor units too, which major 1 could not hold), and the projections and the stream reads
+ * show every event as the current contract describes it.
+ */
+class UpcastingIT {
+  private static final Schema V1 =
+      SchemaHistory.fromClasspath().latestOfMajor(AccountEvent.getClassSchema().getFullName(), 1);
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  static Map<String, String> env;
+  static CommandService commands;
+  static ProjectionService projections;
+  static String events;
+
+  @BeforeAll
+  static void writeTheOldLogThenStartTheNewRelease() throws Exception {
+    env = Instances.environment("upcasting");
+    env.put("TOPIC_PARTITIONS", "2");
+    // the topics as the previous release created them; nothing written yet
+    CommandService first = Instances.start(env);
+    await().atMost(WAIT).until(first::isReady);
+    first.close();
+    events = env.get("TOPIC_PREFIX") + "accounts.events";
+
+    int id =
+        new HttpSchemaRegistry(
+                env.get("SCHEMA_REGISTRY_URL"), 3, Duration.ofMillis(200), Duration.ofSeconds(10))
+            .register(events + "-value", V1);
+    Properties config = new Properties();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      List<GenericRecord> log = new ArrayList<>();
+      log.add(v1("old-1", 1, payload("AccountOpened", "Ada", "EUR", "10.00")));
+      log.add(v1("old-1", 2, payload("MoneyDeposited", "2.50")));
+      log.add(v1("old-1", 3, payload("MoneyWithdrawn", "1.25")));
+      log.add(v1("old-2", 1, payload("AccountOpened", "Grace", "JPY", "1000.00")));
+      for (GenericRecord event : log) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    events,
+                    null,
+                    ((Instant) event.get("occurredAt")).toEpochMilli(),
+                    event.get("aggregateId").toString(),
+                    wire(id, event)))
+            .get();
+      }
+    }
+
+    commands = Instances.start(env);
+    Map<String, String> projectionEnv = new HashMap<>(env);
+    projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections");
+    projections = ProjectionInstances.start(projectionEnv);
+    await().atMost(WAIT).until(() -> commands.isReady() && projections.isReady());
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable service : new AutoCloseable[] {projections, commands}) {
+      try {
+        if (service != null) {
+          service.close();
+        }
+      } catch (Exception e) {
+        // stopping anyway
+      }
+    }
+  }
+
+  @Test
+  void theWriterFoldsTheOldEventsAndAppendsNewOnesAfterThem() {
+    String accounts = Instances.url(commands) + "/api/v1/accounts/";
+    Http.Response restored = Http.get(accounts + "old-1");
+    assertThat(restored.status()).isEqualTo(200);
+    assertThat(restored.json().get("version").asLong()).isEqualTo(3);
+    assertThat(restored.json().get("state").get("balance").asText()).isEqualTo("11.25");
+    assertThat(restored.json().get("state").get("owner").asText()).isEqualTo("Ada");
+
+    Http.Response deposit =
+        Http.post(accounts + "old-1/deposit", "{\"amount\":\"1.00\"}", "If-Match", "\"3\"");
+    assertThat(deposit.status()).isEqualTo(200);
+    assertThat(deposit.json().get("version").asLong()).isEqualTo(4);
+
+    assertThat(
+            Http.post(
+                    accounts + "new-bhd/open",
+                    "{\"owner\":\"Ibn\",\"currency\":\"BHD\",\"initialDeposit\":\"1.005\"}")
+                .status())
+        .isEqualTo(201);
+    Http.Response withdrawn =
+        Http.post(accounts + "new-bhd/withdraw", "{\"amount\":\"0.002\"}", "If-Match", "\"1\"");
+    assertThat(withdrawn.status()).isEqualTo(200);
+    assertThat(withdrawn.json().get("events").get(0).get("data").get("amount").asText())
+        .isEqualTo("0.002");
+    assertThat(Http.get(accounts + "new-bhd").json().get("state").get("balance").asText())
+        .isEqualTo("1.003");
+
+    // the projections fold the old and the new events alike
+    JsonNode old = read("/api/v1/accounts/old-1?minVersion=4");
+    assertThat(old.get("balance").asText()).isEqualTo("12.25");
+    JsonNode transactions = read("/api/v1/accounts/old-1/transactions").get("transactions");
+    List<String> amounts = new ArrayList<>();
+    transactions.forEach(
+        t -> amounts.add(new BigDecimal(t.get("amount").asText()).toPlainString()));
+    assertThat(amounts).containsExactly("10.00", "2.50", "1.25", "1.00");
+    assertThat(read("/api/v1/accounts/new-bhd?minVersion=2").get("balance").asText())
+        .isEqualTo("1.003");
+    assertThat(read("/api/v1/accounts/old-2?minVersion=1").get("balance").asText())
+        .isEqualTo("1000.00");
+    JsonNode stats = read("/api/v1/stats").get("totalBalanceByCurrency");
+    assertThat(stats.get("BHD").asText()).isEqualTo("1.003");
+    assertThat(stats.get("JPY").asText()).isEqualTo("1000.00");
+
+    // a stream read shows every event in the current contract, whichever major wrote it
+    JsonNode stream = read("/api/v1/streams/accounts/old-1/events").get("events");
+    assertThat(stream).hasSize(4);
+    assertThat(stream.get(0).get("type").asText()).isEqualTo("AccountOpened");
+    assertThat(stream.get(0).get("data").get("initialDeposit").asText()).isEqualTo("10.00");
+    assertThat(stream.get(1).get("data").get("amount").asText()).isEqualTo("2.50");
+    assertThat(stream.get(2).get("data").get("amount").asText()).isEqualTo("1.25");
+    assertThat(stream.get(3).get("data").get("amount").asText()).isEqualTo("1.00");
+  }
+
+  private static JsonNode read(String path) {
+    String url = "http://127.0.0.1:" + projections.port() + path;
+    Http.Response[] last = new Http.Response[1];
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              last[0] = Http.get(url);
+              return last[0].status() == 200;
+            });
+    return last[0].json();
+  }
+
+  private static GenericRecord payload(String type, String... values) {
+    GenericRecord payload =
+        new GenericData.Record(
+            V1.getField("payload").schema().getTypes().stream()
+                .filter(branch -> branch.getName().equals(type))
+                .findFirst()
+                .orElseThrow());
+    if (type.equals("AccountOpened")) {
+      payload.put("owner", values[0]);
+      payload.put("currency", values[1]);
+      payload.put("initialDeposit", decimal2(values[2]));
+    } else {
+      payload.put("amount", decimal2(values[0]));
+    }
+    return payload;
+  }
+
+  private static GenericRecord v1(String account, long version, GenericRecord payload) {
+    GenericRecord event = new GenericData.Record(V1);
+    event.put("eventId", account + "-old-" + version + "-0");
+    event.put("aggregateType", "account");
+    event.put("aggregateId", account);
+    event.put("version", version);
+    event.put("occurredAt", Instant.parse("2026-11-01T10:00:00Z").plusSeconds(version));
+    event.put("commandId", account + "-old-" + version);
+    event.put("correlationId", account + "-old-" + version);
+    event.put("principal", null);
+    event.put("payload", payload);
+    return event;
+  }
+
+  /** Amounts as major 1 wrote them: the unscaled value of a decimal(18,2). */
+  private static ByteBuffer decimal2(String amount) {
+    return ByteBuffer.wrap(new BigDecimal(amount).setScale(2).unscaledValue().toByteArray());
+  }
+
+  /** The Confluent wire format the previous release wrote. */
+  private static byte[] wire(int schemaId, GenericRecord event) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    GenericRecord withMillis = new GenericData.Record(V1);
+    for (Schema.Field field : V1.getFields()) {
+      Object value = event.get(field.pos());
+      withMillis.put(field.pos(), value instanceof Instant time ? time.toEpochMilli() : value);
+    }
+    new GenericDatumWriter<GenericRecord>(V1).write(withMillis, encoder);
+    encoder.flush();
+    return out.toByteArray();
+  }
+}
