@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * A request body read strictly: a JSON object whose fields are all known and of the right type.
  * Amounts are JSON strings of a decimal with at most 4 decimals (never floating point); whether the
- * currency has that many minor units is the decider's rule (422 {@code invalid-amount}).
+ * currency has that many minor units is the decider's rule (400 {@code invalid-amount}).
  */
 public final class JsonBody {
   private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,15})(\\.[0-9]{1,4})?");

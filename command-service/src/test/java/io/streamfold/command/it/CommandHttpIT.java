@@ -151,9 +151,9 @@ class CommandHttpIT {
         .allSatisfy(
             response -> assertThat(response.contentType()).startsWith("application/problem+json"));
     assertThat(Http.get(api + id).header("ETag")).isEqualTo("\"1\"");
-    // well formed, but more decimals than EUR has: the business rule's 422
+    // well formed, but more decimals than EUR has: the decider refuses it, same status
     assertProblem(
-        Http.post(api + id + "/deposit", "{\"amount\":\"1.234\"}"), 422, "invalid-amount");
+        Http.post(api + id + "/deposit", "{\"amount\":\"1.234\"}"), 400, "invalid-amount");
   }
 
   @Test

@@ -242,10 +242,19 @@ class HostileInputIT {
 
   @Provide
   Arbitrary<String> badAmounts() {
+    // more decimals than the target's EUR has (422), or than any currency has (400); "0.010" is
+    // 0.01 and fine
     Arbitrary<String> tooManyDecimals =
         Arbitraries.bigDecimals()
             .between(new BigDecimal("0.001"), new BigDecimal("1000000"))
             .ofScale(3)
+            .filter(d -> d.stripTrailingZeros().scale() == 3)
+            .map(d -> Hostile.quoted(d.toPlainString()));
+    Arbitrary<String> beyondAnyCurrency =
+        Arbitraries.bigDecimals()
+            .between(new BigDecimal("0.00001"), new BigDecimal("1000000"))
+            .ofScale(5)
+            .filter(d -> d.stripTrailingZeros().scale() == 5)
             .map(d -> Hostile.quoted(d.toPlainString()));
     Arbitrary<String> notPositive =
         Arbitraries.bigDecimals()
@@ -294,10 +303,10 @@ class HostileInputIT {
     Arbitrary<String> randomText =
         Arbitraries.strings()
             .ofMaxLength(40)
-            .filter(s -> !s.matches("[0-9]{1,16}(\\.[0-9]{1,2})?"))
+            .filter(s -> !s.matches("[0-9]{1,16}(\\.[0-9]{1,4})?"))
             .map(Hostile::quoted);
     return Arbitraries.oneOf(
-        tooManyDecimals, notPositive, huge, oddFormats, wrongTypes, randomText);
+        tooManyDecimals, beyondAnyCurrency, notPositive, huge, oddFormats, wrongTypes, randomText);
   }
 
   @Provide
