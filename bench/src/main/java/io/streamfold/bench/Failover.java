@@ -68,6 +68,7 @@ public final class Failover {
       Map<String, String> env = new HashMap<>();
       env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
       env.put("SCHEMA_REGISTRY_URL", registry.url());
+      env.put("KEY_ENCRYPTION_KEY", Bench.KEY_ENCRYPTION_KEY);
       env.put("TOPIC_PARTITIONS", Integer.toString(PARTITIONS));
       env.put("HTTP_HOST", "127.0.0.1");
       Instance a = new Instance("a", env, root, out);

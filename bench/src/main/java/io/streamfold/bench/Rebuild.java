@@ -126,7 +126,7 @@ final class Rebuild {
         long version = i / accounts + 1;
         Object payload =
             version == 1
-                ? new AccountOpened("Owner " + account, "EUR", new BigDecimal("10.00"))
+                ? new AccountOpened("Owner " + account, "EUR", new BigDecimal("10.00"), null)
                 : new MoneyDeposited(new BigDecimal("1.00"));
         AccountEvent event =
             AccountEvent.newBuilder()

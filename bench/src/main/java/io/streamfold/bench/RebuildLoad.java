@@ -103,13 +103,22 @@ public final class RebuildLoad {
     Map<String, String> env =
         new java.util.HashMap<>(
             Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "SCHEMA_REGISTRY_URL", registryUrl,
-                "HTTP_HOST", "127.0.0.1",
-                "HTTP_PORT", Integer.toString(Ports.freeLoopbackPort()),
-                "APPLICATION_ID", applicationId,
-                "TOPIC_PREFIX", prefix,
-                "STATE_DIR", state.toString()));
+                "KAFKA_BOOTSTRAP_SERVERS",
+                bootstrap,
+                "SCHEMA_REGISTRY_URL",
+                registryUrl,
+                "HTTP_HOST",
+                "127.0.0.1",
+                "HTTP_PORT",
+                Integer.toString(Ports.freeLoopbackPort()),
+                "APPLICATION_ID",
+                applicationId,
+                "TOPIC_PREFIX",
+                prefix,
+                "STATE_DIR",
+                state.toString(),
+                "KEY_ENCRYPTION_KEY",
+                Bench.KEY_ENCRYPTION_KEY));
     // settings of the projection service to try, e.g. REBUILD_ENV="NUM_STREAM_THREADS=2"
     for (String setting : System.getenv().getOrDefault("REBUILD_ENV", "").strip().split("\\s+")) {
       if (setting.contains("=")) {

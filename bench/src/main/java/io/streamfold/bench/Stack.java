@@ -33,6 +33,7 @@ final class Stack implements AutoCloseable {
     registry = ApicurioRegistry.start(0, "BACKWARD", root.resolve("registry"));
     env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
     env.put("SCHEMA_REGISTRY_URL", registry.url());
+    env.put("KEY_ENCRYPTION_KEY", Bench.KEY_ENCRYPTION_KEY);
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("TOPIC_PARTITIONS", Integer.toString(partitions));
     env.put("COMMAND_TIMEOUT", "PT30S");

@@ -9,9 +9,14 @@ import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.http.AccountResource;
 import io.streamfold.command.http.CommandMetrics;
 import io.streamfold.command.http.CommandRoutes;
+import io.streamfold.command.http.SubjectRoutes;
 import io.streamfold.command.writer.CommandWriter;
+import io.streamfold.schemas.crypto.KafkaDataKeys;
+import io.streamfold.schemas.crypto.LocalKeyEncryptionKey;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.service.config.PersonalDataSettings;
 import io.streamfold.service.http.Dependencies;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
@@ -44,6 +49,7 @@ public final class CommandService implements AutoCloseable {
   private final CommandWriter<?, ?> writer;
   private final Dependencies dependencies;
   private final HangingTransactions hanging;
+  private final KafkaDataKeys keys;
   private final Javalin http;
   private final Duration drainTimeout;
   private final AtomicBoolean draining;
@@ -52,12 +58,14 @@ public final class CommandService implements AutoCloseable {
       CommandWriter<?, ?> writer,
       Dependencies dependencies,
       HangingTransactions hanging,
+      KafkaDataKeys keys,
       Javalin http,
       Duration drainTimeout,
       AtomicBoolean draining) {
     this.writer = writer;
     this.dependencies = dependencies;
     this.hanging = hanging;
+    this.keys = keys;
     this.http = http;
     this.drainTimeout = drainTimeout;
     this.draining = draining;
@@ -69,6 +77,8 @@ public final class CommandService implements AutoCloseable {
     AccountAggregate accounts = new AccountAggregate(schemas, config.autoRegisterSchemas());
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
+    KafkaDataKeys keys = dataKeys(config);
+    PersonalData personal = new PersonalData(keys);
     Operations operations = new Operations("openapi/command-service.json");
     CommandWriter<AccountCommand, Account> writer =
         CommandWriter.start(
@@ -99,7 +109,7 @@ public final class CommandService implements AutoCloseable {
     CommandRoutes<AccountCommand, ?, Account> routes =
         new CommandRoutes<>(
             accounts,
-            new AccountResource(),
+            new AccountResource(personal),
             writer,
             new Forwarder(
                 config.advertisedServer(),
@@ -139,6 +149,7 @@ public final class CommandService implements AutoCloseable {
                       () -> readiness(writer, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);
+                  new SubjectRoutes(personal).install(javalin);
                 })
             .start();
     LOG.info(
@@ -147,7 +158,19 @@ public final class CommandService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new CommandService(
-        writer, dependencies, hanging, http, config.commandTimeout(), draining);
+        writer, dependencies, hanging, keys, http, config.commandTimeout(), draining);
+  }
+
+  /** The data subjects' keys, wrapped by the configured key-encryption key. */
+  static KafkaDataKeys dataKeys(CommandServiceConfig config) {
+    PersonalDataSettings settings = config.personalData();
+    return new KafkaDataKeys(
+        config.clientProperties(),
+        settings.topic(),
+        LocalKeyEncryptionKey.fromBase64(settings.keyEncryptionKey()),
+        settings.cacheSize(),
+        config.replication(),
+        settings.erasureWindow());
   }
 
   private static Map<String, String> readiness(
@@ -186,6 +209,7 @@ public final class CommandService implements AutoCloseable {
     http.stop();
     writer.close();
     hanging.close();
+    keys.close();
     dependencies.close();
   }
 

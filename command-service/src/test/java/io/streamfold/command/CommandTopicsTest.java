@@ -17,6 +17,7 @@ class CommandTopicsTest {
             Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
                 "SCHEMA_REGISTRY_URL", "http://r:8080/apis/ccompat/v7",
+                "KEY_ENCRYPTION_KEY", "dGVzdHMtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI=",
                 "TOPIC_REPLICATION_FACTOR", "3"));
 
     List<TopicSpec> specs = CommandTopics.specs(Topics.of("", "accounts"), config);

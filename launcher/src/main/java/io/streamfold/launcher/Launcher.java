@@ -76,6 +76,7 @@ public final class Launcher {
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("SCHEMA_REGISTRY_URL", registryUrl);
     env.putIfAbsent("HTTP_HOST", "127.0.0.1");
+    env.put("KEY_ENCRYPTION_KEY", KeyEncryptionKeyFile.forDataDir(dataDir, env));
     Map<String, String> commandEnv = new HashMap<>(env);
     commandEnv.put("HTTP_PORT", Integer.toString(options.commandPort()));
     commandEnv.put("APPLICATION_SERVER", "127.0.0.1:" + options.commandPort());
@@ -89,7 +90,7 @@ public final class Launcher {
     projectionEnv.remove("APPLICATION_ID"); // the two services must never share one
     projectionEnv.put(
         "APPLICATION_ID",
-        env.getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v2"));
+        env.getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v3"));
     ProjectionService projections =
         remember(
             ProjectionService.start(

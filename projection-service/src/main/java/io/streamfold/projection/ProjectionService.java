@@ -17,7 +17,11 @@ import io.streamfold.projection.topology.ProjectionCounters;
 import io.streamfold.projection.topology.ProjectionSerdes;
 import io.streamfold.projection.topology.ProjectionTopology;
 import io.streamfold.projection.topology.VersionWaiters;
+import io.streamfold.schemas.crypto.KafkaDataKeys;
+import io.streamfold.schemas.crypto.LocalKeyEncryptionKey;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
+import io.streamfold.service.config.PersonalDataSettings;
 import io.streamfold.service.http.Dependencies;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Health;
@@ -54,6 +58,8 @@ public final class ProjectionService implements AutoCloseable {
   private final Subscriptions subscriptions;
   private final DeadLetterRoutes deadLetters;
 
+  private final KafkaDataKeys keys;
+
   private ProjectionService(
       StreamsRunner streams,
       ProjectionLag lag,
@@ -62,7 +68,9 @@ public final class ProjectionService implements AutoCloseable {
       HangingTransactions hanging,
       ExecutorService readers,
       Subscriptions subscriptions,
-      DeadLetterRoutes deadLetters) {
+      DeadLetterRoutes deadLetters,
+      KafkaDataKeys keys) {
+    this.keys = keys;
     this.streams = streams;
     this.lag = lag;
     this.http = http;
@@ -75,6 +83,16 @@ public final class ProjectionService implements AutoCloseable {
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
     int partitions = ProjectionTopics.awaitEventsAndCreateDeadLetters(config);
+    PersonalDataSettings keySettings = config.personalData();
+    KafkaDataKeys keys =
+        new KafkaDataKeys(
+            config.clientProperties(),
+            keySettings.topic(),
+            LocalKeyEncryptionKey.fromBase64(keySettings.keyEncryptionKey()),
+            keySettings.cacheSize(),
+            config.replication(),
+            keySettings.erasureWindow());
+    PersonalData personal = new PersonalData(keys);
     ProjectionSerdes serdes =
         ProjectionSerdes.of(HttpSchemaRegistry.cached(config.schemaRegistryUrl()));
     ExecutorService readers =
@@ -118,8 +136,9 @@ public final class ProjectionService implements AutoCloseable {
             config.maxStandbyLag(),
             config.historyRetention(),
             clock,
-            serdes.events()::decode);
-    var lists = new ScatterGatherRoutes(stores, forwarder, partitions);
+            serdes.events()::decode,
+            personal);
+    var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     var digests =
         new StoreDigests(
             streams.streams(),
@@ -137,7 +156,8 @@ public final class ProjectionService implements AutoCloseable {
             serdes.events()::decode,
             EventJson.types(serdes.events().schema()),
             config.maxSubscribers(),
-            config.subscriberWriteTimeout());
+            config.subscriberWriteTimeout(),
+            personal);
     DeadLetterRoutes deadLetters =
         new DeadLetterRoutes(
             config.clientProperties(),
@@ -145,7 +165,8 @@ public final class ProjectionService implements AutoCloseable {
             config.eventsTopic(),
             config.replayTopic(),
             config.collection(),
-            serdes.events()::decode);
+            serdes.events()::decode,
+            personal);
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Retirement retirement = new Retirement();
     Operations operations = new Operations("openapi/projection-service.json");
@@ -194,7 +215,7 @@ public final class ProjectionService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new ProjectionService(
-        streams, lag, http, dependencies, hanging, readers, subscriptions, deadLetters);
+        streams, lag, http, dependencies, hanging, readers, subscriptions, deadLetters, keys);
   }
 
   /** Kafka Streams in ERROR (or on its way there) recovers only by a restart. */
@@ -255,6 +276,7 @@ public final class ProjectionService implements AutoCloseable {
     streams.close();
     lag.close();
     hanging.close();
+    keys.close();
     dependencies.close();
   }
 }

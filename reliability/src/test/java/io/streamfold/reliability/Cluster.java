@@ -39,6 +39,7 @@ final class Cluster implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
     env.put("SCHEMA_REGISTRY_URL", registryUrl);
+    env.put("KEY_ENCRYPTION_KEY", io.streamfold.command.it.Instances.TEST_KEY_ENCRYPTION_KEY);
     env.put("TOPIC_PREFIX", cluster.prefix);
     env.put("TOPIC_PARTITIONS", "6");
     env.put("NUM_STANDBY_REPLICAS", "1");

@@ -89,6 +89,7 @@ class CrashIT {
     int port = Ports.freeLoopbackPort();
     env.put("KAFKA_BOOTSTRAP_SERVERS", SharedStack.broker().bootstrapServers());
     env.put("SCHEMA_REGISTRY_URL", SharedStack.registry().url());
+    env.put("KEY_ENCRYPTION_KEY", io.streamfold.command.it.Instances.TEST_KEY_ENCRYPTION_KEY);
     env.put("TOPIC_PREFIX", cluster.prefix);
     env.put("APPLICATION_ID", cluster.prefix + "rebuild");
     env.put("HTTP_HOST", "127.0.0.1");

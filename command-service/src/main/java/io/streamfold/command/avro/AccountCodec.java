@@ -50,6 +50,7 @@ final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent,
         AccountState.newBuilder()
             .setStatus(AccountStatus.valueOf(state.status().name()))
             .setOwner(state.owner())
+            .setOwnerId(state.ownerId())
             .setCurrency(state.currency())
             // rounded for readers that do not know exactBalance; exact for up to 2 minor units
             .setBalance(state.balance().setScale(Money.SCALE, RoundingMode.HALF_EVEN))
@@ -64,6 +65,7 @@ final class AccountCodec implements AggregateCodec<AccountCommand, AccountEvent,
     return new Account(
         Account.Status.valueOf(avro.getStatus().name()),
         avro.getOwner(),
+        avro.getOwnerId(),
         avro.getCurrency(),
         Money.normalize(
             avro.getExactBalance() != null ? avro.getExactBalance() : avro.getBalance()),

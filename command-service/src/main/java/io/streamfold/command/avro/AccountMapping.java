@@ -25,8 +25,12 @@ final class AccountMapping {
 
   private static Object eventToAvro(AccountEvent event) {
     if (event instanceof AccountEvent.AccountOpened opened) {
-      return new io.streamfold.schemas.account.AccountOpened(
-          opened.owner(), opened.currency(), Money.toSchema(opened.initialDeposit()));
+      return io.streamfold.schemas.account.AccountOpened.newBuilder()
+          .setOwner(opened.owner())
+          .setOwnerId(opened.ownerId())
+          .setCurrency(opened.currency())
+          .setInitialDeposit(Money.toSchema(opened.initialDeposit()))
+          .build();
     } else if (event instanceof AccountEvent.MoneyDeposited deposited) {
       return new io.streamfold.schemas.account.MoneyDeposited(Money.toSchema(deposited.amount()));
     } else if (event instanceof AccountEvent.MoneyWithdrawn withdrawn) {
@@ -40,7 +44,10 @@ final class AccountMapping {
   static AccountEvent eventFromAvro(Object payload) {
     if (payload instanceof io.streamfold.schemas.account.AccountOpened opened) {
       return new AccountEvent.AccountOpened(
-          opened.getOwner(), opened.getCurrency(), Money.normalize(opened.getInitialDeposit()));
+          opened.getOwner(),
+          opened.getOwnerId(),
+          opened.getCurrency(),
+          Money.normalize(opened.getInitialDeposit()));
     } else if (payload instanceof io.streamfold.schemas.account.MoneyDeposited deposited) {
       return new AccountEvent.MoneyDeposited(Money.normalize(deposited.getAmount()));
     } else if (payload instanceof io.streamfold.schemas.account.MoneyWithdrawn withdrawn) {

@@ -1,6 +1,7 @@
 package io.streamfold.command.config;
 
 import io.streamfold.service.config.Env;
+import io.streamfold.service.config.PersonalDataSettings;
 import io.streamfold.service.security.SecuritySettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Properties;
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
  * @param security authentication and rate limits of the HTTP API
+ * @param personalData the data subjects' keys (crypto-shredding)
  * @param kafka every {@code KAFKA_*} variable passed through to all clients (TLS, SASL, …)
  */
 public record CommandServiceConfig(
@@ -47,7 +49,8 @@ public record CommandServiceConfig(
     Duration idempotencyWindow,
     boolean autoRegisterSchemas,
     Properties kafka,
-    SecuritySettings security) {
+    SecuritySettings security,
+    PersonalDataSettings personalData) {
 
   public static CommandServiceConfig fromEnv(Map<String, String> variables) {
     return fromEnv(new Env(variables));
@@ -63,6 +66,7 @@ public record CommandServiceConfig(
     String advertised = env.hostAndPort("APPLICATION_SERVER", "127.0.0.1:" + port);
     String registry = env.httpUrl("SCHEMA_REGISTRY_URL");
     short replication = (short) env.integer("TOPIC_REPLICATION_FACTOR", 1, 1, 32);
+    String prefix = env.string("TOPIC_PREFIX", "");
     return new CommandServiceConfig(
         env.required("KAFKA_BOOTSTRAP_SERVERS"),
         registry,
@@ -72,7 +76,7 @@ public record CommandServiceConfig(
         env.string("APPLICATION_ID", "streamfold-commands"),
         Path.of(
             env.string("STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-commands")),
-        env.string("TOPIC_PREFIX", ""),
+        prefix,
         env.integer("TOPIC_PARTITIONS", 6, 1, 10_000),
         replication,
         env.topicMinIsr(replication),
@@ -83,7 +87,8 @@ public record CommandServiceConfig(
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
         env.bool("SCHEMA_AUTO_REGISTER", true),
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
-        SecuritySettings.fromEnv(env));
+        SecuritySettings.fromEnv(env),
+        PersonalDataSettings.fromEnv(env, prefix));
   }
 
   /**
@@ -114,6 +119,7 @@ public record CommandServiceConfig(
         idempotencyWindow,
         autoRegisterSchemas,
         kafka,
-        security);
+        security,
+        personalData);
   }
 }

@@ -1,5 +1,6 @@
 package io.streamfold.command.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
@@ -20,9 +21,17 @@ public interface AggregateResource<C, E, S> {
 
   Map<String, Object> stateView(S state);
 
+  /**
+   * The body as a request's fingerprint sees it ({@code Idempotency-Key}): by default the body
+   * itself; personal values may be replaced by keyed digests.
+   */
+  default JsonNode fingerprinted(String action, String aggregateId, JsonNode body) {
+    return body;
+  }
+
   /** Parses one action's body; throws a 400 {@code ProblemException} naming the bad field. */
   @FunctionalInterface
   interface CommandParser<C> {
-    C parse(JsonBody body);
+    C parse(JsonBody body, String aggregateId);
   }
 }

@@ -92,7 +92,7 @@ public final class CommandRoutes<C, E, S> {
               "No command '" + action + "'; known: " + resource.actions().keySet()));
     }
     JsonNode body = body(ctx);
-    C command = parse(body, parser);
+    C command = parse(body, parser, id);
     CommandEnvelope<C> envelope = envelope(ctx, id, action, body, command);
     long start = System.nanoTime();
     if (!ready.getAsBoolean()) {
@@ -210,9 +210,9 @@ public final class CommandRoutes<C, E, S> {
     }
   }
 
-  private C parse(JsonNode tree, AggregateResource.CommandParser<C> parser) {
+  private C parse(JsonNode tree, AggregateResource.CommandParser<C> parser, String id) {
     JsonBody body = new JsonBody(tree);
-    C command = parser.parse(body);
+    C command = parser.parse(body, id);
     body.refuseUnknownFields();
     return command;
   }
@@ -228,7 +228,7 @@ public final class CommandRoutes<C, E, S> {
         Preconditions.correlationId(ctx, commandId),
         Security.principal(ctx),
         clock.instant(),
-        clientKey ? Fingerprint.of(ctx, action, body) : null,
+        clientKey ? Fingerprint.of(ctx, action, resource.fingerprinted(action, id, body)) : null,
         command);
   }
 

@@ -14,7 +14,9 @@ class CommandServiceConfigTest {
           "KAFKA_BOOTSTRAP_SERVERS",
           "k:9092",
           "SCHEMA_REGISTRY_URL",
-          "http://r:8080/apis/ccompat/v7");
+          "http://r:8080/apis/ccompat/v7",
+          "KEY_ENCRYPTION_KEY",
+          "dGVzdHMtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI=");
 
   @Test
   void shouldApplyDefaults() {

@@ -12,6 +12,10 @@ import java.util.UUID;
 
 /** Starts command-service instances on the shared broker and registry, isolated by topic prefix. */
 public final class Instances {
+  /** The tests' key-encryption key (32 zero bytes would do as well: never a real one). */
+  public static final String TEST_KEY_ENCRYPTION_KEY =
+      "dGVzdHMtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI=";
+
   private Instances() {}
 
   /** Settings for one test: its own topic prefix and application id; add or override variables. */
@@ -23,6 +27,8 @@ public final class Instances {
     env.put("TOPIC_PREFIX", unique + ".");
     env.put("APPLICATION_ID", unique);
     env.put("HTTP_HOST", "127.0.0.1");
+    env.put("KEY_ENCRYPTION_KEY", TEST_KEY_ENCRYPTION_KEY);
+    env.put("ERASURE_WINDOW", "PT4S");
     return env;
   }
 

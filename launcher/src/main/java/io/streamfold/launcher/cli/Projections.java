@@ -58,6 +58,27 @@ final class Projections {
     };
   }
 
+  /**
+   * The key-encryption key the services use: the environment's {@code KEY_ENCRYPTION_KEY}, else the
+   * file {@code --key-file} names, else the one {@code ./run.sh} keeps in {@code
+   * .data/key-encryption-key}. Never a new one: a rebuild with another key could not open a name.
+   */
+  private String keyEncryptionKey(Map<String, String> env) throws IOException {
+    String given = env.get("KEY_ENCRYPTION_KEY");
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    Path file = Path.of(args.option("key-file", ".data/key-encryption-key"));
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(
+          "No key-encryption key: set KEY_ENCRYPTION_KEY (as the services have it) or give"
+              + " --key-file; "
+              + file
+              + " does not exist");
+    }
+    return Files.readString(file).strip();
+  }
+
   /** Starts projection-service under a new application id, then waits until it has caught up. */
   private int rebuild() throws IOException, InterruptedException {
     String appId = required("app-id");
@@ -78,6 +99,7 @@ final class Projections {
     env.put("SCHEMA_REGISTRY_URL", args.option("registry", env.get("SCHEMA_REGISTRY_URL")));
     env.put("TOPIC_PREFIX", args.option("topic-prefix", env.getOrDefault("TOPIC_PREFIX", "")));
     env.putIfAbsent("HTTP_HOST", "127.0.0.1");
+    env.put("KEY_ENCRYPTION_KEY", keyEncryptionKey(env));
     env.put("APPLICATION_ID", appId);
     env.put("HTTP_PORT", Integer.toString(port));
     env.put("APPLICATION_SERVER", args.option("advertise", "127.0.0.1:" + port));

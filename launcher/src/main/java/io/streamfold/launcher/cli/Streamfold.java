@@ -43,7 +43,7 @@ public final class Streamfold {
           "                                                    once their cause is fixed (never into the",
           "                                                    event log); waits until each is applied",
           "  projection rebuild --app-id NEW [--port 8091] [--state-dir D] [--detach]",
-          "           [--bootstrap-servers B] [--registry URL] [--topic-prefix P]",
+          "           [--bootstrap-servers B] [--registry URL] [--topic-prefix P] [--key-file F]",
           "                                                    start projection-service under a new",
           "                                                    application id; show its progress",
           "  projection wait <url> [--max-lag N]               until that deployment has caught up",

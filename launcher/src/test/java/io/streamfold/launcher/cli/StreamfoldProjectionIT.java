@@ -84,7 +84,9 @@ class StreamfoldProjectionIT {
                 "--registry",
                 env.get("SCHEMA_REGISTRY_URL"),
                 "--topic-prefix",
-                env.get("TOPIC_PREFIX"));
+                env.get("TOPIC_PREFIX"),
+                "--key-file",
+                keyFile(state).toString());
         assertThat(rebuild.exit()).as(rebuild.out() + rebuild.err()).isZero();
         assertThat(rebuild.out()).contains("Started projection-service").contains("Caught up");
         assertThat(rebuild.err()).contains("folding the log [");
@@ -148,5 +150,12 @@ class StreamfoldProjectionIT {
         }
       }
     }
+  }
+
+  /** The services' key-encryption key in a file, as an operator hands it to the command line. */
+  private static java.nio.file.Path keyFile(java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir);
+    return java.nio.file.Files.writeString(
+        dir.resolve("key-encryption-key"), Instances.TEST_KEY_ENCRYPTION_KEY + "\n");
   }
 }

@@ -2,6 +2,7 @@ package io.streamfold.projection.config;
 
 import io.streamfold.service.config.ConfigException;
 import io.streamfold.service.config.Env;
+import io.streamfold.service.config.PersonalDataSettings;
 import io.streamfold.service.kafka.StreamsInstanceConfig;
 import io.streamfold.service.security.SecuritySettings;
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ public record ProjectionServiceConfig(
     int maxSubscribers,
     Duration subscriberWriteTimeout,
     Properties kafka,
-    SecuritySettings security)
+    SecuritySettings security,
+    PersonalDataSettings personalData)
     implements StreamsInstanceConfig {
 
   public static ProjectionServiceConfig fromEnv(Map<String, String> variables) {
@@ -78,17 +80,18 @@ public record ProjectionServiceConfig(
       throw new ConfigException(
           "MIN_VERSION_WAIT", "must not exceed MIN_VERSION_MAX_WAIT (" + maxWait + ")");
     }
+    String prefix = env.string("TOPIC_PREFIX", "");
     return new ProjectionServiceConfig(
         env.required("KAFKA_BOOTSTRAP_SERVERS"),
         registry,
         env.string("HTTP_HOST", "0.0.0.0"),
         port,
         advertised,
-        env.string("APPLICATION_ID", "streamfold-projections-v2"),
+        env.string("APPLICATION_ID", "streamfold-projections-v3"),
         Path.of(
             env.string(
                 "STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-projections")),
-        env.string("TOPIC_PREFIX", ""),
+        prefix,
         replication,
         env.topicMinIsr(replication),
         env.integer("NUM_STANDBY_REPLICAS", 0, 0, 10),
@@ -107,7 +110,8 @@ public record ProjectionServiceConfig(
         env.integer("MAX_SUBSCRIBERS", 200, 0, 10_000),
         env.duration("SUBSCRIBER_WRITE_TIMEOUT", Duration.ofSeconds(30)),
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
-        SecuritySettings.fromEnv(env));
+        SecuritySettings.fromEnv(env),
+        PersonalDataSettings.fromEnv(env, prefix));
   }
 
   @Override

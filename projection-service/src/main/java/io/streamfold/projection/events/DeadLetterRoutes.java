@@ -3,6 +3,7 @@ package io.streamfold.projection.events;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamfold.projection.query.QueryParams;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.registry.RegistryUnavailableException;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.Problem;
@@ -80,14 +81,18 @@ public final class DeadLetterRoutes {
   /**
    * @param decoder decodes an event in registry wire format; throws when it cannot
    */
+  private final PersonalData personal;
+
   public DeadLetterRoutes(
       Properties clients,
       String deadLetters,
       String events,
       String replays,
       String collection,
-      Function<byte[], ? extends IndexedRecord> decoder) {
+      Function<byte[], ? extends IndexedRecord> decoder,
+      PersonalData personal) {
     this.clients = clients;
+    this.personal = personal;
     this.deadLetters = deadLetters;
     this.events = events;
     this.replays = replays;
@@ -292,7 +297,7 @@ public final class DeadLetterRoutes {
     }
     try {
       IndexedRecord event = decoder.apply(record.value());
-      body.put("event", Json.mapper().readTree(EventJson.render(collection, event)));
+      body.put("event", Json.mapper().readTree(EventJson.render(collection, event, personal)));
       body.put("decodable", true);
     } catch (RegistryUnavailableException e) {
       body.put("decodable", null); // unknown until the registry answers

@@ -3,6 +3,7 @@ package io.streamfold.projection.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamfold.schemas.account.Amounts;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.service.http.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,70 +61,107 @@ public final class EventJson {
    * The event as one line of JSON; with {@code collection} non-null, it also carries {@code
    * collection} and {@code aggregateId} (a subscription's events come from many streams).
    */
-  static byte[] render(String collection, IndexedRecord event) {
+  static byte[] render(String collection, IndexedRecord event, PersonalData personal) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-      write(out, collection, event);
+      write(out, collection, event, personal);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
   }
 
-  public static void write(JsonGenerator out, String collection, IndexedRecord event)
+  /**
+   * @param personal opens the personal fields (marked {@code "pii": true}) for the subject their
+   *     record names (the field marked {@code "subject": true}): the plain value, or null with
+   *     {@code <field>Erased: true} once the subject is forgotten
+   */
+  public static void write(
+      JsonGenerator out, String collection, IndexedRecord event, PersonalData personal)
       throws IOException {
     Schema schema = event.getSchema();
     out.writeStartObject();
     if (collection != null) {
       out.writeStringField("collection", collection);
       out.writeFieldName("aggregateId");
-      value(out, schema.getField("aggregateId").schema(), field(event, "aggregateId"));
+      value(out, schema.getField("aggregateId").schema(), field(event, "aggregateId"), personal);
     }
     out.writeFieldName("eventId");
-    value(out, schema.getField("eventId").schema(), field(event, "eventId"));
+    value(out, schema.getField("eventId").schema(), field(event, "eventId"), personal);
     out.writeStringField("type", type(event));
     out.writeFieldName("version");
-    value(out, schema.getField("version").schema(), field(event, "version"));
+    value(out, schema.getField("version").schema(), field(event, "version"), personal);
     out.writeFieldName("occurredAt");
-    value(out, schema.getField("occurredAt").schema(), field(event, "occurredAt"));
+    value(out, schema.getField("occurredAt").schema(), field(event, "occurredAt"), personal);
     out.writeObjectFieldStart("metadata");
     for (Schema.Field f : schema.getFields()) {
       if (!ENVELOPE.contains(f.name())) {
         out.writeFieldName(f.name());
-        value(out, f.schema(), event.get(f.pos()));
+        value(out, f.schema(), event.get(f.pos()), personal);
       }
     }
     out.writeEndObject();
     out.writeFieldName("data");
     Object payload = field(event, "payload");
-    value(out, schema.getField("payload").schema(), payload);
+    value(out, schema.getField("payload").schema(), payload, personal);
     out.writeEndObject();
+  }
+
+  /** A personal field, opened: its value, or null and why. */
+  private static void personal(
+      JsonGenerator out, String name, Object stored, String subject, PersonalData personal)
+      throws IOException {
+    String text = stored == null ? null : stored.toString();
+    PersonalData.Opened opened = personal.open(subject, name, text);
+    out.writeStringField(name, opened.value());
+    if (opened.erased()) {
+      out.writeBooleanField(name + "Erased", true);
+    }
+    if (opened.error() != null) {
+      out.writeStringField(name + "Unreadable", opened.error());
+    }
+  }
+
+  /** The value of the record's field marked {@code "subject": true}, or null. */
+  private static String subject(IndexedRecord record) {
+    for (Schema.Field f : record.getSchema().getFields()) {
+      if (Boolean.TRUE.equals(f.getObjectProp("subject"))) {
+        Object value = record.get(f.pos());
+        return value == null ? null : value.toString();
+      }
+    }
+    return null;
   }
 
   private static Object field(IndexedRecord record, String name) {
     return record.get(record.getSchema().getField(name).pos());
   }
 
-  private static void value(JsonGenerator out, Schema schema, Object value) throws IOException {
+  private static void value(JsonGenerator out, Schema schema, Object value, PersonalData personal)
+      throws IOException {
     if (value == null) {
       out.writeNull();
       return;
     }
     switch (schema.getType()) {
-      case UNION -> value(out, branch(schema, value), value);
+      case UNION -> value(out, branch(schema, value), value, personal);
       case RECORD -> {
         IndexedRecord record = (IndexedRecord) value;
         out.writeStartObject();
         for (Schema.Field f : record.getSchema().getFields()) {
+          if (Boolean.TRUE.equals(f.getObjectProp("pii"))) {
+            personal(out, f.name(), record.get(f.pos()), subject(record), personal);
+            continue;
+          }
           out.writeFieldName(f.name());
-          value(out, f.schema(), record.get(f.pos()));
+          value(out, f.schema(), record.get(f.pos()), personal);
         }
         out.writeEndObject();
       }
       case ARRAY -> {
         out.writeStartArray();
         for (Object element : (Collection<?>) value) {
-          value(out, schema.getElementType(), element);
+          value(out, schema.getElementType(), element, personal);
         }
         out.writeEndArray();
       }
@@ -131,7 +169,7 @@ public final class EventJson {
         out.writeStartObject();
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
           out.writeFieldName(entry.getKey().toString());
-          value(out, schema.getValueType(), entry.getValue());
+          value(out, schema.getValueType(), entry.getValue(), personal);
         }
         out.writeEndObject();
       }

@@ -2,6 +2,7 @@ package io.streamfold.projection.events;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
 import java.io.IOException;
@@ -86,14 +87,18 @@ public final class Subscriptions implements AutoCloseable {
    * @param maxSubscribers more at once are refused with 503
    * @param writeTimeout how long a write to a subscriber that does not read may block
    */
+  private final PersonalData personal;
+
   public Subscriptions(
       Properties clientProperties,
       List<Collection> collections,
       Function<byte[], ? extends IndexedRecord> decoder,
       List<String> types,
       int maxSubscribers,
-      Duration writeTimeout) {
+      Duration writeTimeout,
+      PersonalData personal) {
     this.clientProperties = clientProperties;
+    this.personal = personal;
     collections.forEach(c -> this.collections.put(c.name(), c));
     this.decoder = decoder;
     this.types = List.copyOf(types);
@@ -407,7 +412,9 @@ public final class Subscriptions implements AutoCloseable {
       IndexedRecord event = decoder.apply(record.value());
       done =
           new Rendered.Event(
-              record.offset(), EventJson.type(event), EventJson.render(collection, event));
+              record.offset(),
+              EventJson.type(event),
+              EventJson.render(collection, event, personal));
     } catch (SerializationException e) {
       done = new Rendered.Event(record.offset(), UNDECODABLE, undecodable(collection, record, e));
     }

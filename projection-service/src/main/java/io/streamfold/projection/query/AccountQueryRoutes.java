@@ -8,6 +8,7 @@ import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.registry.RegistryUnavailableException;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
@@ -47,6 +48,7 @@ public final class AccountQueryRoutes {
   private final Duration historyRetention;
   private final Clock clock;
   private final Function<byte[], ? extends IndexedRecord> events;
+  private final PersonalData personal;
 
   /**
    * @param events decodes an event's bytes as kept in the history (registry wire format), its
@@ -61,7 +63,9 @@ public final class AccountQueryRoutes {
       long maxStandbyLag,
       Duration historyRetention,
       Clock clock,
-      Function<byte[], ? extends IndexedRecord> events) {
+      Function<byte[], ? extends IndexedRecord> events,
+      PersonalData personal) {
+    this.personal = personal;
     this.stores = stores;
     this.forwarder = forwarder;
     this.waiters = waiters;
@@ -76,7 +80,7 @@ public final class AccountQueryRoutes {
   public void install(JavalinConfig config) {
     config.routes.get("/api/v1/accounts/{id}", this::account);
     config.routes.get("/api/v1/accounts/{id}/transactions", this::transactions);
-    config.routes.get("/api/v1/owners/{owner}/accounts", this::owner);
+    config.routes.get("/api/v1/owners/{ownerId}/accounts", this::owner);
     config.routes.get("/api/v1/streams/{collection}/{id}/events", this::stream);
   }
 
@@ -227,7 +231,7 @@ public final class AccountQueryRoutes {
     }
     ctx.header("ETag", "\"" + summary.version() + "\"")
         .header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
-        .json(summary);
+        .json(AccountView.of(summary, personal));
   }
 
   private void transactions(Context ctx) {
@@ -316,7 +320,7 @@ public final class AccountQueryRoutes {
           throw ProblemException.unavailable(
               "registry-unavailable", "The schema registry cannot be used: " + e.getMessage(), 5);
         }
-        EventJson.write(out, null, event);
+        EventJson.write(out, null, event, personal);
       }
       out.writeEndArray();
       out.writeStringField(
@@ -332,10 +336,8 @@ public final class AccountQueryRoutes {
   }
 
   private void owner(Context ctx) {
-    String owner = ctx.pathParam("owner");
-    if (owner.isBlank() || owner.length() > 200) {
-      throw ProblemException.badRequest("invalid-owner", "The owner must be 1 to 200 characters");
-    }
+    // keyed by the data subject, never by a personal value such as a name
+    String owner = Ids.aggregateId(ctx.pathParam("ownerId"));
     String after = ctx.queryParam("cursor");
     if (after != null) {
       Ids.aggregateId(after);
@@ -345,7 +347,7 @@ public final class AccountQueryRoutes {
     if (location instanceof Location.Here here) {
       List<String> accounts = stores.ownerAccounts(owner, here.partition(), after, limit);
       Map<String, Object> body = new java.util.LinkedHashMap<>();
-      body.put("owner", owner);
+      body.put("ownerId", owner);
       body.put("accounts", accounts);
       body.put("nextCursor", accounts.size() == limit ? accounts.get(limit - 1) : null);
       ctx.json(body);

@@ -7,6 +7,7 @@ import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
 import io.streamfold.schemas.account.Amounts;
+import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Json;
 import io.streamfold.service.http.ProblemException;
@@ -41,7 +42,11 @@ public final class ScatterGatherRoutes {
   private final Forwarder forwarder;
   private final int eventPartitions;
 
-  public ScatterGatherRoutes(LocalStores stores, Forwarder forwarder, int eventPartitions) {
+  private final PersonalData personal;
+
+  public ScatterGatherRoutes(
+      LocalStores stores, Forwarder forwarder, int eventPartitions, PersonalData personal) {
+    this.personal = personal;
     this.stores = stores;
     this.forwarder = forwarder;
     this.eventPartitions = eventPartitions;
@@ -82,7 +87,7 @@ public final class ScatterGatherRoutes {
     }
     List<AccountSummary> accounts = merged.values().stream().limit(limit).toList();
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("accounts", accounts);
+    body.put("accounts", accounts.stream().map(a -> AccountView.of(a, personal)).toList());
     body.put(
         "nextCursor",
         accounts.size() == limit ? accounts.get(accounts.size() - 1).accountId() : null);

@@ -158,8 +158,8 @@ public final class AccountProjection {
             delta.currency(),
             (sofar == null ? CurrencyStats.empty(delta.currency()) : sofar).plus(delta));
       }
-      if (applied.owner() != null) {
-        context.forward(record.withKey(applied.owner()).withValue(id));
+      if (applied.subject() != null) {
+        context.forward(record.withKey(applied.subject()).withValue(id));
       }
       waiters.applied(id, event.getVersion());
       counters.applied(System.currentTimeMillis() - record.timestamp());
@@ -227,8 +227,8 @@ public final class AccountProjection {
       history.putAll(rewritten);
       summaries.put(id, now);
       changed.forEach(stats::put);
-      if (applied.owner() != null) {
-        context.forward(record.withKey(applied.owner()).withValue(id));
+      if (applied.subject() != null) {
+        context.forward(record.withKey(applied.subject()).withValue(id));
       }
       counters.fill();
       LOG.info(

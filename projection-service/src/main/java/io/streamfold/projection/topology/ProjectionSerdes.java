@@ -14,6 +14,8 @@ import io.streamfold.projection.view.Transaction;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
+import java.math.BigDecimal;
+import java.time.Instant;
 
 /** The serdes of the projections: Avro events in, a compact binary format in the stores. */
 public record ProjectionSerdes(
@@ -39,9 +41,11 @@ public record ProjectionSerdes(
         (topic, data) -> data == null ? null : new SourcedEvent(events.decode(data), data));
   }
 
+  /** Format 2 adds the owner's subject; format 1 summaries read with none. */
   static final BinarySerde<AccountSummary> SUMMARIES =
       new BinarySerde<>(
           "AccountSummary",
+          2,
           (s, out) -> {
             out.writeUTF(s.accountId());
             writeString(out, s.owner());
@@ -53,19 +57,32 @@ public record ProjectionSerdes(
             writeInstant(out, s.lastActivityAt());
             out.writeLong(s.transactionCount());
             out.writeLong(s.missingVersions());
+            writeString(out, s.ownerId());
           },
-          in ->
-              new AccountSummary(
-                  in.readUTF(),
-                  readString(in),
-                  readString(in),
-                  readDecimal(in),
-                  in.readUTF(),
-                  in.readLong(),
-                  readInstant(in),
-                  readInstant(in),
-                  in.readLong(),
-                  in.readLong()));
+          (in, format) -> {
+            String accountId = in.readUTF();
+            String owner = readString(in);
+            String currency = readString(in);
+            BigDecimal balance = readDecimal(in);
+            String status = in.readUTF();
+            long version = in.readLong();
+            Instant openedAt = readInstant(in);
+            Instant lastActivityAt = readInstant(in);
+            long transactions = in.readLong();
+            long missing = in.readLong();
+            return new AccountSummary(
+                accountId,
+                owner,
+                format < 2 ? null : readString(in),
+                currency,
+                balance,
+                status,
+                version,
+                openedAt,
+                lastActivityAt,
+                transactions,
+                missing);
+          });
 
   /** Format 2 adds the raw event (stream reads); format 1 entries read with none. */
   static final BinarySerde<HistoryEntry> HISTORY =

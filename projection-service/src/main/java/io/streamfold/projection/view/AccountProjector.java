@@ -29,13 +29,14 @@ public final class AccountProjector {
         current != null
             ? current
             : new AccountSummary(
-                event.getAggregateId(), null, null, ZERO, "UNKNOWN", 0, null, null, 0, 0);
+                event.getAggregateId(), null, null, null, ZERO, "UNKNOWN", 0, null, null, 0, 0);
     if (payload instanceof AccountOpened opened) {
       BigDecimal deposit = Amounts.normalize(opened.getInitialDeposit());
       AccountSummary next =
           new AccountSummary(
               event.getAggregateId(),
               opened.getOwner(),
+              opened.getOwnerId(),
               opened.getCurrency(),
               deposit,
               "OPEN",
@@ -51,7 +52,7 @@ public final class AccountProjector {
           deposit,
           new StatsDelta(opened.getCurrency(), 1, 0, deposit),
           missing,
-          opened.getOwner());
+          next.subject());
     } else if (payload instanceof MoneyDeposited deposited) {
       return money(base, event, "DEPOSIT", Amounts.normalize(deposited.getAmount()), missing);
     } else if (payload instanceof MoneyWithdrawn withdrawn) {
@@ -84,6 +85,7 @@ public final class AccountProjector {
     return new AccountSummary(
         base.accountId(),
         base.owner(),
+        base.ownerId(),
         base.currency(),
         balance,
         status,
@@ -109,7 +111,7 @@ public final class AccountProjector {
       BigDecimal amount,
       StatsDelta delta,
       long missing,
-      String owner) {
+      String subject) {
     Transaction transaction =
         new Transaction(
             event.getVersion(),
@@ -118,6 +120,6 @@ public final class AccountProjector {
             next.balance(),
             event.getOccurredAt(),
             event.getEventId());
-    return new Projected.Applied(next, transaction, delta, missing, owner);
+    return new Projected.Applied(next, transaction, delta, missing, subject);
   }
 }

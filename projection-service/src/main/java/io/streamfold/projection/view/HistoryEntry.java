@@ -44,6 +44,7 @@ public record HistoryEntry(
     return new AccountSummary(
         latest.accountId(),
         latest.owner(),
+        latest.ownerId(),
         latest.currency(),
         transaction.balanceAfter(),
         status,

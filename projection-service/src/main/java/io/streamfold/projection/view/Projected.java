@@ -10,9 +10,14 @@ public sealed interface Projected {
    * The event was applied.
    *
    * @param missing versions skipped over (0 unless there was a gap)
-   * @param owner the owner, when this event opened the account (for the owner index), else null
+   * @param subject the data subject of the owner, when this event opened the account (the key of
+   *     the owner index), else null
    */
   record Applied(
-      AccountSummary summary, Transaction transaction, StatsDelta delta, long missing, String owner)
+      AccountSummary summary,
+      Transaction transaction,
+      StatsDelta delta,
+      long missing,
+      String subject)
       implements Projected {}
 }

@@ -60,7 +60,7 @@ public final class FixablePoison {
     Instant t0 = Instant.parse("2026-11-01T09:00:00Z");
     byte[] opened =
         serde.encode(
-            eventsTopic, event(accountId, 1, t0, new AccountOpened("Ada", "EUR", OPENING)));
+            eventsTopic, event(accountId, 1, t0, new AccountOpened("Ada", "EUR", OPENING, null)));
     byte[] lost =
         serde.encode(eventsTopic, event(accountId, 2, t0.plusSeconds(1), new MoneyDeposited(LOST)));
     byte[] later =

@@ -63,6 +63,8 @@ class ProjectionIT {
                       commandApi + id + "/open",
                       "{\"owner\":\""
                           + (i % 2 == 0 ? "Ada" : "Bob")
+                          + "\",\"ownerId\":\""
+                          + (i % 2 == 0 ? "ada" : "bob")
                           + "\",\"currency\":\""
                           + (i % 3 == 0 ? "USD" : "EUR")
                           + "\",\"initialDeposit\":\"10.00\"}")
@@ -233,15 +235,15 @@ class ProjectionIT {
         .extracting(t -> t.get("version").asLong())
         .containsExactly(3L, 4L);
 
-    JsonNode adas = read(a, "/api/v1/owners/Ada/accounts").json();
+    JsonNode adas = read(a, "/api/v1/owners/ada/accounts").json();
     assertThat(adas.get("accounts"))
         .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("acc-0", "acc-2", "acc-4", "acc-6", "acc-8", "acc-10");
-    JsonNode firstPage = read(b, "/api/v1/owners/Ada/accounts?limit=4").json();
+    JsonNode firstPage = read(b, "/api/v1/owners/ada/accounts?limit=4").json();
     JsonNode secondPage =
         read(
                 a,
-                "/api/v1/owners/Ada/accounts?limit=4&cursor="
+                "/api/v1/owners/ada/accounts?limit=4&cursor="
                     + firstPage.get("nextCursor").asText())
             .json();
     assertThat(firstPage.get("accounts"))

@@ -23,7 +23,8 @@ class BinarySerdeTest {
     AccountSummary summary =
         new AccountSummary(
             "a",
-            "Ada Lovelace",
+            "sealed-name",
+            "subject-1",
             "EUR",
             new BigDecimal("-12345678901234.56"),
             "OPEN",
@@ -33,7 +34,8 @@ class BinarySerdeTest {
             7,
             1);
     AccountSummary beforeOpen =
-        new AccountSummary("b", null, null, new BigDecimal("0.00"), "UNKNOWN", 3, null, null, 1, 2);
+        new AccountSummary(
+            "b", null, null, null, new BigDecimal("0.00"), "UNKNOWN", 3, null, null, 1, 2);
     Transaction transaction =
         new Transaction(
             9,
@@ -89,6 +91,22 @@ class BinarySerdeTest {
     assertThat(ProjectionSerdes.HISTORY.deserializer().deserialize("t", formatOne))
         .usingRecursiveComparison()
         .isEqualTo(entry);
+  }
+
+  @Test
+  void shouldReadASummaryWrittenBeforeSubjectsAsPlainTextOfNoSubject() {
+    AccountSummary legacy =
+        new AccountSummary(
+            "a", "Ada", null, "EUR", BigDecimal.TEN, "OPEN", 1, Instant.EPOCH, Instant.EPOCH, 1, 0);
+    byte[] current = ProjectionSerdes.SUMMARIES.serializer().serialize("t", legacy);
+    // format 1 ended with the missing versions: the subject (a null string, one byte) came after
+    byte[] formatOne = java.util.Arrays.copyOf(current, current.length - 1);
+    formatOne[0] = 1;
+
+    assertThat(current[0]).isEqualTo((byte) 2);
+    AccountSummary read = ProjectionSerdes.SUMMARIES.deserializer().deserialize("t", formatOne);
+    assertThat(read).isEqualTo(legacy);
+    assertThat(read.subject()).isEqualTo("a");
   }
 
   @Test

@@ -126,7 +126,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldFoldEventsIntoTheSummaryAndTheTransactions() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 2, T0.plusSeconds(60), new MoneyDeposited(money("5.50")));
     pipe("a", 3, T0.plusSeconds(120), new MoneyWithdrawn(money("0.50")));
 
@@ -149,7 +149,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldHoldTheRunningTasksStoresForReadsAndLetThemGoOnClose() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
 
     org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, AccountSummary> held =
         handles.get(StoreNames.SUMMARIES, 0);
@@ -165,10 +165,10 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldSkipDuplicatesByVersion() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
     pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
 
     assertThat(summaries().get("a").balance()).isEqualByComparingTo("15.00");
     assertThat(summaries().get("a").transactionCount()).isEqualTo(2);
@@ -178,7 +178,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldCountAndRecordAGap() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 4, T0, new MoneyDeposited(money("1.00")));
 
     assertThat(counters.gaps()).isEqualTo(1);
@@ -188,7 +188,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldFillAGapWhenTheMissingVersionIsReplayedAsIfItHadComeInItsTurn() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00"))); // 2 was dead-lettered
     pipe("a", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00")));
     assertThat(summaries().get("a").missingVersions()).isEqualTo(1);
@@ -197,7 +197,7 @@ class ProjectionTopologyTest {
     replay("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
 
     // the same log, in order, into account b: what a rebuild would hold
-    pipe("b", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("b", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("b", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
     pipe("b", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00")));
     pipe("b", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00")));
@@ -236,7 +236,7 @@ class ProjectionTopologyTest {
     assertThat(summaries().get("a").currency()).isNull();
     assertThat(stats("EUR")).isNull();
 
-    replay("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    replay("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
 
     AccountSummary summary = summaries().get("a");
     assertThat(summary.owner()).isEqualTo("Ada");
@@ -247,12 +247,14 @@ class ProjectionTopologyTest {
     assertThat(summary.openedAt()).isEqualTo(T0);
     assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 0, 1, money("15.00")));
     KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.OWNER_INDEX);
-    assertThat(index.get(StoreNames.ownerKey("Ada", "a"))).isEqualTo("a");
+    assertThat(index.get(StoreNames.ownerKey("a", "a")))
+        .as("an account opened without a subject is its own")
+        .isEqualTo("a");
   }
 
   @Test
   void shouldSkipAReplayedVersionTheViewAlreadyHas() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
 
     replay("a", 2, T0, new MoneyDeposited(money("5.00")));
@@ -265,9 +267,9 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldKeepLedgerStatsPerCurrencyAfterAMixedSequence() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
-    pipe("b", 1, T0, new AccountOpened("Bob", "EUR", money("0.00")));
-    pipe("c", 1, T0, new AccountOpened("Cy", "USD", money("7.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
+    pipe("b", 1, T0, new AccountOpened("Bob", "EUR", money("0.00"), null));
+    pipe("c", 1, T0, new AccountOpened("Cy", "USD", money("7.00"), null));
     pipe("a", 2, T0, new MoneyDeposited(money("2.50")));
     pipe("b", 2, T0, new AccountClosed("bye"));
     pipe("c", 2, T0, new MoneyWithdrawn(money("7.00")));
@@ -278,23 +280,30 @@ class ProjectionTopologyTest {
   }
 
   @Test
-  void shouldIndexAccountsByOwner() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("1.00")));
-    pipe("b", 1, T0, new AccountOpened("Ada", "USD", money("1.00")));
-    pipe("c", 1, T0, new AccountOpened("Bob", "EUR", money("1.00")));
+  void shouldIndexAccountsByTheirOwnersSubjectNeverByAName() {
+    pipe("a", 1, T0, new AccountOpened("sealed-1", "EUR", money("1.00"), "ada"));
+    pipe("b", 1, T0, new AccountOpened("sealed-2", "USD", money("1.00"), "ada"));
+    pipe("c", 1, T0, new AccountOpened("sealed-3", "EUR", money("1.00"), "bob"));
+    pipe("d", 1, T0, new AccountOpened("Dee", "EUR", money("1.00"), null)); // before subjects
 
     KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.OWNER_INDEX);
     List<String> adas = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, String> it =
-        index.prefixScan("Ada\u0000", Serdes.String().serializer())) {
+        index.prefixScan("ada\u0000", Serdes.String().serializer())) {
       it.forEachRemaining(kv -> adas.add(kv.value));
     }
+    try (KeyValueIterator<String, String> it = index.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
     assertThat(adas).containsExactlyInAnyOrder("a", "b");
+    assertThat(keys).noneMatch(key -> key.contains("sealed") || key.contains("Dee"));
+    assertThat(summaries().get("a").ownerId()).isEqualTo("ada");
   }
 
   @Test
   void shouldAnswerAsOfWithTheStateAfterTheLastVersionAtOrBeforeTheTime() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     for (int v = 2; v <= 40; v++) {
       pipe("a", v, T0.plusSeconds(60L * v), new MoneyDeposited(money("1.00")));
     }
@@ -317,7 +326,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldAnswerAsOfWithAPrefixOfTheStreamWhenAnOldWriterClockWentBack() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 2, T0.plusSeconds(3600), new MoneyDeposited(money("5.00")));
     pipe("a", 3, T0.plusSeconds(1800), new MoneyDeposited(money("1.00"))); // a clock went back
     pipe("a", 4, T0.plusSeconds(7200), new MoneyWithdrawn(money("2.00")));
@@ -336,7 +345,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldAnswerAsOfAcrossAGap() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("a", 5, T0.plusSeconds(500), new MoneyDeposited(money("1.00")));
     pipe("a", 6, T0.plusSeconds(600), new MoneyDeposited(money("1.00")));
     AccountSummary latest = summaries().get("a");
@@ -348,7 +357,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldDeadLetterAPoisonEventWithHeadersAndApplyLaterEvents() {
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     events.pipeInput("a", "not avro at all".getBytes(StandardCharsets.UTF_8));
     pipe("a", 2, T0, new MoneyDeposited(money("1.00")));
 
@@ -367,7 +376,7 @@ class ProjectionTopologyTest {
   @Test
   void shouldWakeAReaderWaitingForAVersion() throws Exception {
     var waiting = waiters.await("a", 2);
-    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00")));
+    pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     assertThat(waiting).isNotDone();
 
     pipe("a", 2, T0, new MoneyDeposited(money("1.00")));

@@ -47,9 +47,8 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
     if (exists(state)) {
       return Decision.reject(Rejection.alreadyExists("The account already exists"));
     }
-    if (open.owner() == null
-        || open.owner().isBlank()
-        || open.owner().length() > MAX_OWNER_LENGTH) {
+    // the owner arrives sealed (its length is the HTTP layer's check, on the plain text)
+    if (open.owner() == null || open.owner().isBlank()) {
       return Decision.reject(
           Rejection.invalid(
               "invalid-owner", "The owner must be 1 to " + MAX_OWNER_LENGTH + " characters"));
@@ -79,7 +78,8 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
                   + open.currency()));
     }
     return Decision.accept(
-        new AccountOpened(open.owner(), open.currency(), Money.normalize(open.initialDeposit())));
+        new AccountOpened(
+            open.owner(), open.ownerId(), open.currency(), Money.normalize(open.initialDeposit())));
   }
 
   private Decision<AccountEvent> deposit(Deposit deposit, Account state) {
@@ -164,6 +164,7 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
       return new Account(
           Account.Status.OPEN,
           opened.owner(),
+          opened.ownerId(),
           opened.currency(),
           Money.normalize(opened.initialDeposit()),
           occurredAt);

@@ -1,0 +1,108 @@
+package io.streamfold.schemas.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The personal fields of the contracts (marked {@code "pii": true}, beside a field marked {@code
+ * "subject": true} that names whose data it is), as the services keep and show them.
+ *
+ * <p>Where plain text exists: only in a request that carries it, and in the answer that shows it.
+ * The command service seals a personal value when the request arrives ({@link #seal}), so every
+ * copy Kafka and the stores keep (the event, the version-table snapshot, the idempotency record's
+ * answer, the projections' stores and changelogs, the dead letters) is ciphertext; a reader opens
+ * it ({@link #open}) only to render an answer. That is why the serde does not decrypt on read: what
+ * it reads is folded into stores, which must hold ciphertext only.
+ *
+ * <p>A value is ciphertext exactly when its record names a subject: events and snapshots written
+ * before subjects existed hold plain text (that data cannot be shredded; the README says so).
+ */
+public final class PersonalData {
+  private final DataKeys keys;
+  private final FieldCipher cipher;
+
+  public PersonalData(DataKeys keys) {
+    this.keys = keys;
+    this.cipher = new FieldCipher(keys);
+  }
+
+  /**
+   * Encrypts {@code plaintext}, a value of {@code field} belonging to {@code subjectId}, for a
+   * string field: base64 of {@link FieldCipher}'s format.
+   *
+   * @throws SubjectErasedException the subject was forgotten: nothing new is stored for it
+   */
+  public String seal(String subjectId, String field, String plaintext) {
+    return Base64.getEncoder().encodeToString(cipher.encryptString(subjectId, field, plaintext));
+  }
+
+  /**
+   * What a stored value says: plain text when {@code subjectId} is null (written before subjects
+   * existed), else the decrypted value, or that the subject was forgotten, or why it cannot be read
+   * (altered, or its key is missing). Never throws for those.
+   */
+  public Opened open(String subjectId, String field, String stored) {
+    if (stored == null) {
+      return new Opened(null, false, null);
+    }
+    if (subjectId == null) {
+      return new Opened(stored, false, null);
+    }
+    try {
+      byte[] sealed = Base64.getDecoder().decode(stored);
+      return new Opened(cipher.decryptString(subjectId, field, sealed), false, null);
+    } catch (SubjectErasedException e) {
+      return new Opened(null, true, null);
+    } catch (IllegalArgumentException e) {
+      return new Opened(null, false, field + " is not base64 ciphertext");
+    } catch (CryptoException e) {
+      return new Opened(null, false, e.getMessage());
+    }
+  }
+
+  /**
+   * A keyed digest of a personal value (HMAC-SHA256 under a key derived from the subject's data
+   * key): equal for equal values of one subject, so it can stand for the value in a request's
+   * fingerprint, and unlinkable to the value once the subject is forgotten.
+   *
+   * @throws SubjectErasedException the subject was forgotten
+   */
+  public String blind(String subjectId, String field, String plaintext) {
+    DataKey key = keys.current(subjectId);
+    try {
+      Mac derive = Mac.getInstance("HmacSHA256");
+      derive.init(key.key());
+      byte[] blindKey = derive.doFinal("streamfold.blind".getBytes(StandardCharsets.UTF_8));
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(blindKey, "HmacSHA256"));
+      mac.update((field + "\u0000").getBytes(StandardCharsets.UTF_8));
+      return key.keyId()
+          + ":"
+          + HexFormat.of().formatHex(mac.doFinal(plaintext.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException("HMAC-SHA256 failed: " + e.getMessage());
+    }
+  }
+
+  /** Forgets the subject: destroys its keys, everywhere. */
+  public void forget(String subjectId) {
+    keys.forget(subjectId);
+  }
+
+  public boolean isErased(String subjectId) {
+    return keys.isErased(subjectId);
+  }
+
+  /**
+   * A personal value as an answer shows it.
+   *
+   * @param value the plain text; null when erased or unreadable
+   * @param erased the subject was forgotten
+   * @param error why it cannot be read (altered ciphertext, a missing key); null otherwise
+   */
+  public record Opened(String value, boolean erased, String error) {}
+}
