@@ -9,6 +9,7 @@ import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.http.AccountResource;
 import io.streamfold.command.http.CommandMetrics;
 import io.streamfold.command.http.CommandRoutes;
+import io.streamfold.command.http.SubjectEvents;
 import io.streamfold.command.http.SubjectRoutes;
 import io.streamfold.command.writer.CommandWriter;
 import io.streamfold.schemas.crypto.KafkaDataKeys;
@@ -50,6 +51,7 @@ public final class CommandService implements AutoCloseable {
   private final Dependencies dependencies;
   private final HangingTransactions hanging;
   private final KafkaDataKeys keys;
+  private final SubjectEvents subjectEvents;
   private final Javalin http;
   private final Duration drainTimeout;
   private final AtomicBoolean draining;
@@ -59,6 +61,7 @@ public final class CommandService implements AutoCloseable {
       Dependencies dependencies,
       HangingTransactions hanging,
       KafkaDataKeys keys,
+      SubjectEvents subjectEvents,
       Javalin http,
       Duration drainTimeout,
       AtomicBoolean draining) {
@@ -66,6 +69,7 @@ public final class CommandService implements AutoCloseable {
     this.dependencies = dependencies;
     this.hanging = hanging;
     this.keys = keys;
+    this.subjectEvents = subjectEvents;
     this.http = http;
     this.drainTimeout = drainTimeout;
     this.draining = draining;
@@ -79,6 +83,12 @@ public final class CommandService implements AutoCloseable {
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
     KafkaDataKeys keys = dataKeys(config);
     PersonalData personal = new PersonalData(keys);
+    SubjectEvents subjectEvents =
+        new SubjectEvents(
+            config.clientProperties(),
+            CommandTopics.subjects(config.topicPrefix()),
+            schemas,
+            config.autoRegisterSchemas());
     Operations operations = new Operations("openapi/command-service.json");
     CommandWriter<AccountCommand, Account> writer =
         CommandWriter.start(
@@ -149,7 +159,9 @@ public final class CommandService implements AutoCloseable {
                       () -> readiness(writer, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);
-                  new SubjectRoutes(personal).install(javalin);
+                  new SubjectRoutes(
+                          personal, subjectEvents, config.personalData().erasureWindow(), clock)
+                      .install(javalin);
                 })
             .start();
     LOG.info(
@@ -158,7 +170,14 @@ public final class CommandService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new CommandService(
-        writer, dependencies, hanging, keys, http, config.commandTimeout(), draining);
+        writer,
+        dependencies,
+        hanging,
+        keys,
+        subjectEvents,
+        http,
+        config.commandTimeout(),
+        draining);
   }
 
   /** The data subjects' keys, wrapped by the configured key-encryption key. */
@@ -209,6 +228,7 @@ public final class CommandService implements AutoCloseable {
     http.stop();
     writer.close();
     hanging.close();
+    subjectEvents.close();
     keys.close();
     dependencies.close();
   }

@@ -12,7 +12,8 @@ import java.util.Set;
  * events, version row and idempotency records live on the same partition number and meet in one
  * writer: the events are kept forever (and an existing events topic that would not keep them fails
  * the start); the version table is compacted; idempotency records are compacted and deleted one
- * idempotency window after they were written. All three get {@code TOPIC_MIN_ISR}.
+ * idempotency window after they were written; the subjects' events (erasures) are kept forever too.
+ * All of them get {@code TOPIC_MIN_ISR}.
  */
 final class CommandTopics {
   private CommandTopics() {}
@@ -22,20 +23,7 @@ final class CommandTopics {
     short replication = config.replication();
     String minIsr = Integer.toString(config.minInsyncReplicas());
     return List.of(
-        new TopicSpec(
-            topics.events(),
-            partitions,
-            replication,
-            Map.of(
-                "cleanup.policy",
-                "delete",
-                "retention.ms",
-                "-1",
-                "retention.bytes",
-                "-1",
-                "min.insync.replicas",
-                minIsr),
-            Set.of("cleanup.policy", "retention.ms", "retention.bytes")),
+        forever(topics.events(), partitions, replication, minIsr),
         new TopicSpec(
             topics.versions(),
             partitions,
@@ -51,6 +39,30 @@ final class CommandTopics {
                 "retention.ms",
                 Long.toString(config.idempotencyWindow().toMillis()),
                 "min.insync.replicas",
-                minIsr)));
+                minIsr)),
+        forever(subjects(config.topicPrefix()), partitions, replication, minIsr));
+  }
+
+  /** The log of what was done to data subjects (their erasures), keyed by subject id. */
+  static String subjects(String topicPrefix) {
+    return topicPrefix + "subjects.events";
+  }
+
+  /** An event log: kept forever, and refused at start-up if an existing one would not be. */
+  private static TopicSpec forever(String name, int partitions, short replication, String minIsr) {
+    return new TopicSpec(
+        name,
+        partitions,
+        replication,
+        Map.of(
+            "cleanup.policy",
+            "delete",
+            "retention.ms",
+            "-1",
+            "retention.bytes",
+            "-1",
+            "min.insync.replicas",
+            minIsr),
+        Set.of("cleanup.policy", "retention.ms", "retention.bytes"));
   }
 }

@@ -6,6 +6,7 @@ import io.streamfold.schemas.account.AccountState;
 import io.streamfold.schemas.compat.CompatibilityLevel;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.IdempotencyRecord;
+import io.streamfold.schemas.core.SubjectEvent;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
@@ -44,6 +45,9 @@ public final class PublishSchemas {
             SubjectNameStrategy.TOPIC_NAME.subject(topics.events(), false, null),
             AccountEvent.getClassSchema()),
         AccountEvent.getClassSchema());
+    subjects.put(
+        SubjectNameStrategy.TOPIC_NAME.subject(CommandTopics.subjects(topicPrefix), false, null),
+        SubjectEvent.getClassSchema());
     for (Schema byRecord :
         new Schema[] {
           CommandOutcome.getClassSchema(),
@@ -73,6 +77,9 @@ public final class PublishSchemas {
                 levels.put(
                     subject,
                     schema.getFullName().equals(AccountEvent.getClassSchema().getFullName())
+                            || schema
+                                .getFullName()
+                                .equals(SubjectEvent.getClassSchema().getFullName())
                         ? CompatibilityLevel.BACKWARD_TRANSITIVE
                         : CompatibilityLevel.FULL_TRANSITIVE));
     return levels;

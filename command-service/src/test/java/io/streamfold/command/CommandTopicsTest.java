@@ -22,7 +22,7 @@ class CommandTopicsTest {
 
     List<TopicSpec> specs = CommandTopics.specs(Topics.of("", "accounts"), config);
 
-    assertThat(specs).hasSize(3);
+    assertThat(specs).hasSize(4);
     assertThat(specs)
         .allSatisfy(
             spec -> {
@@ -37,5 +37,9 @@ class CommandTopicsTest {
         .containsEntry("retention.ms", "-1")
         .containsEntry("retention.bytes", "-1");
     assertThat(specs.subList(1, 3)).allSatisfy(spec -> assertThat(spec.required()).isEmpty());
+    TopicSpec subjects = specs.get(3);
+    assertThat(subjects.name()).isEqualTo("subjects.events");
+    assertThat(subjects.configs()).isEqualTo(events.configs());
+    assertThat(subjects.required()).isEqualTo(events.required());
   }
 }

@@ -86,15 +86,7 @@ class ErasureIT {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable service : new AutoCloseable[] {projections, commands}) {
-      try {
-        if (service != null) {
-          service.close();
-        }
-      } catch (Exception e) {
-        // stopping anyway
-      }
-    }
+    ProjectionInstances.stopAll(projections, commands);
   }
 
   @Test
@@ -118,6 +110,7 @@ class ErasureIT {
         .isEqualTo(200);
 
     List<String> answers = new ArrayList<>();
+    List<Path> scanned = new ArrayList<>();
     assertThat(Http.get(accounts + "erase-a").json().get("state").get("owner").asText())
         .isEqualTo(NAME);
     assertThat(read("/api/v1/accounts/erase-a?minVersion=2").get("owner").asText()).isEqualTo(NAME);
@@ -143,6 +136,13 @@ class ErasureIT {
         Http.request("DELETE", commandApi + "/api/v1/subjects/" + SUBJECT, new byte[0]);
     assertThat(forgotten.status()).as(forgotten.raw().body()).isEqualTo(200);
     assertThat(forgotten.json().get("erased").asBoolean()).isTrue();
+    // the erasure is recorded, without the name, on the subjects' log
+    List<ConsumerRecord<byte[], byte[]>> erasures =
+        records(env.get("TOPIC_PREFIX") + "subjects.events", SUBJECT);
+    assertThat(erasures).hasSize(1);
+    assertThat(new String(erasures.get(0).value(), StandardCharsets.UTF_8))
+        .contains(forgotten.json().get("eventId").asText())
+        .doesNotContain(NAME);
 
     // every answer shows the name erased; balances and histories stay
     Http.Response writeModel = Http.get(accounts + "erase-a");
@@ -182,6 +182,30 @@ class ErasureIT {
     // nothing new is stored for a forgotten subject
     assertThat(open("erase-d", SUBJECT, NAME, "1.00", null).status()).isEqualTo(422);
 
+    // a projection rebuilt from the log after the erasure: erased too, nothing dead-lettered
+    Map<String, String> rebuildEnv = new HashMap<>(env);
+    Path rebuildState = Dirs.temporary("erasure-rebuild-");
+    int rebuildPort = Ports.freeLoopbackPort();
+    rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
+    rebuildEnv.put("HTTP_PORT", Integer.toString(rebuildPort));
+    rebuildEnv.put("APPLICATION_SERVER", "127.0.0.1:" + rebuildPort);
+    rebuildEnv.put("STATE_DIR", rebuildState.toString());
+    try (ProjectionService rebuilt =
+        ProjectionService.start(ProjectionServiceConfig.fromEnv(rebuildEnv), Clock.systemUTC())) {
+      String rebuiltApi = "http://127.0.0.1:" + rebuilt.port();
+      JsonNode again =
+          ProjectionInstances.readWhenOk(
+              rebuiltApi + "/api/v1/accounts/erase-a?minVersion=2", WAIT);
+      assertThat(again.get("owner").isNull()).isTrue();
+      assertThat(again.get("ownerErased").asBoolean()).isTrue();
+      assertThat(again.get("balance").asText()).isEqualTo("12.50");
+      assertThat(
+              ProjectionInstances.readWhenOk(rebuiltApi + "/api/v1/dead-letters", WAIT)
+                  .get("deadLetters"))
+          .isEmpty();
+    }
+    scanned.add(rebuildState);
+
     // within the window, the wrapped keys leave the broker's disks; the name was never there
     await()
         .atMost(Duration.ofSeconds(90))
@@ -192,7 +216,10 @@ class ErasureIT {
                 assertThat(filesContaining(logs, key)).isEmpty();
               }
             });
-    for (Path dir : List.of(logs, commandState, projectionState)) {
+    scanned.add(logs);
+    scanned.add(commandState);
+    scanned.add(projectionState);
+    for (Path dir : scanned) {
       assertThat(filesContaining(dir, name)).as("files holding the name under " + dir).isEmpty();
       for (byte[] key : keys) {
         assertThat(filesContaining(dir, key)).as("files holding the key under " + dir).isEmpty();
@@ -218,39 +245,41 @@ class ErasureIT {
   }
 
   private static JsonNode read(String path) {
-    Http.Response[] last = new Http.Response[1];
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              last[0] = Http.get(projectionApi + path);
-              return last[0].status() == 200;
-            });
-    return last[0].json();
+    return ProjectionInstances.readWhenOk(projectionApi + path, WAIT);
   }
 
   /** The subject's key records as they are on the keys topic (its wrapped data keys). */
   private static List<byte[]> wrappedKeys(String subject) {
+    return records(env.get("TOPIC_PREFIX") + "data-keys", subject + "/").stream()
+        .filter(r -> !new String(r.key(), StandardCharsets.UTF_8).endsWith("!erased"))
+        .filter(r -> r.value() != null)
+        .map(ConsumerRecord::value)
+        .toList();
+  }
+
+  /** Every record of {@code topic} (all partitions) whose key starts with {@code keyPrefix}. */
+  private static List<ConsumerRecord<byte[], byte[]>> records(String topic, String keyPrefix) {
     Properties config = new Properties();
     config.put("bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    String topic = env.get("TOPIC_PREFIX") + "data-keys";
-    List<byte[]> keys = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition partition = new TopicPartition(topic, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      while (consumer.position(partition) < end) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          String key = new String(record.key(), StandardCharsets.UTF_8);
-          if (key.startsWith(subject + "/") && !key.endsWith("!erased") && record.value() != null) {
-            keys.add(record.value());
+          if (new String(record.key(), StandardCharsets.UTF_8).startsWith(keyPrefix)) {
+            found.add(record);
           }
         }
       }
     }
-    return keys;
+    return found;
   }
 
   /** Every regular file under {@code dir} that holds {@code needle}. */

@@ -24,4 +24,30 @@ final class ProjectionInstances {
   static String url(ProjectionService service) {
     return "http://127.0.0.1:" + service.port();
   }
+
+  /** Stops every service given, whatever stopping one of them throws. */
+  static void stopAll(AutoCloseable... services) {
+    for (AutoCloseable service : services) {
+      try {
+        if (service != null) {
+          service.close();
+        }
+      } catch (Exception e) {
+        // stopped already, or stopping anyway
+      }
+    }
+  }
+
+  /** The body of the first 200 answer to a GET of {@code url} within {@code wait}. */
+  static com.fasterxml.jackson.databind.JsonNode readWhenOk(String url, java.time.Duration wait) {
+    io.streamfold.command.it.Http.Response[] last = new io.streamfold.command.it.Http.Response[1];
+    org.awaitility.Awaitility.await()
+        .atMost(wait)
+        .until(
+            () -> {
+              last[0] = io.streamfold.command.it.Http.get(url);
+              return last[0].status() == 200;
+            });
+    return last[0].json();
+  }
 }

@@ -100,15 +100,7 @@ class UpcastingIT {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable service : new AutoCloseable[] {projections, commands}) {
-      try {
-        if (service != null) {
-          service.close();
-        }
-      } catch (Exception e) {
-        // stopping anyway
-      }
-    }
+    ProjectionInstances.stopAll(projections, commands);
   }
 
   @Test
@@ -166,16 +158,7 @@ class UpcastingIT {
   }
 
   private static JsonNode read(String path) {
-    String url = "http://127.0.0.1:" + projections.port() + path;
-    Http.Response[] last = new Http.Response[1];
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              last[0] = Http.get(url);
-              return last[0].status() == 200;
-            });
-    return last[0].json();
+    return ProjectionInstances.readWhenOk("http://127.0.0.1:" + projections.port() + path, WAIT);
   }
 
   private static GenericRecord payload(String type, String... values) {
