@@ -82,7 +82,7 @@ public final class CommandService implements AutoCloseable {
     Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
     new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
     KafkaDataKeys keys = dataKeys(config);
-    PersonalData personal = new PersonalData(keys);
+    PersonalData personal = new PersonalData(keys, config.personalData().cacheSize());
     SubjectEvents subjectEvents =
         new SubjectEvents(
             config.clientProperties(),

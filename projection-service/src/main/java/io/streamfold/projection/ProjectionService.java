@@ -92,7 +92,7 @@ public final class ProjectionService implements AutoCloseable {
             keySettings.cacheSize(),
             config.replication(),
             keySettings.erasureWindow());
-    PersonalData personal = new PersonalData(keys);
+    PersonalData personal = new PersonalData(keys, keySettings.cacheSize());
     ProjectionSerdes serdes =
         ProjectionSerdes.of(HttpSchemaRegistry.cached(config.schemaRegistryUrl()));
     ExecutorService readers =

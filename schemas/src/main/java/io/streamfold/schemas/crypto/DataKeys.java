@@ -26,4 +26,10 @@ public interface DataKeys {
 
   /** Whether the subject was forgotten. */
   boolean isErased(String subjectId);
+
+  /**
+   * Calls {@code listener} with the subject's id once this instance knows a subject is forgotten
+   * (whichever instance forgot it). It must be quick: it runs on the thread that learns it.
+   */
+  void onErasure(java.util.function.Consumer<String> listener);
 }

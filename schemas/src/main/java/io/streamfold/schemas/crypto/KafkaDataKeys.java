@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -69,8 +68,18 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
   /** The index: subject → its keys and erasure; guarded by itself, written by the tailer. */
   private final Map<String, Subject> subjects = new HashMap<>();
 
-  /** Unwrapped keys by subject and key id, least recently used first; guarded by itself. */
-  private final LinkedHashMap<String, DataKey> cache;
+  /**
+   * Unwrapped keys by subject and key id, at most {@code cacheSize} (the oldest go first when it is
+   * full). Read without a lock: every read of a personal value looks its key up here.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, DataKey> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.List<java.util.function.Consumer<String>> erasureListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The cache's keys in the order they were cached; guarded by itself. */
+  private final java.util.ArrayDeque<String> cached = new java.util.ArrayDeque<>();
 
   /** The tailer's position: everything before it is in the index. Guarded by {@link #subjects}. */
   private long position;
@@ -97,7 +106,6 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
     this.partition = new TopicPartition(topic, 0);
     this.kek = kek;
     this.cacheSize = cacheSize;
-    this.cache = new LinkedHashMap<>(16, 0.75f, true);
     this.admin = Admin.create(clients);
     ensureTopic(admin, topic, replication, erasureWindow);
     Properties producerConfig = new Properties();
@@ -223,11 +231,9 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
 
   @Override
   public DataKey find(String subjectId, String keyId) {
-    synchronized (cache) {
-      DataKey cached = cache.get(subjectId + "/" + keyId);
-      if (cached != null) {
-        return cached;
-      }
+    DataKey hit = cache.get(subjectId + "/" + keyId);
+    if (hit != null) {
+      return hit;
     }
     byte[] wrapped;
     synchronized (subjects) {
@@ -278,6 +284,11 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
     }
     evict(subjectId);
     LOG.info("Forgot subject {}: {} key(s) destroyed", subjectId, keyIds.size());
+  }
+
+  @Override
+  public void onErasure(java.util.function.Consumer<String> listener) {
+    erasureListeners.add(listener);
   }
 
   @Override
@@ -332,19 +343,32 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
     }
   }
 
+  /**
+   * Caches a key just unwrapped or created. Checked against the index afterwards: a subject
+   * forgotten while its key was being unwrapped either is seen here (the key leaves at once) or was
+   * not yet, and then the tailer's eviction, which follows marking it erased, removes it.
+   */
   private void remember(DataKey key) {
-    synchronized (cache) {
-      cache.put(key.subjectId() + "/" + key.keyId(), key);
-      while (cache.size() > cacheSize) {
-        cache.remove(cache.keySet().iterator().next());
+    String id = key.subjectId() + "/" + key.keyId();
+    if (cache.put(id, key) == null) {
+      synchronized (cached) {
+        cached.addLast(id);
+        while (cached.size() > cacheSize) {
+          cache.remove(cached.removeFirst());
+        }
+      }
+    }
+    synchronized (subjects) {
+      Subject subject = subjects.get(key.subjectId());
+      if (subject != null && subject.erasedAt >= 0) {
+        cache.remove(id);
+        throw new SubjectErasedException(key.subjectId());
       }
     }
   }
 
   private void evict(String subjectId) {
-    synchronized (cache) {
-      cache.keySet().removeIf(k -> k.startsWith(subjectId + "/"));
-    }
+    cache.keySet().removeIf(k -> k.startsWith(subjectId + "/"));
   }
 
   /** Waits, holding {@link #subjects}, until the index holds everything before {@code offset}. */
@@ -420,6 +444,9 @@ public final class KafkaDataKeys implements DataKeys, AutoCloseable {
         subject.erasedAt = record.offset();
         subject.wrapped.clear(); // never unwrapped again; forget() still tombstones them
         evict(subjectId);
+        for (java.util.function.Consumer<String> listener : erasureListeners) {
+          listener.accept(subjectId);
+        }
       }
     } else if (record.value() == null) {
       subject.offsets.remove(keyId);

@@ -9,6 +9,8 @@ import java.util.Set;
 final class InMemoryDataKeys implements DataKeys {
   private final Map<String, DataKey> keys = new HashMap<>();
   private final Set<String> erased = new HashSet<>();
+  private final java.util.List<java.util.function.Consumer<String>> listeners =
+      new java.util.ArrayList<>();
   private int created;
 
   @Override
@@ -36,6 +38,12 @@ final class InMemoryDataKeys implements DataKeys {
   public synchronized void forget(String subjectId) {
     erased.add(subjectId);
     keys.remove(subjectId);
+    listeners.forEach(listener -> listener.accept(subjectId));
+  }
+
+  @Override
+  public synchronized void onErasure(java.util.function.Consumer<String> listener) {
+    listeners.add(listener);
   }
 
   @Override

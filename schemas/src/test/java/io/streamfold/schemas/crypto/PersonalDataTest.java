@@ -30,6 +30,8 @@ class PersonalDataTest {
   void showsAForgottenSubjectAsErasedNotAsAnError() {
     String sealed = personal.seal("s-1", "owner", "Ada");
     String other = personal.seal("s-2", "owner", "Grace");
+    assertThat(personal.open("s-1", "owner", sealed).value()).isEqualTo("Ada"); // now cached
+    assertThat(personal.open("s-2", "owner", other).value()).isEqualTo("Grace");
 
     personal.forget("s-1");
 
@@ -56,6 +58,46 @@ class PersonalDataTest {
         personal.open("s-9", "owner", sealed); // a subject that never had this key
     assertThat(unknownKey.error()).contains("No key");
     assertThat(personal.open("s-1", "owner", "not base64!").error()).contains("base64");
+  }
+
+  @Test
+  void dropsAValueOpenedWhileItsSubjectWasForgotten() {
+    String sealed = personal.seal("s-1", "owner", "Ada");
+    // an erasure learnt of between the decryption and the caching: the value is not kept
+    DataKeys racing =
+        new DataKeys() {
+          @Override
+          public DataKey current(String subjectId) {
+            return keys.current(subjectId);
+          }
+
+          @Override
+          public DataKey find(String subjectId, String keyId) {
+            DataKey key = keys.find(subjectId, keyId);
+            keys.forget(subjectId); // the marker arrives right after the key was found
+            return key;
+          }
+
+          @Override
+          public void forget(String subjectId) {
+            keys.forget(subjectId);
+          }
+
+          @Override
+          public boolean isErased(String subjectId) {
+            return keys.isErased(subjectId);
+          }
+
+          @Override
+          public void onErasure(java.util.function.Consumer<String> listener) {
+            keys.onErasure(listener);
+          }
+        };
+    PersonalData reading = new PersonalData(racing);
+
+    assertThat(reading.open("s-1", "owner", sealed).value()).isEqualTo("Ada");
+    assertThat(reading.open("s-1", "owner", sealed))
+        .isEqualTo(new PersonalData.Opened(null, true, null));
   }
 
   @Test
