@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamfold.command.CommandService;
 import io.streamfold.command.config.CommandServiceConfig;
+import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import io.streamfold.command.it.Instances;
 import io.streamfold.devstack.Dirs;
@@ -24,13 +25,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,27 +260,9 @@ class ErasureIT {
 
   /** Every record of {@code topic} (all partitions) whose key starts with {@code keyPrefix}. */
   private static List<ConsumerRecord<byte[], byte[]>> records(String topic, String keyPrefix) {
-    Properties config = new Properties();
-    config.put("bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (new String(record.key(), StandardCharsets.UTF_8).startsWith(keyPrefix)) {
-            found.add(record);
-          }
-        }
-      }
-    }
-    return found;
+    return EventLog.readRaw(env.get("KAFKA_BOOTSTRAP_SERVERS"), topic).stream()
+        .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(keyPrefix))
+        .toList();
   }
 
   /** Every regular file under {@code dir} that holds {@code needle}. */
