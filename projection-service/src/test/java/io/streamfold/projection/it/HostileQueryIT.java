@@ -124,8 +124,24 @@ class HostileQueryIT {
     String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     Hostile.assertRefused(Http.get(api + "/api/v1/dead-letters/" + encoded), "dead letter " + id);
     Hostile.assertRefused(
-        Http.post(api + "/api/v1/dead-letters/" + encoded + "/replay", ""), "replay of " + id);
+        postOnceMore(api + "/api/v1/dead-letters/" + encoded + "/replay"), "replay of " + id);
     refused("/api/v1/dead-letters", "from", id);
+  }
+
+  /**
+   * Jetty closes the connection after refusing a malformed URI (a {@code %00}); the JDK client may
+   * already have handed that connection to the next request, and it retries only a GET on one that
+   * answers nothing. So a POST that got no byte back is sent again, once: it was never read.
+   */
+  private static Http.Response postOnceMore(String url) {
+    try {
+      return Http.post(url, "");
+    } catch (IllegalStateException e) {
+      if (String.valueOf(e.getMessage()).contains("received no bytes")) {
+        return Http.post(url, "");
+      }
+      throw e;
+    }
   }
 
   /** Not a successor to hand the readers to: 400, and the instance keeps its readers. */
