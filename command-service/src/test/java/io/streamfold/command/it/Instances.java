@@ -34,11 +34,16 @@ public final class Instances {
 
   /** One more instance with these settings, on its own port and state directory. */
   public static CommandService start(Map<String, String> environment) {
+    return start(environment, Dirs.temporary("commands-state-"));
+  }
+
+  /** One more instance with these settings, on its own port, with its store in {@code state}. */
+  public static CommandService start(Map<String, String> environment, java.nio.file.Path state) {
     Map<String, String> env = new HashMap<>(environment);
     int port = Ports.freeLoopbackPort();
     env.put("HTTP_PORT", Integer.toString(port));
     env.put("APPLICATION_SERVER", "127.0.0.1:" + port);
-    env.put("STATE_DIR", Dirs.temporary("commands-state-").toString());
+    env.put("STATE_DIR", state.toString());
     return CommandService.start(CommandServiceConfig.fromEnv(env), Clock.systemUTC());
   }
 

@@ -5,21 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamfold.command.CommandService;
-import io.streamfold.command.config.CommandServiceConfig;
 import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import io.streamfold.command.it.Instances;
 import io.streamfold.devstack.Dirs;
-import io.streamfold.devstack.Ports;
 import io.streamfold.devstack.SharedStack;
 import io.streamfold.projection.ProjectionService;
-import io.streamfold.projection.config.ProjectionServiceConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,20 +58,10 @@ class ErasureIT {
     env.put("TOPIC_PARTITIONS", "2");
     commandState = Dirs.temporary("erasure-commands-");
     projectionState = Dirs.temporary("erasure-projections-");
-    int commandPort = Ports.freeLoopbackPort();
-    Map<String, String> commandEnv = new HashMap<>(env);
-    commandEnv.put("HTTP_PORT", Integer.toString(commandPort));
-    commandEnv.put("APPLICATION_SERVER", "127.0.0.1:" + commandPort);
-    commandEnv.put("STATE_DIR", commandState.toString());
-    commands = CommandService.start(CommandServiceConfig.fromEnv(commandEnv), Clock.systemUTC());
-    int projectionPort = Ports.freeLoopbackPort();
+    commands = Instances.start(env, commandState);
     Map<String, String> projectionEnv = new HashMap<>(env);
     projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections");
-    projectionEnv.put("HTTP_PORT", Integer.toString(projectionPort));
-    projectionEnv.put("APPLICATION_SERVER", "127.0.0.1:" + projectionPort);
-    projectionEnv.put("STATE_DIR", projectionState.toString());
-    projections =
-        ProjectionService.start(ProjectionServiceConfig.fromEnv(projectionEnv), Clock.systemUTC());
+    projections = ProjectionInstances.start(projectionEnv, projectionState);
     await().atMost(Duration.ofSeconds(90)).until(() -> commands.isReady() && projections.isReady());
     commandApi = "http://127.0.0.1:" + commands.port();
     projectionApi = "http://127.0.0.1:" + projections.port();
@@ -186,13 +172,8 @@ class ErasureIT {
     // a projection rebuilt from the log after the erasure: erased too, nothing dead-lettered
     Map<String, String> rebuildEnv = new HashMap<>(env);
     Path rebuildState = Dirs.temporary("erasure-rebuild-");
-    int rebuildPort = Ports.freeLoopbackPort();
     rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
-    rebuildEnv.put("HTTP_PORT", Integer.toString(rebuildPort));
-    rebuildEnv.put("APPLICATION_SERVER", "127.0.0.1:" + rebuildPort);
-    rebuildEnv.put("STATE_DIR", rebuildState.toString());
-    try (ProjectionService rebuilt =
-        ProjectionService.start(ProjectionServiceConfig.fromEnv(rebuildEnv), Clock.systemUTC())) {
+    try (ProjectionService rebuilt = ProjectionInstances.start(rebuildEnv, rebuildState)) {
       String rebuiltApi = "http://127.0.0.1:" + rebuilt.port();
       JsonNode again =
           ProjectionInstances.readWhenOk(

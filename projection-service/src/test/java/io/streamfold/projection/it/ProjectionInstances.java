@@ -13,11 +13,16 @@ final class ProjectionInstances {
   private ProjectionInstances() {}
 
   static ProjectionService start(Map<String, String> environment) {
+    return start(environment, Dirs.temporary("projections-state-"));
+  }
+
+  /** One more instance with these settings, on its own port, with its stores in {@code state}. */
+  static ProjectionService start(Map<String, String> environment, java.nio.file.Path state) {
     Map<String, String> env = new HashMap<>(environment);
     int port = Ports.freeLoopbackPort();
     env.put("HTTP_PORT", Integer.toString(port));
     env.put("APPLICATION_SERVER", "127.0.0.1:" + port);
-    env.put("STATE_DIR", Dirs.temporary("projections-state-").toString());
+    env.put("STATE_DIR", state.toString());
     return ProjectionService.start(ProjectionServiceConfig.fromEnv(env), Clock.systemUTC());
   }
 
