@@ -127,7 +127,7 @@ final class Rebuild {
         Object payload =
             version == 1
                 ? new AccountOpened("Owner " + account, "EUR", new BigDecimal("10.00"), null)
-                : new MoneyDeposited(new BigDecimal("1.00"));
+                : new MoneyDeposited(new BigDecimal("1.00"), null, null);
         AccountEvent event =
             AccountEvent.newBuilder()
                 .setEventId("e-" + i)

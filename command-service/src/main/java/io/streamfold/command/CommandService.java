@@ -1,16 +1,21 @@
 package io.streamfold.command;
 
 import io.javalin.Javalin;
+import io.streamfold.command.aggregate.Aggregate;
 import io.streamfold.command.aggregate.Topics;
 import io.streamfold.command.avro.AccountAggregate;
+import io.streamfold.command.avro.TransferAggregate;
 import io.streamfold.command.config.CommandServiceConfig;
 import io.streamfold.command.domain.account.Account;
 import io.streamfold.command.domain.account.AccountCommand;
+import io.streamfold.command.domain.transfer.Transfer;
+import io.streamfold.command.domain.transfer.TransferCommand;
 import io.streamfold.command.http.AccountResource;
 import io.streamfold.command.http.CommandMetrics;
 import io.streamfold.command.http.CommandRoutes;
 import io.streamfold.command.http.SubjectEvents;
 import io.streamfold.command.http.SubjectRoutes;
+import io.streamfold.command.http.TransferResource;
 import io.streamfold.command.writer.CommandWriter;
 import io.streamfold.schemas.crypto.KafkaDataKeys;
 import io.streamfold.schemas.crypto.LocalKeyEncryptionKey;
@@ -34,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +53,7 @@ public final class CommandService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
   static final long MAX_BODY_BYTES = 64 * 1024;
 
-  private final CommandWriter<?, ?> writer;
+  private final List<CommandWriter<?, ?>> writers;
   private final Dependencies dependencies;
   private final HangingTransactions hanging;
   private final KafkaDataKeys keys;
@@ -57,7 +63,7 @@ public final class CommandService implements AutoCloseable {
   private final AtomicBoolean draining;
 
   private CommandService(
-      CommandWriter<?, ?> writer,
+      List<CommandWriter<?, ?>> writers,
       Dependencies dependencies,
       HangingTransactions hanging,
       KafkaDataKeys keys,
@@ -65,7 +71,7 @@ public final class CommandService implements AutoCloseable {
       Javalin http,
       Duration drainTimeout,
       AtomicBoolean draining) {
-    this.writer = writer;
+    this.writers = writers;
     this.dependencies = dependencies;
     this.hanging = hanging;
     this.keys = keys;
@@ -90,46 +96,64 @@ public final class CommandService implements AutoCloseable {
             schemas,
             config.autoRegisterSchemas());
     Operations operations = new Operations("openapi/command-service.json");
+    TransferAggregate transfers =
+        new TransferAggregate(schemas, config.autoRegisterSchemas(), config.transferTimeout());
+    Topics transferTopics = Topics.of(config.topicPrefix(), transfers.collection());
+    new TopicProvisioner(config.clientProperties())
+        .ensure(CommandTopics.specs(transferTopics, config));
     CommandWriter<AccountCommand, Account> writer =
-        CommandWriter.start(
-            accounts,
-            new CommandWriter.Settings(
-                config.applicationId(),
-                config.advertisedServer(),
-                topics,
-                config.partitions(),
-                config.clientProperties(),
-                config.stateDir(),
-                config.idempotencyWindow(),
-                config.maxBatch(),
-                config.queueCapacity(),
-                config.storeCacheMb() * 1024L * 1024L),
+        writer(accounts, topics, config.applicationId(), config, schemas, clock, operations);
+    // its own ownership group and transactional ids: the accounts' stay as they were
+    CommandWriter<TransferCommand, Transfer> transferWriter =
+        writer(
+            transfers,
+            transferTopics,
+            config.applicationId() + "-" + transfers.collection(),
+            config,
             schemas,
-            config.autoRegisterSchemas(),
             clock,
-            operations.registry());
+            operations);
+    List<CommandWriter<?, ?>> writers = List.of(writer, transferWriter);
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
-    String collectionPrefix = config.topicPrefix() + accounts.collection() + ".";
     HangingTransactions hanging =
         new HangingTransactions(
             config.clientProperties(),
             config.applicationId() + "-",
-            topic -> topic.startsWith(collectionPrefix));
+            topic ->
+                topic.startsWith(config.topicPrefix() + accounts.collection() + ".")
+                    || topic.startsWith(config.topicPrefix() + transfers.collection() + "."));
+    BooleanSupplier ready =
+        () ->
+            !draining.get()
+                && writers.stream().allMatch(CommandWriter::hasJoined)
+                && dependencies.kafkaReachable();
+    Forwarder forwarder =
+        new Forwarder(
+            config.advertisedServer(), Duration.ofSeconds(5), config.security().forwardScheme());
+    CommandMetrics metrics = new CommandMetrics(operations.registry());
     CommandRoutes<AccountCommand, ?, Account> routes =
         new CommandRoutes<>(
             accounts,
             new AccountResource(personal),
             writer,
-            new Forwarder(
-                config.advertisedServer(),
-                Duration.ofSeconds(5),
-                config.security().forwardScheme()),
-            () -> !draining.get() && writer.hasJoined() && dependencies.kafkaReachable(),
+            forwarder,
+            ready,
             config.commandTimeout(),
             clock,
             config.advertisedServer(),
-            new CommandMetrics(operations.registry()));
+            metrics);
+    CommandRoutes<TransferCommand, ?, Transfer> transferRoutes =
+        new CommandRoutes<>(
+            transfers,
+            new TransferResource(),
+            transferWriter,
+            forwarder,
+            ready,
+            config.commandTimeout(),
+            clock,
+            config.advertisedServer(),
+            metrics);
     Javalin http =
         Javalin.create(
                 javalin -> {
@@ -151,14 +175,15 @@ public final class CommandService implements AutoCloseable {
                   Health.install(
                       javalin,
                       () ->
-                          writer.isAlive()
+                          writers.stream().allMatch(CommandWriter::isAlive)
                               ? Map.of()
                               : Map.of(
                                   "writers",
                                   "the ownership loop or the visibility consumer stopped; restart"),
-                      () -> readiness(writer, dependencies, draining));
+                      () -> readiness(writers, dependencies, draining));
                   operations.install(javalin);
                   routes.install(javalin);
+                  transferRoutes.install(javalin);
                   new SubjectRoutes(
                           personal, subjectEvents, config.personalData().erasureWindow(), clock)
                       .install(javalin);
@@ -170,7 +195,7 @@ public final class CommandService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new CommandService(
-        writer,
+        writers,
         dependencies,
         hanging,
         keys,
@@ -178,6 +203,34 @@ public final class CommandService implements AutoCloseable {
         http,
         config.commandTimeout(),
         draining);
+  }
+
+  /** The writers of one aggregate type, joining its ownership group. */
+  private static <C, E, S> CommandWriter<C, S> writer(
+      Aggregate<C, E, S> aggregate,
+      Topics topics,
+      String applicationId,
+      CommandServiceConfig config,
+      SchemaRegistry schemas,
+      Clock clock,
+      Operations operations) {
+    return CommandWriter.start(
+        aggregate,
+        new CommandWriter.Settings(
+            applicationId,
+            config.advertisedServer(),
+            topics,
+            config.partitions(),
+            config.clientProperties(),
+            config.stateDir(),
+            config.idempotencyWindow(),
+            config.maxBatch(),
+            config.queueCapacity(),
+            config.storeCacheMb() * 1024L * 1024L),
+        schemas,
+        config.autoRegisterSchemas(),
+        clock,
+        operations.registry());
   }
 
   /** The data subjects' keys, wrapped by the configured key-encryption key. */
@@ -193,12 +246,12 @@ public final class CommandService implements AutoCloseable {
   }
 
   private static Map<String, String> readiness(
-      CommandWriter<?, ?> writer, Dependencies dependencies, AtomicBoolean draining) {
+      List<CommandWriter<?, ?>> writers, Dependencies dependencies, AtomicBoolean draining) {
     Map<String, String> problems = new LinkedHashMap<>();
     if (draining.get()) {
       problems.put("shutdown", "draining");
     }
-    if (!writer.isServing()) {
+    if (!writers.stream().allMatch(CommandWriter::isServing)) {
       problems.put("writers", "joining the group or restoring partitions");
     }
     dependencies.check(problems);
@@ -210,7 +263,7 @@ public final class CommandService implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return readiness(writer, dependencies, draining).isEmpty();
+    return readiness(writers, dependencies, draining).isEmpty();
   }
 
   /** Every route, as {@code METHOD /path}, for the check against the OpenAPI document. */
@@ -223,10 +276,12 @@ public final class CommandService implements AutoCloseable {
   @Override
   public void close() {
     draining.set(true); // new commands get 503 and readiness turns false
-    writer.awaitIdle(drainTimeout);
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    writers.forEach(
+        writer -> writer.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
     awaitResponsesWritten(Duration.ofSeconds(2));
     http.stop();
-    writer.close();
+    writers.forEach(CommandWriter::close);
     hanging.close();
     subjectEvents.close();
     keys.close();
@@ -251,6 +306,6 @@ public final class CommandService implements AutoCloseable {
 
   /** Commands submitted to this instance's writers and not yet answered. */
   public int inFlight() {
-    return writer.inFlight();
+    return writers.stream().mapToInt(CommandWriter::inFlight).sum();
   }
 }

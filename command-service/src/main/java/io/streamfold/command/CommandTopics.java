@@ -12,8 +12,9 @@ import java.util.Set;
  * events, version row and idempotency records live on the same partition number and meet in one
  * writer: the events are kept forever (and an existing events topic that would not keep them fails
  * the start); the version table is compacted; idempotency records are compacted and deleted one
- * idempotency window after they were written; the subjects' events (erasures) are kept forever too.
- * All of them get {@code TOPIC_MIN_ISR}.
+ * idempotency window after they were written; the inbox (messages from processes, and replies)
+ * keeps a message a week; the subjects' events (erasures) are kept forever too. All of them get
+ * {@code TOPIC_MIN_ISR}.
  */
 final class CommandTopics {
   private CommandTopics() {}
@@ -40,8 +41,25 @@ final class CommandTopics {
                 Long.toString(config.idempotencyWindow().toMillis()),
                 "min.insync.replicas",
                 minIsr)),
+        new TopicSpec(
+            topics.inbox(),
+            partitions,
+            replication,
+            Map.of(
+                "cleanup.policy",
+                "delete",
+                "retention.ms",
+                Long.toString(INBOX_RETENTION.toMillis()),
+                "min.insync.replicas",
+                minIsr)),
         forever(subjects(config.topicPrefix()), partitions, replication, minIsr));
   }
+
+  /**
+   * How long a message waits in an inbox: decided within moments while the partition has an owner,
+   * so this only bounds how long a partition may stay unserved before messages to it are lost.
+   */
+  static final java.time.Duration INBOX_RETENTION = java.time.Duration.ofDays(7);
 
   /** The log of what was done to data subjects (their erasures), keyed by subject id. */
   static String subjects(String topicPrefix) {

@@ -6,11 +6,14 @@ import io.streamfold.schemas.account.AccountState;
 import io.streamfold.schemas.compat.CompatibilityLevel;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.IdempotencyRecord;
+import io.streamfold.schemas.core.InboxRecord;
 import io.streamfold.schemas.core.SubjectEvent;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.SubjectNameStrategy;
+import io.streamfold.schemas.transfer.TransferEvent;
+import io.streamfold.schemas.transfer.TransferState;
 import io.streamfold.schemas.upcast.Upcasting;
 import io.streamfold.service.config.Env;
 import java.time.Duration;
@@ -46,6 +49,12 @@ public final class PublishSchemas {
             AccountEvent.getClassSchema()),
         AccountEvent.getClassSchema());
     subjects.put(
+        Upcasting.subject(
+            SubjectNameStrategy.TOPIC_NAME.subject(
+                Topics.of(topicPrefix, "transfers").events(), false, null),
+            TransferEvent.getClassSchema()),
+        TransferEvent.getClassSchema());
+    subjects.put(
         SubjectNameStrategy.TOPIC_NAME.subject(CommandTopics.subjects(topicPrefix), false, null),
         SubjectEvent.getClassSchema());
     for (Schema byRecord :
@@ -53,7 +62,9 @@ public final class PublishSchemas {
           CommandOutcome.getClassSchema(),
           VersionRecord.getClassSchema(),
           IdempotencyRecord.getClassSchema(),
-          AccountState.getClassSchema()
+          InboxRecord.getClassSchema(),
+          AccountState.getClassSchema(),
+          TransferState.getClassSchema()
         }) {
       subjects.put(
           Upcasting.subject(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord),
@@ -77,6 +88,9 @@ public final class PublishSchemas {
                 levels.put(
                     subject,
                     schema.getFullName().equals(AccountEvent.getClassSchema().getFullName())
+                            || schema
+                                .getFullName()
+                                .equals(TransferEvent.getClassSchema().getFullName())
                             || schema
                                 .getFullName()
                                 .equals(SubjectEvent.getClassSchema().getFullName())

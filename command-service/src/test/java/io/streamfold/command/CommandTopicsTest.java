@@ -22,7 +22,7 @@ class CommandTopicsTest {
 
     List<TopicSpec> specs = CommandTopics.specs(Topics.of("", "accounts"), config);
 
-    assertThat(specs).hasSize(4);
+    assertThat(specs).hasSize(5);
     assertThat(specs)
         .allSatisfy(
             spec -> {
@@ -36,8 +36,13 @@ class CommandTopicsTest {
     assertThat(events.configs())
         .containsEntry("retention.ms", "-1")
         .containsEntry("retention.bytes", "-1");
-    assertThat(specs.subList(1, 3)).allSatisfy(spec -> assertThat(spec.required()).isEmpty());
-    TopicSpec subjects = specs.get(3);
+    assertThat(specs.subList(1, 4)).allSatisfy(spec -> assertThat(spec.required()).isEmpty());
+    TopicSpec inbox = specs.get(3);
+    assertThat(inbox.name()).isEqualTo("accounts.inbox");
+    assertThat(inbox.configs())
+        .containsEntry("cleanup.policy", "delete")
+        .containsEntry("retention.ms", Long.toString(java.time.Duration.ofDays(7).toMillis()));
+    TopicSpec subjects = specs.get(4);
     assertThat(subjects.name()).isEqualTo("subjects.events");
     assertThat(subjects.configs()).isEqualTo(events.configs());
     assertThat(subjects.required()).isEqualTo(events.required());

@@ -13,6 +13,7 @@ import io.streamfold.projection.query.Retirement;
 import io.streamfold.projection.query.ScatterGatherRoutes;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.query.StoreDigests;
+import io.streamfold.projection.query.TransferQueryRoutes;
 import io.streamfold.projection.topology.ProjectionCounters;
 import io.streamfold.projection.topology.ProjectionSerdes;
 import io.streamfold.projection.topology.ProjectionTopology;
@@ -104,11 +105,19 @@ public final class ProjectionService implements AutoCloseable {
               return thread;
             });
     VersionWaiters waiters = new VersionWaiters(readers);
+    VersionWaiters transferWaiters = new VersionWaiters(readers);
     ProjectionCounters counters = new ProjectionCounters();
     io.streamfold.projection.topology.StoreHandles handles =
         new io.streamfold.projection.topology.StoreHandles();
     org.apache.kafka.streams.Topology topology =
-        ProjectionTopology.build(config.eventsTopic(), serdes, waiters, counters, handles);
+        ProjectionTopology.build(
+            config.eventsTopic(),
+            config.transfersTopic(),
+            serdes,
+            waiters,
+            transferWaiters,
+            counters,
+            handles);
     StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
     LocalStores stores =
@@ -138,6 +147,13 @@ public final class ProjectionService implements AutoCloseable {
             clock,
             serdes.events()::decode,
             personal);
+    var transfers =
+        new TransferQueryRoutes(
+            stores,
+            forwarder,
+            transferWaiters,
+            config.minVersionWait(),
+            config.minVersionMaxWait());
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     var digests =
         new StoreDigests(
@@ -147,7 +163,8 @@ public final class ProjectionService implements AutoCloseable {
                 io.streamfold.projection.topology.StoreNames.SUMMARIES,
                 io.streamfold.projection.topology.StoreNames.HISTORY,
                 io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
-                io.streamfold.projection.topology.StoreNames.STATS));
+                io.streamfold.projection.topology.StoreNames.STATS,
+                io.streamfold.projection.topology.StoreNames.TRANSFERS));
     Subscriptions subscriptions =
         new Subscriptions(
             config.clientProperties(),
@@ -203,6 +220,7 @@ public final class ProjectionService implements AutoCloseable {
                   operations.install(javalin);
                   retirement.install(javalin);
                   accounts.install(javalin);
+                  transfers.install(javalin);
                   lists.install(javalin);
                   status.install(javalin);
                   subscriptions.install(javalin);

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The event log belongs to the command side: this service waits (up to a minute) for it to exist
  * and reads its partition count; it creates only its own dead-letter topic and the log's replay
- * topic (dead letters put back for the projections).
+ * topic (dead letters put back for the projections), and the transfers' event log when the command
+ * service has not created it yet (with the spec the command service gives it: same partitions, kept
+ * forever), since Kafka Streams refuses to start on a missing source topic.
  */
 final class ProjectionTopics {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionTopics.class);
@@ -41,7 +43,20 @@ final class ProjectionTopics {
             List.of(
                 new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks),
                 // co-partitioned with the event log: a replayed event reaches its account's task
-                new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks)));
+                new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks),
+                new TopicSpec(
+                    config.transfersTopic(),
+                    partitions,
+                    config.replication(),
+                    Map.of(
+                        "cleanup.policy",
+                        "delete",
+                        "retention.ms",
+                        "-1",
+                        "retention.bytes",
+                        "-1",
+                        "min.insync.replicas",
+                        Short.toString(config.minInsyncReplicas())))));
     return partitions;
   }
 

@@ -137,7 +137,7 @@ class InvariantCheckerIT {
         .setOccurredAt(Instant.now())
         .setCommandId(commandId)
         .setCorrelationId(commandId)
-        .setPayload(new MoneyDeposited(new BigDecimal("5.00")))
+        .setPayload(new MoneyDeposited(new BigDecimal("5.00"), null, null))
         .build();
   }
 }

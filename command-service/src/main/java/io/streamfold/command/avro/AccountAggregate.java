@@ -8,6 +8,8 @@ import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.domain.account.AccountDecider;
 import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.schemas.registry.SchemaRegistry;
+import java.math.BigDecimal;
+import java.util.Map;
 
 /** The account aggregate plugged into the mechanism. */
 public final class AccountAggregate implements Aggregate<AccountCommand, AccountEvent, Account> {
@@ -36,5 +38,36 @@ public final class AccountAggregate implements Aggregate<AccountCommand, Account
   @Override
   public AggregateCodec<AccountCommand, AccountEvent, Account> codec() {
     return codec;
+  }
+
+  /**
+   * A transfer's messages: {@code transfer-check}, {@code transfer-debit}, {@code transfer-credit},
+   * {@code transfer-refund}, each with {@code transferId}, {@code counterparty}, {@code amount} and
+   * {@code currency}.
+   */
+  @Override
+  public AccountCommand inboxCommand(String action, Map<String, String> data) {
+    AccountCommand.Leg leg =
+        switch (action) {
+          case "transfer-check" -> AccountCommand.Leg.CHECK;
+          case "transfer-debit" -> AccountCommand.Leg.DEBIT;
+          case "transfer-credit" -> AccountCommand.Leg.CREDIT;
+          case "transfer-refund" -> AccountCommand.Leg.REFUND;
+          default -> throw new IllegalArgumentException("No account message " + action);
+        };
+    return new AccountCommand.TransferLeg(
+        leg,
+        required(data, "transferId"),
+        required(data, "counterparty"),
+        new BigDecimal(required(data, "amount")),
+        required(data, "currency"));
+  }
+
+  private static String required(Map<String, String> data, String field) {
+    String value = data.get(field);
+    if (value == null) {
+      throw new IllegalArgumentException("The message has no " + field);
+    }
+    return value;
   }
 }

@@ -32,9 +32,11 @@ final class AccountMapping {
           .setInitialDeposit(Money.toSchema(opened.initialDeposit()))
           .build();
     } else if (event instanceof AccountEvent.MoneyDeposited deposited) {
-      return new io.streamfold.schemas.account.MoneyDeposited(Money.toSchema(deposited.amount()));
+      return new io.streamfold.schemas.account.MoneyDeposited(
+          Money.toSchema(deposited.amount()), deposited.transferId(), deposited.counterparty());
     } else if (event instanceof AccountEvent.MoneyWithdrawn withdrawn) {
-      return new io.streamfold.schemas.account.MoneyWithdrawn(Money.toSchema(withdrawn.amount()));
+      return new io.streamfold.schemas.account.MoneyWithdrawn(
+          Money.toSchema(withdrawn.amount()), withdrawn.transferId(), withdrawn.counterparty());
     } else if (event instanceof AccountEvent.AccountClosed closed) {
       return new io.streamfold.schemas.account.AccountClosed(closed.reason());
     }
@@ -49,9 +51,15 @@ final class AccountMapping {
           opened.getCurrency(),
           Money.normalize(opened.getInitialDeposit()));
     } else if (payload instanceof io.streamfold.schemas.account.MoneyDeposited deposited) {
-      return new AccountEvent.MoneyDeposited(Money.normalize(deposited.getAmount()));
+      return new AccountEvent.MoneyDeposited(
+          Money.normalize(deposited.getAmount()),
+          deposited.getTransferId(),
+          deposited.getCounterparty());
     } else if (payload instanceof io.streamfold.schemas.account.MoneyWithdrawn withdrawn) {
-      return new AccountEvent.MoneyWithdrawn(Money.normalize(withdrawn.getAmount()));
+      return new AccountEvent.MoneyWithdrawn(
+          Money.normalize(withdrawn.getAmount()),
+          withdrawn.getTransferId(),
+          withdrawn.getCounterparty());
     } else if (payload instanceof io.streamfold.schemas.account.AccountClosed closed) {
       return new AccountEvent.AccountClosed(closed.getReason());
     }

@@ -25,6 +25,7 @@ import java.util.Properties;
  * @param storeCacheMb the block cache shared by the instance's local stores
  * @param commandTimeout how long a request waits for its batch's commit before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
+ * @param transferTimeout how long a money transfer may take before it is compensated
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
  * @param security authentication and rate limits of the HTTP API
  * @param personalData the data subjects' keys (crypto-shredding)
@@ -47,6 +48,7 @@ public record CommandServiceConfig(
     int storeCacheMb,
     Duration commandTimeout,
     Duration idempotencyWindow,
+    Duration transferTimeout,
     boolean autoRegisterSchemas,
     Properties kafka,
     SecuritySettings security,
@@ -85,6 +87,7 @@ public record CommandServiceConfig(
         env.integer("STORE_CACHE_MB", 64, 8, 65_536),
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
+        env.duration("TRANSFER_TIMEOUT", Duration.ofSeconds(60)),
         env.bool("SCHEMA_AUTO_REGISTER", true),
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
         SecuritySettings.fromEnv(env),
@@ -117,6 +120,7 @@ public record CommandServiceConfig(
         storeCacheMb,
         commandTimeout,
         idempotencyWindow,
+        transferTimeout,
         autoRegisterSchemas,
         kafka,
         security,

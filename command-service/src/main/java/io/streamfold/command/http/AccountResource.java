@@ -8,7 +8,6 @@ import io.streamfold.command.domain.account.AccountDecider;
 import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.crypto.SubjectErasedException;
-import io.streamfold.service.http.Ids;
 import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
 import java.util.LinkedHashMap;
@@ -53,23 +52,14 @@ public final class AccountResource
     return new AccountCommand.OpenAccount(
         keys(() -> personal.seal(subject, "owner", owner), subject),
         subject,
-        currency(body),
+        body.currency("currency"),
         body.amount("initialDeposit", false));
   }
 
   /** The request's {@code ownerId}, or the account id. */
   private static String subject(JsonBody body, String id) {
-    String ownerId = body.optionalString("ownerId", 64);
-    if (ownerId == null) {
-      return id;
-    }
-    if (!Ids.AGGREGATE_ID.matcher(ownerId).matches()) {
-      throw ProblemException.badRequest(
-          "invalid-field",
-          "Field \"ownerId\" must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-',"
-              + " starting with a letter or digit");
-    }
-    return ownerId;
+    String ownerId = body.id("ownerId", false);
+    return ownerId == null ? id : ownerId;
   }
 
   /**
@@ -107,21 +97,6 @@ public final class AccountResource
       throw ProblemException.unavailable(
           "keys-unavailable", "The data keys cannot be used now: " + e.getMessage(), 1);
     }
-  }
-
-  private static String currency(JsonBody body) {
-    String code = body.requiredString("currency", 3);
-    if (!code.matches("[A-Z]{3}")) {
-      throw ProblemException.badRequest(
-          "invalid-field", "Field \"currency\" must be an ISO 4217 code such as EUR");
-    }
-    try {
-      java.util.Currency.getInstance(code);
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.badRequest(
-          "invalid-field", "Field \"currency\" is not an ISO 4217 code: " + code);
-    }
-    return code;
   }
 
   @Override

@@ -15,6 +15,14 @@ public interface AggregateResource<C, E, S> {
   /** Whether an accepted {@code command} created the aggregate (answered 201). */
   boolean creates(C command);
 
+  /**
+   * Whether an accepted {@code command} starts or advances a process that goes on after the answer
+   * (answered 202 with the aggregate's {@code Location} to follow it).
+   */
+  default boolean continues(C command) {
+    return false;
+  }
+
   String eventType(E event);
 
   Map<String, Object> eventData(E event);

@@ -243,8 +243,10 @@ public final class CommandRoutes<C, E, S> {
     body.put("commandId", outcome.getCommandId());
     body.put("events", events(outcome.getEvents()));
     boolean created = resource.creates(envelope.command()) && !outcome.getEvents().isEmpty();
-    ctx.status(created ? 201 : 200).header("ETag", Preconditions.etag(outcome.getVersion()));
-    if (created) {
+    boolean continues = resource.continues(envelope.command());
+    ctx.status(continues ? 202 : created ? 201 : 200)
+        .header("ETag", Preconditions.etag(outcome.getVersion()));
+    if (created || continues) {
       ctx.header("Location", "/api/v1/" + aggregate.collection() + "/" + outcome.getAggregateId());
     }
     ctx.json(body);

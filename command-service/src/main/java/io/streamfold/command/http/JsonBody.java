@@ -89,6 +89,32 @@ public final class JsonBody {
     return new BigDecimal(node.textValue());
   }
 
+  /** An ISO 4217 currency code, such as EUR. */
+  public String currency(String field) {
+    String code = requiredString(field, 3);
+    if (!code.matches("[A-Z]{3}")) {
+      throw invalid(field, "must be an ISO 4217 code such as EUR");
+    }
+    try {
+      java.util.Currency.getInstance(code);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field, "is not an ISO 4217 code: " + code);
+    }
+    return code;
+  }
+
+  /** An aggregate id (as in a URL), or null when absent and not required. */
+  public String id(String field, boolean required) {
+    String id = required ? requiredString(field, 64) : optionalString(field, 64);
+    if (id != null && !io.streamfold.service.http.Ids.AGGREGATE_ID.matcher(id).matches()) {
+      throw invalid(
+          field,
+          "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-', starting with a letter"
+              + " or digit");
+    }
+    return id;
+  }
+
   /** Refuses any field no parser asked for. Called after the parser. */
   void refuseUnknownFields() {
     for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {

@@ -1,8 +1,14 @@
 package io.streamfold.command.writer;
 
 import io.streamfold.command.aggregate.CommandEnvelope;
+import io.streamfold.command.aggregate.ExpectedVersion;
+import io.streamfold.command.domain.Process;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.IdempotencyRecord;
+import io.streamfold.schemas.core.InboxCommand;
+import io.streamfold.schemas.core.InboxRecord;
+import io.streamfold.schemas.core.InboxReply;
+import io.streamfold.schemas.core.ReplyAddress;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.RegistryUnavailableException;
 import java.nio.ByteBuffer;
@@ -13,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -42,6 +49,7 @@ final class Batch<C> {
   private Future<RecordMetadata> lastEvent;
   private Future<RecordMetadata> lastRow;
   private Future<RecordMetadata> lastRemembered;
+  private final Map<String, Instant> deadlines = new HashMap<>();
 
   /**
    * The header on the events of a command sent with a client's key: the request's fingerprint, so
@@ -154,7 +162,162 @@ final class Batch<C> {
     if (remember) {
       remember(rememberedKey, command, decided.outcome(), now, producer);
     }
+    for (Process.Outgoing message : decided.messages()) {
+      String topic = context.topics().inboxOf(message.collection());
+      InboxRecord record =
+          Messages.command(
+              message,
+              context.aggregate().collection(),
+              command.aggregateId(),
+              command.correlationId(),
+              now);
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              null,
+              timestamp,
+              message.aggregateId(),
+              context.serdes().inbox().encode(topic, record)));
+    }
+    if (decided.deadline() != null) {
+      deadlines.put(command.aggregateId(), decided.deadline());
+    }
     return decided.outcome();
+  }
+
+  /**
+   * Decides the partition's inbox messages in order, after its queued commands: a process's command
+   * (remembered under its message id, and answered to its sender when it asks for a reply), or a
+   * reply, which the process turns into its next command. {@code begin} has been called: the inbox
+   * position commits in this transaction whatever the messages write.
+   */
+  void decideMessages(
+      List<ConsumerRecord<byte[], byte[]>> messages,
+      Producer<String, byte[]> producer,
+      Runnable begin) {
+    for (ConsumerRecord<byte[], byte[]> record : messages) {
+      InboxRecord message;
+      try {
+        message = context.serdes().inbox().decode(record.value());
+      } catch (org.apache.kafka.common.errors.SerializationException e) {
+        LOG.error(
+            "The inbox message at offset {} of partition {} cannot be read; skipped",
+            record.offset(),
+            partition,
+            e);
+        continue;
+      }
+      MDC.put("commandId", message.getMessageId());
+      MDC.put("aggregateId", message.getAggregateId());
+      try {
+        if (message.getBody() instanceof InboxCommand body) {
+          decideMessage(message, body, producer, begin);
+        } else if (message.getBody() instanceof InboxReply reply) {
+          decideReply(message, reply, producer, begin);
+        }
+      } finally {
+        MDC.remove("commandId");
+        MDC.remove("aggregateId");
+      }
+    }
+  }
+
+  private void decideMessage(
+      InboxRecord message, InboxCommand body, Producer<String, byte[]> producer, Runnable begin) {
+    C command = null;
+    String invalid = null;
+    try {
+      command = context.aggregate().inboxCommand(body.getAction(), Messages.fields(body));
+    } catch (IllegalArgumentException e) {
+      invalid = e.getMessage();
+    }
+    CommandEnvelope<C> envelope =
+        new CommandEnvelope<>(
+            message.getMessageId(),
+            message.getAggregateId(),
+            ExpectedVersion.ANY,
+            message.getCorrelationId(),
+            null,
+            message.getSentAt(),
+            Messages.fingerprint(body),
+            command);
+    CommandOutcome outcome;
+    if (invalid != null) {
+      VersionRecord row = row(message.getAggregateId());
+      outcome =
+          Outcomes.rejected(
+              envelope,
+              row == null ? 0 : row.getVersion(),
+              io.streamfold.command.domain.Rejection.invalid("invalid-message", invalid),
+              context.clock().instant());
+    } else {
+      outcome = decideOne(envelope, producer, begin);
+    }
+    ReplyAddress to = body.getReplyTo();
+    if (to != null) {
+      Instant now = context.clock().instant();
+      String topic = context.topics().inboxOf(to.getCollection());
+      byte[] withoutEvents =
+          context.serdes().outcomes().encode(topic, Messages.withoutEvents(outcome));
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              null,
+              now.toEpochMilli(),
+              to.getAggregateId(),
+              context
+                  .serdes()
+                  .inbox()
+                  .encode(topic, Messages.reply(message, to, withoutEvents, now))));
+    }
+  }
+
+  private void decideReply(
+      InboxRecord message, InboxReply reply, Producer<String, byte[]> producer, Runnable begin) {
+    Process<C, ?, ?> process = context.aggregate().process();
+    if (process == null) {
+      LOG.error("A reply reached {}, which sends no messages; skipped", context.topics().inbox());
+      return;
+    }
+    CommandOutcome outcome = context.serdes().outcomes().decode(bytes(reply.getOutcome()));
+    decideOne(
+        new CommandEnvelope<>(
+            message.getMessageId(),
+            message.getAggregateId(),
+            ExpectedVersion.ANY,
+            message.getCorrelationId(),
+            null,
+            message.getSentAt(),
+            null,
+            process.onReply(reply.getStep(), Messages.reply(outcome))),
+        producer,
+        begin);
+  }
+
+  /** Decides the command each passed deadline becomes, for its process. */
+  void decideDeadlines(
+      List<Deadlines.Deadline> due, Producer<String, byte[]> producer, Runnable begin) {
+    Process<C, ?, ?> process = context.aggregate().process();
+    for (Deadlines.Deadline deadline : due) {
+      String id = deadline.aggregateId() + ".deadline." + deadline.at().toEpochMilli();
+      decideOne(
+          new CommandEnvelope<>(
+              id,
+              deadline.aggregateId(),
+              ExpectedVersion.ANY,
+              id,
+              null,
+              deadline.at(),
+              null,
+              process.onDeadline(deadline.at())),
+          producer,
+          begin);
+    }
+  }
+
+  /** The deadlines the batch's decisions asked for (aggregate id → when). */
+  Map<String, Instant> deadlines() {
+    return deadlines;
   }
 
   private void remember(

@@ -41,6 +41,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   private final Ownership<C> ownership;
   private final List<Committer<C>> committers = new ArrayList<>();
   private final Visibility visibility;
+  private final Inbox inbox;
   private final OwnerDirectory directory;
   private final LRUCache cache;
   private final ExecutorService completions;
@@ -113,8 +114,17 @@ public final class CommandWriter<C, S> implements AutoCloseable {
                 settings.topics().events(),
                 settings.topics().versions(),
                 settings.topics().idempotency(),
+                aggregate.collection()),
+            new Inbox(
+                Restorer.consumer(
+                    settings.clientProperties(),
+                    settings.applicationId() + "-" + aggregate.collection() + "-inbox",
+                    500,
+                    "read_committed"),
+                settings.topics().inbox(),
                 aggregate.collection()));
     this.visibility = context.visibility();
+    this.inbox = context.inbox();
     AtomicReference<ConsumerGroupMetadata> group = new AtomicReference<>();
     // Lanes: partition p goes to committer p mod lanes, each with its transactional producer, so
     // that as many rounds are in flight as there are cores to decide them. Ids are the instance's
@@ -278,6 +288,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   public boolean isAlive() {
     return ownership.isAlive()
         && visibility.isAlive()
+        && inbox.isAlive()
         && committers.stream().allMatch(Committer::isAlive);
   }
 
@@ -305,6 +316,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     ownership.close();
     committers.forEach(Committer::close);
     visibility.close();
+    inbox.close();
     directory.close();
     completions.shutdown();
     cache.close();

@@ -351,11 +351,22 @@ final class Committer<C> implements AutoCloseable {
           }
         };
     List<Batch<C>> batches = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> inboxPositions = new HashMap<>();
     for (Part<C> part : parts) {
       Batch<C> batch =
           new Batch<>(context, part.writer().partition(), part.store(), part.position());
       try {
         batch.decide(part.commands(), producer, begin);
+        if (!part.messages().isEmpty()) {
+          begin.run(); // the inbox position commits even if the messages write nothing
+          batch.decideMessages(part.messages(), producer, begin);
+          inboxPositions.put(
+              new TopicPartition(context.topics().inbox(), part.writer().partition()),
+              new OffsetAndMetadata(part.messages().get(part.messages().size() - 1).offset() + 1));
+        }
+        if (!part.due().isEmpty()) {
+          batch.decideDeadlines(part.due(), producer, begin);
+        }
         batches.add(batch);
       } catch (RegistryUnavailableException e) {
         abortAll(
@@ -372,6 +383,10 @@ final class Committer<C> implements AutoCloseable {
     long lap = context.metrics().phase(WriterMetrics.Phase.DECIDE, start);
     if (begun[0]) {
       try {
+        if (!inboxPositions.isEmpty()) {
+          // refused for a member of an earlier generation: a zombie decides no message
+          producer.sendOffsetsToTransaction(inboxPositions, groupMetadata());
+        }
         producer.commitTransaction();
         lap = context.metrics().phase(WriterMetrics.Phase.COMMIT, lap);
         awaitVisible(batches, start + VISIBILITY_TIMEOUT.toNanos());
@@ -394,6 +409,7 @@ final class Committer<C> implements AutoCloseable {
       Part<C> part = parts.get(i);
       try {
         part.writer().advance(batches.get(i).finish(part.position()));
+        part.writer().committed(part, batches.get(i).deadlines());
       } catch (Exception e) {
         LOG.warn(
             "Partition {}'s store failed after a commit; it restores again",
@@ -523,6 +539,8 @@ final class Committer<C> implements AutoCloseable {
   record Part<C>(
       PartitionWriter<C> writer,
       List<Pending<C>> commands,
+      List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> messages,
+      List<Deadlines.Deadline> due,
       LocalStore store,
       PartitionStore.Checkpoint position) {}
 }

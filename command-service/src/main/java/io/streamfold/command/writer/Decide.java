@@ -5,7 +5,9 @@ import io.streamfold.command.aggregate.CommandEnvelope;
 import io.streamfold.command.aggregate.EventEnvelope;
 import io.streamfold.command.domain.Decider;
 import io.streamfold.command.domain.Decision;
+import io.streamfold.command.domain.Process;
 import io.streamfold.command.domain.Rejection;
+import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.serde.WireFormat;
 import java.nio.ByteBuffer;
@@ -87,7 +89,17 @@ final class Decide<C, E, S> {
             .setLastEventId(ids.get(ids.size() - 1))
             .setUpdatedAt(now)
             .build();
-    return new Decided(encoded, newRow, Outcomes.accepted(command, nextVersion, ids, encoded, now));
+    CommandOutcome outcome = Outcomes.accepted(command, nextVersion, ids, encoded, now);
+    Process<C, E, S> process = aggregate.process();
+    if (process == null) {
+      return new Decided(encoded, newRow, outcome);
+    }
+    return new Decided(
+        encoded,
+        newRow,
+        outcome,
+        process.react(command.aggregateId(), next, events),
+        process.deadline(next));
   }
 
   private static <C> Decided rejected(

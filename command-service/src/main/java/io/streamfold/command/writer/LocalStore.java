@@ -12,6 +12,9 @@ interface LocalStore extends AutoCloseable {
   /** The version row of {@code aggregateId}, or null. */
   byte[] version(String aggregateId);
 
+  /** Every version row (aggregate id, row), in key order; for a take-over's scan of deadlines. */
+  void forEachVersion(java.util.function.BiConsumer<String, byte[]> action);
+
   /** The idempotency record under {@code key} (aggregate id and client key), or null. */
   byte[] idempotency(String key);
 

@@ -126,6 +126,15 @@ final class PartitionStore implements LocalStore {
     return get(versions, key(aggregateId));
   }
 
+  @Override
+  public void forEachVersion(java.util.function.BiConsumer<String, byte[]> action) {
+    try (org.rocksdb.RocksIterator rows = db.newIterator(versions)) {
+      for (rows.seekToFirst(); rows.isValid(); rows.next()) {
+        action.accept(new String(rows.key(), StandardCharsets.UTF_8), rows.value());
+      }
+    }
+  }
+
   /** The idempotency record under {@code key} as on the topic, or null. */
   @Override
   public byte[] idempotency(String key) {

@@ -59,6 +59,12 @@ final class PartitionWriter<C> {
 
   private volatile LocalStore readable;
 
+  /** The inbox messages read for this partition and not yet committed. */
+  private final InboxBuffer inbox = new InboxBuffer();
+
+  /** The partition's process deadlines; the committer's once serving. */
+  private final Deadlines deadlines = new Deadlines();
+
   /** Where the store stands; written by the restore, then only by the committer's rounds. */
   private volatile PartitionStore.Checkpoint position;
 
@@ -130,7 +136,12 @@ final class PartitionWriter<C> {
    * not serving, is held already, or has nothing queued.
    */
   Committer.Part<C> take(int max) {
-    if (stopping || state != State.SERVING || queue.isEmpty() || !round.tryLock()) {
+    if (stopping || state != State.SERVING) {
+      return null;
+    }
+    List<Deadlines.Deadline> due =
+        deadlines.size() == 0 ? List.of() : deadlines.due(context.clock().instant(), max);
+    if ((queue.isEmpty() && inbox.isEmpty() && due.isEmpty()) || !round.tryLock()) {
       return null;
     }
     if (stopping || state != State.SERVING) {
@@ -139,11 +150,23 @@ final class PartitionWriter<C> {
     }
     List<Pending<C>> commands = new ArrayList<>(Math.min(max, queue.size()));
     queue.drainTo(commands, max);
-    if (commands.isEmpty()) {
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> messages =
+        inbox.head(max);
+    if (commands.isEmpty() && messages.isEmpty() && due.isEmpty()) {
       round.unlock();
       return null;
     }
-    return new Committer.Part<>(this, commands, readable, position);
+    return new Committer.Part<>(this, commands, messages, due, readable, position);
+  }
+
+  /**
+   * A round that took {@code part} committed: its inbox messages and deadlines are done, and the
+   * deadlines its decisions asked for are kept.
+   */
+  void committed(Committer.Part<C> part, java.util.Map<String, java.time.Instant> asked) {
+    inbox.drop(part.messages().size());
+    deadlines.fired(part.due());
+    asked.forEach(deadlines::add);
   }
 
   /** The round that took this partition is over. */
@@ -229,6 +252,29 @@ final class PartitionWriter<C> {
 
   private static final int CLAIM_ATTEMPTS = 25;
 
+  /** A process aggregate's deadlines, from every version row of the partition. */
+  private void readDeadlines(LocalStore store) {
+    io.streamfold.command.domain.Process<C, ?, ?> process = context.aggregate().process();
+    if (process != null) {
+      readDeadlines(context.aggregate(), store);
+    }
+  }
+
+  private <S> void readDeadlines(
+      io.streamfold.command.aggregate.Aggregate<C, ?, S> aggregate, LocalStore store) {
+    store.forEachVersion(
+        (id, row) -> {
+          S state = Decide.state(aggregate, context.serdes().versions().decode(row));
+          java.time.Instant at = aggregate.process().deadline(state);
+          if (at != null) {
+            deadlines.add(id, at);
+          }
+        });
+    if (deadlines.size() > 0) {
+      LOG.info("Partition {}: {} process deadlines pending", partition, deadlines.size());
+    }
+  }
+
   private void run() {
     LocalStore store = null;
     try {
@@ -260,6 +306,10 @@ final class PartitionWriter<C> {
           position,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       context.visibility().follow(partition, position, this);
+      readDeadlines(store);
+      context
+          .inbox()
+          .follow(partition, Restorer.inboxPosition(context, partition), inbox, committer::wake);
       readable = store;
       if (!stopping) {
         state = State.SERVING;
@@ -287,6 +337,7 @@ final class PartitionWriter<C> {
             new WriteFailure(WriteFailure.Kind.NOT_OWNER, "Partition moved"),
             context.completions());
         context.visibility().unfollow(partition, this);
+        context.inbox().unfollow(partition, inbox);
         if (store != null) {
           storeLock.writeLock().lock();
           try {

@@ -68,6 +68,27 @@ final class Restorer {
   }
 
   /**
+   * Where the partition's inbox continues: the position the ownership group holds for it, committed
+   * by the rounds that decided its messages (0 when none did). Called after the claim, so no
+   * earlier writer's round is undecided; fetched requiring stable offsets all the same.
+   */
+  static long inboxPosition(WriterContext<?, ?, ?> context, int partition) {
+    Properties config = new Properties();
+    config.putAll(context.clientProperties());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, context.applicationId());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, context.transactionalId(partition) + "-inbox");
+    TopicPartition inbox = new TopicPartition(context.topics().inbox(), partition);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      OffsetAndMetadata committed =
+          consumer.committed(java.util.Set.of(inbox), UNDECIDED_WAIT).get(inbox);
+      return committed == null ? 0 : committed.offset();
+    }
+  }
+
+  /**
    * Restores, checks the store against the event log from its {@link Mark} and repairs what
    * disagrees ({@link Reconciler}) through {@code repairs}, then restores and checks again; returns
    * the checkpoint reached, whose mark is the three partitions' ends.

@@ -19,6 +19,7 @@ import java.util.function.IntFunction;
  * @param queueCapacity the most commands waiting for one partition; beyond it, 503
  * @param completions where requests' futures complete, off the writers' threads
  * @param visibility confirms that committed batches are readable before they are answered
+ * @param inbox reads the inbox of every partition served here
  */
 record WriterContext<C, E, S>(
     Aggregate<C, E, S> aggregate,
@@ -33,7 +34,8 @@ record WriterContext<C, E, S>(
     int queueCapacity,
     WriterMetrics metrics,
     Executor completions,
-    Visibility visibility) {
+    Visibility visibility,
+    Inbox inbox) {
 
   /** {@code <application id>-<collection>-<partition>}: names a partition's Kafka clients. */
   String transactionalId(int partition) {

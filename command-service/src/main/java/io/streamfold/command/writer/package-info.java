@@ -18,6 +18,18 @@
  * needed ({@code bench/profiles/2026-12-02-transaction-cost/}). Kafka Streams made the same move in
  * exactly-once v2 (KIP-447), for the same reason.
  *
+ * <p>Processes (sagas): an aggregate with a {@link io.streamfold.command.domain.Process} talks to
+ * other aggregates through their inboxes ({@code <collection>.inbox}). The messages an accepted
+ * decision sends are written in its transaction; the owner of a partition reads the partition's
+ * inbox ({@link io.streamfold.command.writer.Inbox}) from the position the ownership group holds
+ * for it, decides each message in a round like any command, sends the reply (when one is asked for)
+ * in the same transaction and commits the new position there too ({@code sendOffsetsToTransaction},
+ * refused to a member of an earlier generation). So every message is decided exactly once, however
+ * often owners crash or change, and a command a message carries is also remembered under its id.
+ * Deadlines live in the process's state: the owner reads them from the version rows when it takes
+ * the partition over ({@link io.streamfold.command.writer.Deadlines}) and decides the process's
+ * deadline command when one passes.
+ *
  * <p>Domain-agnostic: it knows aggregates only through {@link io.streamfold.command.aggregate}.
  * Depends on {@code aggregate}, {@code domain}, the {@code schemas} core records, Kafka clients and
  * RocksDB; never on {@code http}.

@@ -59,6 +59,12 @@ class HostileInputIT {
           .as("only the set-up's event")
           .singleElement()
           .satisfies(e -> assertThat(e.key()).isEqualTo(TARGET));
+      assertThat(
+              EventLog.readRaw(
+                  SharedStack.broker().bootstrapServers(),
+                  env.get("TOPIC_PREFIX") + "transfers.events"))
+          .as("no transfer recorded")
+          .isEmpty();
       System.out.printf(
           "HostileInputIT: %d hostile requests, all 4xx problem+json, %d event(s) in the log%n",
           Hostile.tried(), log.size());
@@ -140,6 +146,17 @@ class HostileInputIT {
       @ForAll("preconditionHeaders") String header, @ForAll("headerValues") String value) {
     net.jqwik.api.Assume.that(!validHeader(header, value));
     refusedJson(header + ": " + value, "deposit", "{\"amount\":\"1.00\"}", header, value);
+  }
+
+  @Property(tries = 150)
+  void badTransfersAreRefused(@ForAll("badTransfers") String body) {
+    refused(
+        body,
+        "POST",
+        Instances.url(service) + "/api/v1/transfers/hostile-transfer/request",
+        body.getBytes(StandardCharsets.UTF_8),
+        "Content-Type",
+        "application/json");
   }
 
   /** Values the service rightly accepts: any visible-ASCII key; {@code *}; a strong version tag. */
@@ -341,6 +358,50 @@ class HostileInputIT {
             .filter(f -> !List.of("owner", "currency", "initialDeposit").contains(f))
             .map(f -> "{\"owner\":\"Ada\",\"currency\":\"EUR\",\"" + f + "\":1}");
     return Arbitraries.oneOf(badOwner, badCurrency, badDeposit, extraField);
+  }
+
+  /**
+   * Transfer requests refused before anything is recorded: the same account twice, bad amounts
+   * (over-precise for EUR, beyond any currency, not positive, huge, not a decimal string), bad
+   * account ids, bad currencies, missing or unknown fields, malformed JSON.
+   */
+  @Provide
+  Arbitrary<String> badTransfers() {
+    Arbitrary<String> sameAccount =
+        Arbitraries.of(TARGET, "other-account")
+            .map(id -> transfer(Hostile.quoted(id), Hostile.quoted(id), "\"1.00\"", "\"EUR\""));
+    Arbitrary<String> badAmount =
+        badAmounts().map(a -> transfer("\"" + TARGET + "\"", "\"b\"", a, "\"EUR\""));
+    Arbitrary<String> badFrom =
+        badIds().map(id -> transfer(Hostile.quoted(id), "\"b\"", "\"1.00\"", "\"EUR\""));
+    Arbitrary<String> badTo =
+        badIds()
+            .map(id -> transfer("\"" + TARGET + "\"", Hostile.quoted(id), "\"1.00\"", "\"EUR\""));
+    Arbitrary<String> badCurrency =
+        Arbitraries.of("\"EURO\"", "\"eur\"", "\"XYZ\"", "\"\"", "1", "null", "[\"EUR\"]")
+            .map(c -> transfer("\"" + TARGET + "\"", "\"b\"", "\"1.00\"", c));
+    Arbitrary<String> incomplete =
+        Arbitraries.of(
+            "{}",
+            "{\"from\":\"a\",\"to\":\"b\",\"amount\":\"1.00\"}",
+            "{\"from\":\"a\",\"amount\":\"1.00\",\"currency\":\"EUR\"}",
+            "{\"to\":\"b\",\"amount\":\"1.00\",\"currency\":\"EUR\"}",
+            "{\"from\":\"a\",\"to\":\"b\",\"currency\":\"EUR\"}",
+            "{\"from\":\"a\",\"to\":\"b\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"x\":1}");
+    return Arbitraries.oneOf(
+        sameAccount, badAmount, badFrom, badTo, badCurrency, incomplete, malformedJson());
+  }
+
+  private static String transfer(String from, String to, String amount, String currency) {
+    return "{\"from\":"
+        + from
+        + ",\"to\":"
+        + to
+        + ",\"amount\":"
+        + amount
+        + ",\"currency\":"
+        + currency
+        + "}";
   }
 
   @Provide

@@ -22,7 +22,7 @@ class PublishSchemasIT {
     Map<String, Integer> ids =
         PublishSchemas.publish(
             HttpSchemaRegistry.cached(SharedStack.registry().url()), env.get("TOPIC_PREFIX"));
-    assertThat(ids).containsKey(env.get("TOPIC_PREFIX") + "accounts.events-value-v2").hasSize(6);
+    assertThat(ids).containsKey(env.get("TOPIC_PREFIX") + "accounts.events-value-v2").hasSize(9);
 
     try (CommandService service = Instances.start(env)) {
       await().atMost(Duration.ofSeconds(60)).until(service::isReady);

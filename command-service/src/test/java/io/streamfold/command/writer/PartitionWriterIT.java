@@ -87,7 +87,8 @@ class PartitionWriterIT {
                     topics.idempotency(),
                     partitions,
                     (short) 1,
-                    Map.of("cleanup.policy", "compact"))));
+                    Map.of("cleanup.policy", "compact")),
+                new TopicSpec(topics.inbox(), partitions, (short) 1, Map.of())));
     return CommandWriter.start(
         accounts,
         new CommandWriter.Settings(
@@ -528,6 +529,11 @@ class PartitionWriterIT {
     @Override
     public byte[] idempotency(String key) {
       return store.idempotency(key);
+    }
+
+    @Override
+    public void forEachVersion(java.util.function.BiConsumer<String, byte[]> action) {
+      store.forEachVersion(action);
     }
 
     @Override

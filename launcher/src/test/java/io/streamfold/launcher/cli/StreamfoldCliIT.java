@@ -130,7 +130,7 @@ class StreamfoldCliIT {
     List<String> lines = check.out().lines().toList();
     assertThat(lines.get(0)).startsWith("SUBJECT").contains("COMPATIBLE");
     assertThat(lines.get(1)).startsWith(prefix + "accounts.events-value-v2").contains("id ");
-    assertThat(lines.subList(1, 7)).allSatisfy(line -> assertThat(line).endsWith("yes"));
+    assertThat(lines.subList(1, 10)).allSatisfy(line -> assertThat(line).endsWith("yes"));
     assertThat(check.out()).contains("are compatible");
     assertThat(check.out())
         .contains("(expected BACKWARD_TRANSITIVE)"); // the test registry: BACKWARD
@@ -144,11 +144,12 @@ class StreamfoldCliIT {
             .readTree(
                 cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix, "--json")
                     .out());
-    assertThat(report).hasSize(6);
+    assertThat(report).hasSize(9);
     report.forEach(row -> assertThat(row.get("level")).isEqualTo(row.get("expectedLevel")));
     assertThat(report.get(0).get("level").asText()).isEqualTo("BACKWARD_TRANSITIVE");
-    assertThat(report.get(1).get("level").asText()).isEqualTo("BACKWARD_TRANSITIVE"); // subjects
-    assertThat(report.get(2).get("level").asText()).isEqualTo("FULL_TRANSITIVE");
+    assertThat(report.get(1).get("level").asText()).isEqualTo("BACKWARD_TRANSITIVE"); // transfers
+    assertThat(report.get(2).get("level").asText()).isEqualTo("BACKWARD_TRANSITIVE"); // subjects
+    assertThat(report.get(3).get("level").asText()).isEqualTo("FULL_TRANSITIVE");
     assertThat(
             cli("schemas", "check", "--registry", registry, "--topic-prefix", prefix, "--strict")
                 .exit())

@@ -123,6 +123,11 @@ public record ProjectionServiceConfig(
     return topicPrefix + "accounts.events";
   }
 
+  /** The money transfers' events, projected into the transfers' views. */
+  public String transfersTopic() {
+    return topicPrefix + "transfers.events";
+  }
+
   /** The collection whose events this service projects and serves. */
   public String collection() {
     return "accounts";

@@ -154,6 +154,13 @@ public final class LocalStores {
     return this.<AccountSummary>keyValue(StoreNames.SUMMARIES, partition, stale).get(id);
   }
 
+  /** The transfer's view, or null. */
+  public io.streamfold.projection.view.TransferView transfer(String id, int partition) {
+    return this.<io.streamfold.projection.view.TransferView>keyValue(
+            StoreNames.TRANSFERS, partition, false)
+        .get(id);
+  }
+
   /**
    * The summary as it was at {@code asOf} (business time), or null if the account did not exist
    * then ({@link History#asOf}).

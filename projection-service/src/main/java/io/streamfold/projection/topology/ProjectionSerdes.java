@@ -11,9 +11,11 @@ import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
 import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
+import io.streamfold.projection.view.TransferView;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
+import io.streamfold.schemas.transfer.TransferEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -22,13 +24,66 @@ public record ProjectionSerdes(
     AvroSerde<AccountEvent> events,
     BinarySerde<AccountSummary> summaries,
     BinarySerde<HistoryEntry> history,
-    BinarySerde<CurrencyStats> stats) {
+    BinarySerde<CurrencyStats> stats,
+    AvroSerde<TransferEvent> transferEvents,
+    BinarySerde<TransferView> transfers) {
 
   /** The projections only read events, so they never register a schema. */
   public static ProjectionSerdes of(SchemaRegistry registry) {
     return new ProjectionSerdes(
-        AvroSerde.of(AccountEvent.class, registry, false), SUMMARIES, HISTORY, STATS);
+        AvroSerde.of(AccountEvent.class, registry, false),
+        SUMMARIES,
+        HISTORY,
+        STATS,
+        AvroSerde.of(TransferEvent.class, registry, false),
+        TRANSFERS);
   }
+
+  /** The transfers' events as their projector reads them; undecodable ones are dead-lettered. */
+  public org.apache.kafka.common.serialization.Serde<TransferEvent> transferSource() {
+    return org.apache.kafka.common.serialization.Serdes.serdeFrom(
+        (topic, value) -> {
+          throw new UnsupportedOperationException("The projections never write transfer events");
+        },
+        (topic, data) -> data == null ? null : transferEvents.decode(data));
+  }
+
+  static final BinarySerde<TransferView> TRANSFERS =
+      new BinarySerde<>(
+          "TransferView",
+          (t, out) -> {
+            out.writeUTF(t.transferId());
+            writeString(out, t.from());
+            writeString(out, t.to());
+            out.writeBoolean(t.amount() != null);
+            if (t.amount() != null) {
+              writeDecimal(out, t.amount());
+            }
+            writeString(out, t.currency());
+            out.writeUTF(t.status());
+            writeString(out, t.reasonCode());
+            writeString(out, t.reasonMessage());
+            out.writeBoolean(t.timedOut());
+            out.writeLong(t.version());
+            writeInstant(out, t.requestedAt());
+            writeInstant(out, t.updatedAt());
+            out.writeLong(t.missingVersions());
+          },
+          in ->
+              new TransferView(
+                  in.readUTF(),
+                  readString(in),
+                  readString(in),
+                  in.readBoolean() ? readDecimal(in) : null,
+                  readString(in),
+                  in.readUTF(),
+                  readString(in),
+                  readString(in),
+                  in.readBoolean(),
+                  in.readLong(),
+                  readInstant(in),
+                  readInstant(in),
+                  in.readLong()));
 
   /**
    * The events topic's values as the projector reads them: decoded, with their bytes. A value that
@@ -84,11 +139,14 @@ public record ProjectionSerdes(
                 missing);
           });
 
-  /** Format 2 adds the raw event (stream reads); format 1 entries read with none. */
+  /**
+   * Format 2 adds the raw event (stream reads), format 3 the transfer and counterparty; earlier
+   * entries read with none.
+   */
   static final BinarySerde<HistoryEntry> HISTORY =
       new BinarySerde<>(
           "HistoryEntry",
-          2,
+          3,
           (e, out) -> {
             Transaction t = e.transaction();
             out.writeLong(t.version());
@@ -105,21 +163,32 @@ public record ProjectionSerdes(
             if (e.event() != null) {
               out.write(e.event());
             }
+            writeString(out, t.transferId());
+            writeString(out, t.counterparty());
           },
-          (in, format) ->
-              new HistoryEntry(
-                  new Transaction(
-                      in.readLong(),
-                      in.readUTF(),
-                      readDecimal(in),
-                      readDecimal(in),
-                      readInstant(in),
-                      in.readUTF()),
-                  in.readUTF(),
-                  in.readLong(),
-                  in.readLong(),
-                  readInstant(in),
-                  format < 2 ? null : readBytes(in)));
+          (in, format) -> {
+            long version = in.readLong();
+            String type = in.readUTF();
+            BigDecimal amount = readDecimal(in);
+            BigDecimal balanceAfter = readDecimal(in);
+            Instant at = readInstant(in);
+            String eventId = in.readUTF();
+            String status = in.readUTF();
+            long count = in.readLong();
+            long missing = in.readLong();
+            Instant lastActivity = readInstant(in);
+            byte[] event = format < 2 ? null : readBytes(in);
+            String transferId = format < 3 ? null : readString(in);
+            String counterparty = format < 3 ? null : readString(in);
+            return new HistoryEntry(
+                new Transaction(
+                    version, type, amount, balanceAfter, at, eventId, transferId, counterparty),
+                status,
+                count,
+                missing,
+                lastActivity,
+                event);
+          });
 
   private static byte[] readBytes(java.io.DataInputStream in) throws java.io.IOException {
     int length = in.readInt();

@@ -20,16 +20,23 @@ public final class ProjectionTopology {
     return eventsTopic + ".replay";
   }
 
+  /**
+   * @param transfersTopic the money transfers' event log, projected into their views (waited for by
+   *     {@code transferWaiters})
+   */
   public static Topology build(
       String eventsTopic,
+      String transfersTopic,
       ProjectionSerdes serdes,
       VersionWaiters waiters,
+      VersionWaiters transferWaiters,
       ProjectionCounters counters,
       StoreHandles handles) {
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, String> opened =
         AccountProjection.build(builder, eventsTopic, serdes, waiters, counters, handles);
     OwnerIndexProjection.build(builder, opened);
+    TransferProjection.build(builder, transfersTopic, serdes, transferWaiters, counters, handles);
     return builder.build();
   }
 }

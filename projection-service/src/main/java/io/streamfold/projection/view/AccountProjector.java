@@ -54,10 +54,23 @@ public final class AccountProjector {
           missing,
           next.subject());
     } else if (payload instanceof MoneyDeposited deposited) {
-      return money(base, event, "DEPOSIT", Amounts.normalize(deposited.getAmount()), missing);
+      return money(
+          base,
+          event,
+          "DEPOSIT",
+          Amounts.normalize(deposited.getAmount()),
+          missing,
+          deposited.getTransferId(),
+          deposited.getCounterparty());
     } else if (payload instanceof MoneyWithdrawn withdrawn) {
       return money(
-          base, event, "WITHDRAWAL", Amounts.normalize(withdrawn.getAmount()).negate(), missing);
+          base,
+          event,
+          "WITHDRAWAL",
+          Amounts.normalize(withdrawn.getAmount()).negate(),
+          missing,
+          withdrawn.getTransferId(),
+          withdrawn.getCounterparty());
     } else if (payload instanceof AccountClosed) {
       AccountSummary next = evolve(base, event, base.balance(), "CLOSED", missing);
       return applied(
@@ -67,14 +80,26 @@ public final class AccountProjector {
   }
 
   private static Projected money(
-      AccountSummary base, AccountEvent event, String type, BigDecimal signed, long missing) {
+      AccountSummary base,
+      AccountEvent event,
+      String type,
+      BigDecimal signed,
+      long missing,
+      String transferId,
+      String counterparty) {
     AccountSummary next =
         evolve(base, event, Amounts.normalize(base.balance().add(signed)), base.status(), missing);
-    return applied(
+    return new Projected.Applied(
         next,
-        event,
-        type,
-        signed.abs(),
+        new Transaction(
+            event.getVersion(),
+            type,
+            signed.abs(),
+            next.balance(),
+            event.getOccurredAt(),
+            event.getEventId(),
+            transferId,
+            counterparty),
         new StatsDelta(base.currency(), 0, 0, signed),
         missing,
         null);

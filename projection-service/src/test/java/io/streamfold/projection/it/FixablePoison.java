@@ -62,10 +62,13 @@ public final class FixablePoison {
         serde.encode(
             eventsTopic, event(accountId, 1, t0, new AccountOpened("Ada", "EUR", OPENING, null)));
     byte[] lost =
-        serde.encode(eventsTopic, event(accountId, 2, t0.plusSeconds(1), new MoneyDeposited(LOST)));
+        serde.encode(
+            eventsTopic,
+            event(accountId, 2, t0.plusSeconds(1), new MoneyDeposited(LOST, null, null)));
     byte[] later =
         serde.encode(
-            eventsTopic, event(accountId, 3, t0.plusSeconds(2), new MoneyDeposited(LATER)));
+            eventsTopic,
+            event(accountId, 3, t0.plusSeconds(2), new MoneyDeposited(LATER, null, null)));
     String subject = "replay-fix-" + UUID.randomUUID() + "-value";
     int latest = registry.register(subject, variant(0));
     int futureId = latest + 1;

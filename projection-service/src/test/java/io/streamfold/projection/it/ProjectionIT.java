@@ -220,6 +220,59 @@ class ProjectionIT {
   }
 
   @Test
+  @Order(4)
+  void shouldFollowAMoneyTransferOnEveryInstanceAndShowItInBothAccounts() {
+    String transfers = Instances.url(commands) + "/api/v1/transfers/";
+    Http.Response requested =
+        Http.post(
+            transfers + "move-1/request",
+            "{\"from\":\"acc-1\",\"to\":\"acc-2\",\"amount\":\"1.50\",\"currency\":\"EUR\"}");
+    assertThat(requested.status()).as(requested.raw().body()).isEqualTo(202);
+
+    for (ProjectionService instance : List.of(a, b)) { // one answers, the other forwards
+      Http.Response done = read(instance, "/api/v1/transfers/move-1?minVersion=4&waitMs=10000");
+      assertThat(done.status()).as(done.raw().body()).isEqualTo(200);
+      assertThat(done.json().get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(done.json().get("amount").asText()).isEqualTo("1.50");
+      assertThat(done.json().get("from").asText()).isEqualTo("acc-1");
+      assertThat(done.json().get("reason").isNull()).isTrue();
+      assertThat(done.header("ETag")).isEqualTo("\"4\"");
+    }
+    assertThat(read(a, "/api/v1/transfers/no-such-transfer").status()).isEqualTo(404);
+    versions.put("acc-1", 3L);
+    versions.put("acc-2", 3L);
+    balances.put("acc-1", balances.get("acc-1").subtract(new BigDecimal("1.50")));
+    balances.put("acc-2", balances.get("acc-2").add(new BigDecimal("1.50")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                read(b, "/api/v1/accounts/acc-2/transactions?after=2")
+                        .json()
+                        .get("transactions")
+                        .size()
+                    == 1);
+    JsonNode credit =
+        read(a, "/api/v1/accounts/acc-2/transactions?after=2").json().get("transactions").get(0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                read(b, "/api/v1/accounts/acc-1/transactions?after=2")
+                        .json()
+                        .get("transactions")
+                        .size()
+                    == 1);
+    JsonNode debit =
+        read(b, "/api/v1/accounts/acc-1/transactions?after=2").json().get("transactions").get(0);
+    assertThat(debit.get("type").asText()).isEqualTo("WITHDRAWAL");
+    assertThat(debit.get("transferId").asText()).isEqualTo("move-1");
+    assertThat(debit.get("counterparty").asText()).isEqualTo("acc-2");
+    assertThat(credit.get("type").asText()).isEqualTo("DEPOSIT");
+    assertThat(credit.get("counterparty").asText()).isEqualTo("acc-1");
+  }
+
+  @Test
   @Order(5)
   void shouldServeTransactionsOwnersAndStats() {
     Http.Response page = read(b, "/api/v1/accounts/acc-5/transactions?limit=2");
@@ -331,7 +384,7 @@ class ProjectionIT {
       Map<String, String> live =
           Digests.of(List.of(ProjectionInstances.url(a), ProjectionInstances.url(b)));
       Map<String, String> fresh = Digests.of(List.of(ProjectionInstances.url(rebuilt)));
-      assertThat(fresh).as("digests per store partition").hasSize(24).isEqualTo(live);
+      assertThat(fresh).as("digests per store partition").hasSize(30).isEqualTo(live);
     }
   }
 

@@ -65,6 +65,45 @@ class BinarySerdeTest {
         .usingRecursiveComparison()
         .isEqualTo(withoutEvent);
     assertThat(roundTrip(ProjectionSerdes.STATS, stats)).isEqualTo(stats);
+    HistoryEntry transferred =
+        new HistoryEntry(
+            new Transaction(
+                3,
+                "DEPOSIT",
+                BigDecimal.ONE,
+                BigDecimal.TEN,
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "e-3",
+                "t-1",
+                "acc-2"),
+            "OPEN",
+            3,
+            0,
+            Instant.parse("2026-01-02T03:04:05Z"),
+            new byte[] {4});
+    assertThat(roundTrip(ProjectionSerdes.HISTORY, transferred))
+        .usingRecursiveComparison()
+        .isEqualTo(transferred);
+    io.streamfold.projection.view.TransferView view =
+        new io.streamfold.projection.view.TransferView(
+            "t-1",
+            "a",
+            "b",
+            new BigDecimal("1.005"),
+            "BHD",
+            "REFUNDED",
+            "account-closed",
+            "b is closed",
+            true,
+            6,
+            Instant.parse("2026-01-02T03:04:05Z"),
+            Instant.parse("2026-01-02T03:04:09Z"),
+            0);
+    io.streamfold.projection.view.TransferView unknown =
+        new io.streamfold.projection.view.TransferView(
+            "t-2", null, null, null, null, "DEBITING", null, null, false, 2, null, null, 1);
+    assertThat(roundTrip(ProjectionSerdes.TRANSFERS, view)).isEqualTo(view);
+    assertThat(roundTrip(ProjectionSerdes.TRANSFERS, unknown)).isEqualTo(unknown);
   }
 
   @Test
@@ -84,10 +123,16 @@ class BinarySerdeTest {
             Instant.parse("2026-01-02T03:04:05Z"),
             null);
     byte[] current = ProjectionSerdes.HISTORY.serializer().serialize("t", entry);
-    byte[] formatOne = java.util.Arrays.copyOf(current, current.length - Integer.BYTES);
+    // format 3 ends with the transfer and counterparty (a "null" byte each here)
+    byte[] formatTwo = java.util.Arrays.copyOf(current, current.length - 2);
+    formatTwo[0] = 2; // format 2 ended with the event
+    byte[] formatOne = java.util.Arrays.copyOf(current, current.length - 2 - Integer.BYTES);
     formatOne[0] = 1; // format 1 ended with the last activity time
 
-    assertThat(current[0]).isEqualTo((byte) 2);
+    assertThat(current[0]).isEqualTo((byte) 3);
+    assertThat(ProjectionSerdes.HISTORY.deserializer().deserialize("t", formatTwo))
+        .usingRecursiveComparison()
+        .isEqualTo(entry);
     assertThat(ProjectionSerdes.HISTORY.deserializer().deserialize("t", formatOne))
         .usingRecursiveComparison()
         .isEqualTo(entry);

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ProjectionTopologyTest {
   static final String EVENTS = "accounts.events";
+  static final String TRANSFERS = "transfers.events";
   static final String DLQ = "accounts.events.dlq";
   static final Instant T0 = Instant.parse("2026-04-01T09:00:00Z");
 
@@ -49,16 +50,23 @@ class ProjectionTopologyTest {
   final StoreHandles handles = new StoreHandles();
   final VersionWaiters waiters =
       new VersionWaiters(java.util.concurrent.Executors.newSingleThreadExecutor());
+  final VersionWaiters transferWaiters =
+      new VersionWaiters(java.util.concurrent.Executors.newSingleThreadExecutor());
   TopologyTestDriver driver;
   TestInputTopic<String, byte[]> events;
   TestInputTopic<String, byte[]> replays;
+  TestInputTopic<String, byte[]> transfers;
+  final AvroSerde<io.streamfold.schemas.transfer.TransferEvent> transferWriter =
+      AvroSerde.of(io.streamfold.schemas.transfer.TransferEvent.class, registry, true);
   TestOutputTopic<byte[], byte[]> deadLetters;
 
   @BeforeEach
   void start() {
     driver =
         new TopologyTestDriver(
-            ProjectionTopology.build(EVENTS, serdes, waiters, counters, handles), props());
+            ProjectionTopology.build(
+                EVENTS, TRANSFERS, serdes, waiters, transferWaiters, counters, handles),
+            props());
     events =
         driver.createInputTopic(
             EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -67,6 +75,9 @@ class ProjectionTopologyTest {
             ProjectionTopology.replayTopic(EVENTS),
             Serdes.String().serializer(),
             Serdes.ByteArray().serializer());
+    transfers =
+        driver.createInputTopic(
+            TRANSFERS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
     deadLetters =
         driver.createOutputTopic(
             DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -127,8 +138,8 @@ class ProjectionTopologyTest {
   @Test
   void shouldFoldEventsIntoTheSummaryAndTheTransactions() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 2, T0.plusSeconds(60), new MoneyDeposited(money("5.50")));
-    pipe("a", 3, T0.plusSeconds(120), new MoneyWithdrawn(money("0.50")));
+    pipe("a", 2, T0.plusSeconds(60), new MoneyDeposited(money("5.50"), null, null));
+    pipe("a", 3, T0.plusSeconds(120), new MoneyWithdrawn(money("0.50"), null, null));
 
     AccountSummary summary = summaries().get("a");
     assertThat(summary.balance()).isEqualByComparingTo("15.00");
@@ -166,8 +177,8 @@ class ProjectionTopologyTest {
   @Test
   void shouldSkipDuplicatesByVersion() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
-    pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("5.00"), null, null));
+    pipe("a", 2, T0, new MoneyDeposited(money("5.00"), null, null));
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
 
     assertThat(summaries().get("a").balance()).isEqualByComparingTo("15.00");
@@ -179,7 +190,7 @@ class ProjectionTopologyTest {
   @Test
   void shouldCountAndRecordAGap() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 4, T0, new MoneyDeposited(money("1.00")));
+    pipe("a", 4, T0, new MoneyDeposited(money("1.00"), null, null));
 
     assertThat(counters.gaps()).isEqualTo(1);
     assertThat(summaries().get("a").missingVersions()).isEqualTo(2);
@@ -189,18 +200,22 @@ class ProjectionTopologyTest {
   @Test
   void shouldFillAGapWhenTheMissingVersionIsReplayedAsIfItHadComeInItsTurn() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00"))); // 2 was dead-lettered
-    pipe("a", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00")));
+    pipe(
+        "a",
+        3,
+        T0.plusSeconds(3),
+        new MoneyWithdrawn(money("3.00"), null, null)); // 2 was dead-lettered
+    pipe("a", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00"), null, null));
     assertThat(summaries().get("a").missingVersions()).isEqualTo(1);
     assertThat(summaries().get("a").balance()).isEqualByComparingTo("8.00");
 
-    replay("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
+    replay("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00"), null, null));
 
     // the same log, in order, into account b: what a rebuild would hold
     pipe("b", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("b", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
-    pipe("b", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00")));
-    pipe("b", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00")));
+    pipe("b", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00"), null, null));
+    pipe("b", 3, T0.plusSeconds(3), new MoneyWithdrawn(money("3.00"), null, null));
+    pipe("b", 4, T0.plusSeconds(4), new MoneyDeposited(money("1.00"), null, null));
     AccountSummary filled = summaries().get("a");
     AccountSummary inOrder = summaries().get("b");
     assertThat(filled.balance()).isEqualByComparingTo("13.00");
@@ -221,7 +236,8 @@ class ProjectionTopologyTest {
     assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 2, 0, money("26.00")));
     assertThat(counters.filled()).isEqualTo(1);
 
-    replay("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00"))); // replayed twice
+    replay(
+        "a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00"), null, null)); // replayed twice
 
     assertThat(summaries().get("a")).isEqualTo(filled);
     assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 2, 0, money("26.00")));
@@ -231,7 +247,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldFillAMissingOpeningWithTheOwnerTheCurrencyAndTheStatistics() {
-    pipe("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00")));
+    pipe("a", 2, T0.plusSeconds(2), new MoneyDeposited(money("5.00"), null, null));
     pipe("a", 3, T0.plusSeconds(3), new AccountClosed("done"));
     assertThat(summaries().get("a").currency()).isNull();
     assertThat(stats("EUR")).isNull();
@@ -255,10 +271,11 @@ class ProjectionTopologyTest {
   @Test
   void shouldSkipAReplayedVersionTheViewAlreadyHas() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 2, T0, new MoneyDeposited(money("5.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("5.00"), null, null));
 
-    replay("a", 2, T0, new MoneyDeposited(money("5.00")));
-    replay("a", 3, T0, new MoneyDeposited(money("1.00"))); // newer: applied like any event
+    replay("a", 2, T0, new MoneyDeposited(money("5.00"), null, null));
+    replay(
+        "a", 3, T0, new MoneyDeposited(money("1.00"), null, null)); // newer: applied like any event
 
     assertThat(summaries().get("a").balance()).isEqualByComparingTo("16.00");
     assertThat(counters.duplicates()).isEqualTo(1);
@@ -270,9 +287,9 @@ class ProjectionTopologyTest {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     pipe("b", 1, T0, new AccountOpened("Bob", "EUR", money("0.00"), null));
     pipe("c", 1, T0, new AccountOpened("Cy", "USD", money("7.00"), null));
-    pipe("a", 2, T0, new MoneyDeposited(money("2.50")));
+    pipe("a", 2, T0, new MoneyDeposited(money("2.50"), null, null));
     pipe("b", 2, T0, new AccountClosed("bye"));
-    pipe("c", 2, T0, new MoneyWithdrawn(money("7.00")));
+    pipe("c", 2, T0, new MoneyWithdrawn(money("7.00"), null, null));
 
     assertThat(stats("EUR")).isEqualTo(new CurrencyStats("EUR", 1, 1, money("12.50")));
     assertThat(stats("USD").totalBalance()).isEqualByComparingTo("0");
@@ -305,7 +322,7 @@ class ProjectionTopologyTest {
   void shouldAnswerAsOfWithTheStateAfterTheLastVersionAtOrBeforeTheTime() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     for (int v = 2; v <= 40; v++) {
-      pipe("a", v, T0.plusSeconds(60L * v), new MoneyDeposited(money("1.00")));
+      pipe("a", v, T0.plusSeconds(60L * v), new MoneyDeposited(money("1.00"), null, null));
     }
     AccountSummary latest = summaries().get("a");
 
@@ -327,9 +344,13 @@ class ProjectionTopologyTest {
   @Test
   void shouldAnswerAsOfWithAPrefixOfTheStreamWhenAnOldWriterClockWentBack() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 2, T0.plusSeconds(3600), new MoneyDeposited(money("5.00")));
-    pipe("a", 3, T0.plusSeconds(1800), new MoneyDeposited(money("1.00"))); // a clock went back
-    pipe("a", 4, T0.plusSeconds(7200), new MoneyWithdrawn(money("2.00")));
+    pipe("a", 2, T0.plusSeconds(3600), new MoneyDeposited(money("5.00"), null, null));
+    pipe(
+        "a",
+        3,
+        T0.plusSeconds(1800),
+        new MoneyDeposited(money("1.00"), null, null)); // a clock went back
+    pipe("a", 4, T0.plusSeconds(7200), new MoneyWithdrawn(money("2.00"), null, null));
     AccountSummary latest = summaries().get("a");
 
     // version 3 cannot have happened before version 2: it counts from version 2's time
@@ -346,8 +367,8 @@ class ProjectionTopologyTest {
   @Test
   void shouldAnswerAsOfAcrossAGap() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
-    pipe("a", 5, T0.plusSeconds(500), new MoneyDeposited(money("1.00")));
-    pipe("a", 6, T0.plusSeconds(600), new MoneyDeposited(money("1.00")));
+    pipe("a", 5, T0.plusSeconds(500), new MoneyDeposited(money("1.00"), null, null));
+    pipe("a", 6, T0.plusSeconds(600), new MoneyDeposited(money("1.00"), null, null));
     AccountSummary latest = summaries().get("a");
 
     assertThat(History.asOf(history(), latest, T0.plusSeconds(499)).version()).isEqualTo(1);
@@ -359,7 +380,7 @@ class ProjectionTopologyTest {
   void shouldDeadLetterAPoisonEventWithHeadersAndApplyLaterEvents() {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     events.pipeInput("a", "not avro at all".getBytes(StandardCharsets.UTF_8));
-    pipe("a", 2, T0, new MoneyDeposited(money("1.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("1.00"), null, null));
 
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
     assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
@@ -379,16 +400,94 @@ class ProjectionTopologyTest {
     pipe("a", 1, T0, new AccountOpened("Ada", "EUR", money("10.00"), null));
     assertThat(waiting).isNotDone();
 
-    pipe("a", 2, T0, new MoneyDeposited(money("1.00")));
+    pipe("a", 2, T0, new MoneyDeposited(money("1.00"), null, null));
 
     assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
     org.awaitility.Awaitility.await().until(() -> waiters.size() == 0);
   }
 
+  byte[] transferEvent(String id, long version, Object payload) {
+    io.streamfold.schemas.transfer.TransferEvent event =
+        io.streamfold.schemas.transfer.TransferEvent.newBuilder()
+            .setEventId(id + "-" + version)
+            .setAggregateType("transfer")
+            .setAggregateId(id)
+            .setVersion(version)
+            .setOccurredAt(T0.plusSeconds(version))
+            .setCommandId("c-" + version)
+            .setCorrelationId("corr")
+            .setPayload(payload)
+            .build();
+    return transferWriter.encode(TRANSFERS, event);
+  }
+
+  void pipeTransfer(String id, long version, Object payload) {
+    transfers.pipeInput(
+        new TestRecord<>(id, transferEvent(id, version, payload), T0.plusSeconds(version)));
+  }
+
+  io.streamfold.projection.view.TransferView transfer(String id) {
+    KeyValueStore<String, io.streamfold.projection.view.TransferView> views =
+        driver.getKeyValueStore(StoreNames.TRANSFERS);
+    return views.get(id);
+  }
+
+  static final io.streamfold.schemas.transfer.TransferRequested REQUESTED =
+      new io.streamfold.schemas.transfer.TransferRequested(
+          "a", "b", money("10.0000"), "EUR", T0.plusSeconds(60));
+
+  @Test
+  void shouldFollowATransferToItsEndAndSkipARepeatedEvent() throws Exception {
+    var waiting = transferWaiters.await("t1", 4);
+    pipeTransfer("t1", 1, REQUESTED);
+    pipeTransfer("t1", 2, new io.streamfold.schemas.transfer.CreditAccountVerified());
+    pipeTransfer("t1", 3, new io.streamfold.schemas.transfer.TransferDebited());
+    assertThat(transfer("t1").status()).isEqualTo("CREDITING");
+    assertThat(waiting).isNotDone();
+    pipeTransfer("t1", 4, new io.streamfold.schemas.transfer.TransferCompleted());
+    pipeTransfer("t1", 3, new io.streamfold.schemas.transfer.TransferDebited());
+
+    var view = transfer("t1");
+    assertThat(view.status()).isEqualTo("COMPLETED");
+    assertThat(view.version()).isEqualTo(4);
+    assertThat(view.amount()).isEqualByComparingTo("10.00");
+    assertThat(view.from()).isEqualTo("a");
+    assertThat(view.requestedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4);
+    assertThat(counters.duplicates()).isEqualTo(1);
+    assertThat(waiters.size()).isZero(); // the accounts' waiters are not the transfers'
+  }
+
+  @Test
+  void shouldShowWhyATransferWasRefundedAndCountAGap() {
+    pipeTransfer("t2", 1, REQUESTED);
+    pipeTransfer(
+        "t2", 4, new io.streamfold.schemas.transfer.RefundStarted("account-closed", "b is closed"));
+    pipeTransfer("t2", 5, new io.streamfold.schemas.transfer.TransferRefunded());
+
+    var view = transfer("t2");
+    assertThat(view.status()).isEqualTo("REFUNDED");
+    assertThat(view.reasonCode()).isEqualTo("account-closed");
+    assertThat(view.missingVersions()).isEqualTo(2);
+    assertThat(counters.gaps()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldDeadLetterAnUnreadableTransferEventAndGoOn() {
+    transfers.pipeInput(new TestRecord<>("t3", new byte[] {0, 0, 0, 0, 9, 9}, T0));
+    pipeTransfer("t3", 1, REQUESTED);
+
+    assertThat(deadLetters.readRecordsToList()).hasSize(1);
+    assertThat(transfer("t3").status()).isEqualTo("REQUESTED");
+  }
+
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
     String described =
-        ProjectionTopology.build(EVENTS, serdes, waiters, counters, handles).describe().toString();
+        ProjectionTopology.build(
+                EVENTS, TRANSFERS, serdes, waiters, transferWaiters, counters, handles)
+            .describe()
+            .toString();
     Path golden = Path.of("src/test/resources/projection-topology.txt");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, described);

@@ -16,8 +16,8 @@ final class SampleEvents {
   static List<AccountEvent> all() {
     return List.of(
         event(1, new AccountOpened("Ada Lovelace", "EUR", new BigDecimal("100.0000"), null)),
-        event(2, new MoneyDeposited(new BigDecimal("12345678.9100"))),
-        event(3, new MoneyWithdrawn(new BigDecimal("0.0100"))),
+        event(2, new MoneyDeposited(new BigDecimal("12345678.9100"), null, null)),
+        event(3, new MoneyWithdrawn(new BigDecimal("0.0100"), null, null)),
         event(4, new AccountClosed("moved abroad")));
   }
 

@@ -5,7 +5,9 @@ import io.streamfold.command.domain.Decision;
 import io.streamfold.command.domain.Rejection;
 import io.streamfold.command.domain.account.AccountCommand.CloseAccount;
 import io.streamfold.command.domain.account.AccountCommand.Deposit;
+import io.streamfold.command.domain.account.AccountCommand.Leg;
 import io.streamfold.command.domain.account.AccountCommand.OpenAccount;
+import io.streamfold.command.domain.account.AccountCommand.TransferLeg;
 import io.streamfold.command.domain.account.AccountCommand.Withdraw;
 import io.streamfold.command.domain.account.AccountEvent.AccountClosed;
 import io.streamfold.command.domain.account.AccountEvent.AccountOpened;
@@ -39,6 +41,8 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
       return withdraw(withdraw, state);
     } else if (command instanceof CloseAccount close) {
       return close(close, state);
+    } else if (command instanceof TransferLeg leg) {
+      return leg(leg, state);
     }
     throw new IllegalArgumentException("Unknown account command " + command);
   }
@@ -109,6 +113,46 @@ public final class AccountDecider implements Decider<AccountCommand, AccountEven
                   + Money.normalize(withdraw.amount())));
     }
     return Decision.accept(new MoneyWithdrawn(Money.normalize(withdraw.amount())));
+  }
+
+  private Decision<AccountEvent> leg(TransferLeg leg, Account state) {
+    if (exists(state) && !state.currency().equals(leg.currency())) {
+      return Decision.reject(
+          Rejection.businessRule(
+              "currency-mismatch",
+              "The account holds " + state.currency() + ", not " + leg.currency()));
+    }
+    if (leg.leg() == Leg.REFUND) {
+      if (!exists(state)) {
+        return Decision.reject(Rejection.notFound("The account does not exist"));
+      }
+      return Decision.accept(
+          new MoneyDeposited(Money.normalize(leg.amount()), leg.transferId(), leg.counterparty()));
+    }
+    Rejection refused = refuseUnlessOpen(state, leg.amount());
+    if (refused != null) {
+      return Decision.reject(refused);
+    }
+    switch (leg.leg()) {
+      case CHECK:
+        return Decision.accept();
+      case DEBIT:
+        Decision<AccountEvent> withdrawn = withdraw(new Withdraw(leg.amount()), state);
+        return withdrawn instanceof Decision.Accepted<AccountEvent>
+            ? Decision.accept(
+                new MoneyWithdrawn(
+                    Money.normalize(leg.amount()), leg.transferId(), leg.counterparty()))
+            : withdrawn;
+      case CREDIT:
+        Decision<AccountEvent> deposited = deposit(new Deposit(leg.amount()), state);
+        return deposited instanceof Decision.Accepted<AccountEvent>
+            ? Decision.accept(
+                new MoneyDeposited(
+                    Money.normalize(leg.amount()), leg.transferId(), leg.counterparty()))
+            : deposited;
+      default:
+        throw new IllegalArgumentException("Unknown leg " + leg.leg());
+    }
   }
 
   private Decision<AccountEvent> close(CloseAccount close, Account state) {

@@ -16,9 +16,27 @@ public sealed interface AccountEvent {
     }
   }
 
-  record MoneyDeposited(BigDecimal amount) implements AccountEvent {}
+  /**
+   * @param transferId the transfer it belongs to, or null
+   * @param counterparty the transfer's other account, or null
+   */
+  record MoneyDeposited(BigDecimal amount, String transferId, String counterparty)
+      implements AccountEvent {
+    public MoneyDeposited(BigDecimal amount) {
+      this(amount, null, null);
+    }
+  }
 
-  record MoneyWithdrawn(BigDecimal amount) implements AccountEvent {}
+  /**
+   * @param transferId the transfer it belongs to, or null
+   * @param counterparty the transfer's other account, or null
+   */
+  record MoneyWithdrawn(BigDecimal amount, String transferId, String counterparty)
+      implements AccountEvent {
+    public MoneyWithdrawn(BigDecimal amount) {
+      this(amount, null, null);
+    }
+  }
 
   record AccountClosed(String reason) implements AccountEvent {}
 }

@@ -202,4 +202,47 @@ class AccountDeciderTest {
         .when(new OpenAccount("Ada", "EUR", BigDecimal.ONE))
         .thenRejected(ALREADY_EXISTS, "already-exists");
   }
+
+  private static AccountCommand.TransferLeg leg(
+      AccountCommand.Leg leg, String amount, String currency) {
+    return new AccountCommand.TransferLeg(leg, "t1", "other", amount(amount), currency);
+  }
+
+  @Test
+  void shouldCheckAnAccountForATransferWithoutMovingAnything() {
+    account.given(OPENED).when(leg(AccountCommand.Leg.CHECK, "5.00", "EUR")).thenEvents();
+    account
+        .when(leg(AccountCommand.Leg.CHECK, "5.00", "USD"))
+        .thenRejected(BUSINESS_RULE, "currency-mismatch");
+    DeciderFixture.of(new AccountDecider())
+        .when(leg(AccountCommand.Leg.CHECK, "5.00", "EUR"))
+        .thenRejected(NOT_FOUND, "not-found");
+  }
+
+  @Test
+  void shouldMoveATransfersMoneyWithItsReferenceAndCounterparty() {
+    Account debited =
+        account
+            .given(OPENED)
+            .when(leg(AccountCommand.Leg.DEBIT, "4", "EUR"))
+            .thenEvents(new MoneyWithdrawn(amount("4.00"), "t1", "other"));
+    assertThat(debited.balance()).isEqualTo(amount("6.00"));
+    account
+        .when(leg(AccountCommand.Leg.DEBIT, "40", "EUR"))
+        .thenRejected(BUSINESS_RULE, "insufficient-funds");
+    account
+        .when(leg(AccountCommand.Leg.CREDIT, "1.5", "EUR"))
+        .thenEvents(new MoneyDeposited(amount("1.50"), "t1", "other"));
+  }
+
+  @Test
+  void shouldTakeARefundEvenWhenClosedButNotCreditAClosedAccount() {
+    account.given(OPENED, new MoneyWithdrawn(amount("10.00")), new AccountClosed("done"));
+    account
+        .when(leg(AccountCommand.Leg.CREDIT, "1", "EUR"))
+        .thenRejected(BUSINESS_RULE, "account-closed");
+    account
+        .when(leg(AccountCommand.Leg.REFUND, "10", "EUR"))
+        .thenEvents(new MoneyDeposited(amount("10.00"), "t1", "other"));
+  }
 }

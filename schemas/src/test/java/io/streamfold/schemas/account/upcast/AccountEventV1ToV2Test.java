@@ -85,7 +85,7 @@ class AccountEventV1ToV2Test {
             .setOccurredAt(Instant.EPOCH)
             .setCommandId("c")
             .setCorrelationId("c")
-            .setPayload(new MoneyDeposited(new BigDecimal("1.0050")))
+            .setPayload(new MoneyDeposited(new BigDecimal("1.0050"), null, null))
             .build();
 
     byte[] bytes = serde.encode("accounts.events", event);

@@ -1,0 +1,87 @@
+package io.streamfold.command.domain.transfer;
+
+import io.streamfold.command.domain.Process;
+import io.streamfold.command.domain.transfer.TransferEvent.CreditAccountVerified;
+import io.streamfold.command.domain.transfer.TransferEvent.RefundStarted;
+import io.streamfold.command.domain.transfer.TransferEvent.TransferDebited;
+import io.streamfold.command.domain.transfer.TransferEvent.TransferRequested;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages a transfer sends to the accounts, one per step, each with an id derived from the
+ * transfer and the step ({@code <transfer id>.debit}), so that the account decides it once:
+ *
+ * <ol>
+ *   <li>{@code verify}: {@code transfer-check} to the account to credit (exists, open, same
+ *       currency; moves nothing);
+ *   <li>{@code debit}: {@code transfer-debit} to the account to debit;
+ *   <li>{@code credit}: {@code transfer-credit} to the account to credit;
+ *   <li>{@code refund}: {@code transfer-refund} to the debited account, when the credit was refused
+ *       or the deadline passed after the debit.
+ * </ol>
+ */
+public final class TransferProcess implements Process<TransferCommand, TransferEvent, Transfer> {
+  static final String VERIFY = "verify";
+  static final String DEBIT = "debit";
+  static final String CREDIT = "credit";
+  static final String REFUND = "refund";
+
+  /** The aggregate type the messages go to. */
+  public static final String ACCOUNTS = "accounts";
+
+  @Override
+  public List<Outgoing> react(String transferId, Transfer state, List<TransferEvent> events) {
+    List<Outgoing> messages = new ArrayList<>();
+    for (TransferEvent event : events) {
+      if (event instanceof TransferRequested) {
+        messages.add(leg(transferId, state, VERIFY, state.to(), state.from()));
+      } else if (event instanceof CreditAccountVerified) {
+        messages.add(leg(transferId, state, DEBIT, state.from(), state.to()));
+      } else if (event instanceof TransferDebited && state.status() == Transfer.Status.CREDITING) {
+        messages.add(leg(transferId, state, CREDIT, state.to(), state.from()));
+      } else if (event instanceof RefundStarted) {
+        messages.add(leg(transferId, state, REFUND, state.from(), state.to()));
+      }
+    }
+    return messages;
+  }
+
+  private static Outgoing leg(
+      String transferId, Transfer state, String step, String account, String counterparty) {
+    return new Outgoing(
+        ACCOUNTS,
+        account,
+        transferId + "." + step,
+        "transfer-" + (step.equals(VERIFY) ? "check" : step),
+        Map.of(
+            "transferId",
+            transferId,
+            "counterparty",
+            counterparty,
+            "amount",
+            state.amount().toPlainString(),
+            "currency",
+            state.currency()),
+        step);
+  }
+
+  @Override
+  public TransferCommand onReply(String step, Reply reply) {
+    return new TransferCommand.RecordReply(step, reply.accepted(), reply.code(), reply.message());
+  }
+
+  @Override
+  public Instant deadline(Transfer state) {
+    return state.status() == Transfer.Status.NONE || state.status().terminal() || state.timedOut()
+        ? null
+        : state.deadline();
+  }
+
+  @Override
+  public TransferCommand onDeadline(Instant deadline) {
+    return new TransferCommand.Expire(deadline);
+  }
+}
