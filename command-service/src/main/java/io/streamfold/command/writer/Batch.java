@@ -120,7 +120,9 @@ final class Batch<C> {
       LOG.error("Command {} could not be decided; answered as an internal error", command, e);
       return Outcomes.internalError(command, row == null ? 0 : row.getVersion(), now);
     }
-    boolean remember = command.remembered() && Outcomes.isFinal(decided.outcome());
+    // a message's sender acts on its first answer, so that answer is kept whatever it is
+    boolean remember =
+        command.remembered() && (Outcomes.isFinal(decided.outcome()) || Messages.carried(command));
     if (decided.events().isEmpty() && decided.newVersion() == null && !remember) {
       return decided.outcome();
     }

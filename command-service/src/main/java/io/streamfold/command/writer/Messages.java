@@ -27,6 +27,9 @@ final class Messages {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
+  /** How a message's fingerprint begins; a client's never does (it is hex). */
+  private static final String MESSAGE = "inbox:";
+
   private Messages() {}
 
   /** A process's message, from {@code sender} (its collection and aggregate id). */
@@ -99,10 +102,15 @@ final class Messages {
       sha.update(command.getAction().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
       sha.update(command.getData().getBytes(StandardCharsets.UTF_8));
-      return "inbox:" + HexFormat.of().formatHex(sha.digest());
+      return MESSAGE + HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("No SHA-256 in this JVM", e);
     }
+  }
+
+  /** Whether {@code command} came in a message (its fingerprint is a message's). */
+  static boolean carried(io.streamfold.command.aggregate.CommandEnvelope<?> command) {
+    return command.fingerprint() != null && command.fingerprint().startsWith(MESSAGE);
   }
 
   private static String json(Map<String, String> data) {

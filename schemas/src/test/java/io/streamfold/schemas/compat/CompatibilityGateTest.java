@@ -86,7 +86,7 @@ class CompatibilityGateTest {
         .singleElement()
         .asString()
         .contains("record it as")
-        .contains("v3.avsc");
+        .contains("v5.avsc");
   }
 
   @Test
@@ -120,6 +120,7 @@ class CompatibilityGateTest {
     assertThat(withRequiredTrace).isNotEqualTo(Files.readString(v1));
     Files.writeString(history.resolve(EVENT).resolve("v2.avsc"), withoutPrincipal);
     Files.writeString(history.resolve(EVENT).resolve("v3.avsc"), withRequiredTrace);
+    Files.delete(history.resolve(EVENT).resolve("v4.avsc"));
     Files.writeString(sources.resolve("AccountEvent.avsc"), withRequiredTrace);
 
     List<String> failures = gate().check();

@@ -5,6 +5,7 @@ import io.streamfold.command.domain.transfer.TransferEvent.CreditAccountVerified
 import io.streamfold.command.domain.transfer.TransferEvent.RefundStarted;
 import io.streamfold.command.domain.transfer.TransferEvent.TransferDebited;
 import io.streamfold.command.domain.transfer.TransferEvent.TransferRequested;
+import io.streamfold.command.domain.transfer.TransferEvent.TransferTimedOut;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,9 @@ import java.util.Map;
  *   <li>{@code refund}: {@code transfer-refund} to the debited account, when the credit was refused
  *       or the deadline passed after the debit.
  * </ol>
+ *
+ * <p>When the deadline passes with a step in flight, that step's message is sent again under the
+ * same id, so the transfer gets its answer even if the first message was lost.
  */
 public final class TransferProcess implements Process<TransferCommand, TransferEvent, Transfer> {
   static final String VERIFY = "verify";
@@ -44,9 +48,32 @@ public final class TransferProcess implements Process<TransferCommand, TransferE
         messages.add(leg(transferId, state, CREDIT, state.to(), state.from()));
       } else if (event instanceof RefundStarted) {
         messages.add(leg(transferId, state, REFUND, state.from(), state.to()));
+      } else if (event instanceof TransferTimedOut) {
+        Outgoing again = inFlight(transferId, state);
+        if (again != null) {
+          messages.add(again);
+        }
       }
     }
     return messages;
+  }
+
+  /**
+   * The message of the step in flight, sent again under its id when the deadline passes: the
+   * recipient answers it from what it remembers if it decided it already, and decides it now if it
+   * was lost (a broker that lost a transaction's other partitions); either way an answer comes.
+   */
+  private static Outgoing inFlight(String transferId, Transfer state) {
+    switch (state.status()) {
+      case DEBITING:
+        return leg(transferId, state, DEBIT, state.from(), state.to());
+      case CREDITING:
+        return leg(transferId, state, CREDIT, state.to(), state.from());
+      case REFUNDING:
+        return leg(transferId, state, REFUND, state.from(), state.to());
+      default:
+        return null;
+    }
   }
 
   private static Outgoing leg(

@@ -79,6 +79,19 @@ class TransferProcessTest {
   }
 
   @Test
+  void shouldSendTheStepInFlightAgainUnderItsIdWhenTheDeadlinePasses() {
+    assertThat(sent(List.of(REQUESTED, new CreditAccountVerified()), new TransferTimedOut()))
+        .containsExactly(
+            new Outgoing("accounts", "a", "t1.debit", "transfer-debit", TO_B, "debit"));
+    assertThat(
+            sent(
+                List.of(REQUESTED, new CreditAccountVerified(), new TransferDebited()),
+                new TransferTimedOut()))
+        .extracting(Outgoing::messageId)
+        .containsExactly("t1.credit");
+  }
+
+  @Test
   void shouldAskForTheDeadlineOnlyWhileAStepIsOpenAndNotYetTimedOut() {
     Transfer requested = decider.evolve(decider.initialState(), REQUESTED, DeciderFixture.NOW);
     assertThat(process.deadline(requested)).isEqualTo(DEADLINE);
