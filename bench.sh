@@ -10,7 +10,9 @@
 #                                     --saturation=S only three 64-client closed loops of S seconds,
 #                                     --reads the read side (reads.json), --events the event APIs:
 #                                     stream reads, subscriptions beside a plain consumer, commands
-#                                     with 100 live subscribers (events.json)
+#                                     with 100 live subscribers (events.json), --transfers money
+#                                     transfers followed to COMPLETED beside single commands
+#                                     (transfers.json)
 #   ./bench.sh --rebuild [--events=N] [--repeats=R]
 #                                     a projection rebuild as an operator starts one: ./run.sh's
 #                                     broker and registry, a log of N bank events (2,000,000) in a

@@ -29,11 +29,12 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--reads] [--events]}: the open-loop rate (500
- * commands/s by default); {@code --steady} runs only one warm open loop of {@code S} seconds, for a
- * profiler attached meanwhile; {@code --saturation=S} only the 64-client closed loop, three runs of
- * {@code S} seconds after a warm-up; {@code --reads} measures the read side instead (see {@link
- * #reads}), {@code --events} the event APIs (see {@link #events}).
+ * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--reads] [--events] [--transfers]}: the
+ * open-loop rate (500 commands/s by default); {@code --steady} runs only one warm open loop of
+ * {@code S} seconds, for a profiler attached meanwhile; {@code --saturation=S} only the 64-client
+ * closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures the read
+ * side instead (see {@link #reads}), {@code --events} the event APIs (see {@link #events}), {@code
+ * --transfers} money transfers (see {@link #transfers}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -47,6 +48,7 @@ public final class CommandLoad {
   private final int saturationSeconds;
   private final boolean readsOnly;
   private final boolean eventsOnly;
+  private final boolean transfersOnly;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
@@ -58,8 +60,10 @@ public final class CommandLoad {
       int steadySeconds,
       int saturationSeconds,
       boolean readsOnly,
-      boolean eventsOnly) {
+      boolean eventsOnly,
+      boolean transfersOnly) {
     this.eventsOnly = eventsOnly;
+    this.transfersOnly = transfersOnly;
     this.saturationSeconds = saturationSeconds;
     this.readsOnly = readsOnly;
     this.rate = rate;
@@ -79,12 +83,18 @@ public final class CommandLoad {
             option(args, "--steady=", 0),
             option(args, "--saturation=", 0),
             List.of(args).contains("--reads"),
-            List.of(args).contains("--events"));
+            List.of(args).contains("--events"),
+            List.of(args).contains("--transfers"));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
     if (report.containsKey("stream read")) {
       Files.writeString(out.resolve("events.json"), CommandLoadReport.json(report));
+      System.out.println(CommandLoadReport.json(report));
+      return;
+    }
+    if (report.containsKey("transfers")) {
+      Files.writeString(out.resolve("transfers.json"), CommandLoadReport.json(report));
       System.out.println(CommandLoadReport.json(report));
       return;
     }
@@ -145,6 +155,9 @@ public final class CommandLoad {
     }
     if (eventsOnly) {
       return events(bootstrap);
+    }
+    if (transfersOnly) {
+      return transfers();
     }
     Duration step = Duration.ofSeconds(quick ? 10 : 20);
     int repeats = quick ? 1 : 3;
@@ -258,6 +271,27 @@ public final class CommandLoad {
     return report;
   }
 
+  /**
+   * Money transfers ({@link TransferLoad}) beside single commands, in turns: deposits at the rate
+   * and with 64 clients, then transfers at a fifth of the rate followed to COMPLETED, then 64
+   * clients each requesting a transfer and following it to its end (three runs unless quick).
+   */
+  private Map<String, Object> transfers() throws Exception {
+    Duration step = Duration.ofSeconds(quick ? 10 : 20);
+    openAccounts();
+    closedLoop(32, step, false); // warm-up of the accounts' path
+    TransferLoad transfers = new TransferLoad(commands, projections);
+    transfers.closedLoop(32, step); // warm-up of the transfers' path
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("transfers", "request to COMPLETED on the projection service, latency in ms");
+    report.put("commands at " + rate + "/s", openLoop(rate, step, false));
+    report.put("commands, 64 clients", closedLoop(64, step, false));
+    int transferRate = Math.max(1, rate / 5);
+    report.put("transfers at " + transferRate + "/s", transfers.openLoop(transferRate, step));
+    report.put("transfers, 64 clients", transfers.closedLoops(quick ? 1 : 3, 64, step));
+    return report;
+  }
+
   private static String randomAccountPath(java.util.Random random) {
     return "/api/v1/accounts/" + account(random.nextInt(ACCOUNTS));
   }
@@ -299,7 +333,7 @@ public final class CommandLoad {
     return "bench-" + i;
   }
 
-  private void openAccounts() throws InterruptedException {
+  void openAccounts() throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     parallel(
         32,
@@ -436,7 +470,7 @@ public final class CommandLoad {
     void run(RawHttp http) throws IOException;
   }
 
-  private static void parallel(int threads, Client client, URI target) throws InterruptedException {
+  static void parallel(int threads, Client client, URI target) throws InterruptedException {
     List<Thread> running = new ArrayList<>();
     List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < threads; t++) {
