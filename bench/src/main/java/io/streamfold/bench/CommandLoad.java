@@ -287,7 +287,12 @@ public final class CommandLoad {
     report.put("commands at " + rate + "/s", openLoop(rate, step, false));
     report.put("commands, 64 clients", closedLoop(64, step, false));
     int transferRate = Math.max(1, rate / 5);
+    Map<String, double[]> before = WriterPhases.read(commands);
     report.put("transfers at " + transferRate + "/s", transfers.openLoop(transferRate, step));
+    report.put(
+        "writer phases during them, mean ms (queued, inbox: per command or message; the rest: per"
+            + " round)",
+        WriterPhases.means(before, WriterPhases.read(commands)));
     report.put("transfers, 64 clients", transfers.closedLoops(quick ? 1 : 3, 64, step));
     return report;
   }

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * Where a command's time goes inside the command service: the {@code
- * streamfold_writer_phase_seconds} timers (and the commands per round) read from {@code /metrics}
- * before and after a run, as means over the run.
+ * streamfold_writer_phase_seconds} timers (the commands per round, and how long inbox messages
+ * waited) read from {@code /metrics} before and after a run, as means over the run.
  */
 final class WriterPhases {
   private static final Pattern LINE =
       Pattern.compile(
           "^streamfold_writer_(?:phase_seconds_(sum|count)\\{phase=\\\"(\\w+)\\\"\\}"
-              + "|batch_commands_(sum|count)) (\\S+)$",
+              + "|batch_commands_(sum|count)|inbox_age_seconds_(sum|count)) (\\S+)$",
           Pattern.MULTILINE);
 
   private WriterPhases() {}
@@ -27,10 +27,14 @@ final class WriterPhases {
     try (RawHttp http = new RawHttp(commands.getHost(), commands.getPort())) {
       Matcher m = LINE.matcher(http.get("/metrics").body());
       while (m.find()) {
-        String name = m.group(2) != null ? m.group(2) : "commands per round";
-        boolean sum = "sum".equals(m.group(1)) || "sum".equals(m.group(3));
+        String name =
+            m.group(2) != null
+                ? m.group(2)
+                : m.group(3) != null ? "commands per round" : "inbox (per message)";
+        boolean sum =
+            "sum".equals(m.group(1)) || "sum".equals(m.group(3)) || "sum".equals(m.group(4));
         totals.computeIfAbsent(name, k -> new double[2])[sum ? 0 : 1] =
-            Double.parseDouble(m.group(4));
+            Double.parseDouble(m.group(5));
       }
     }
     return totals;

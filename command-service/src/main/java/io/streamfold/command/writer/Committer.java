@@ -340,6 +340,7 @@ final class Committer<C> implements AutoCloseable {
       for (Pending<C> pending : part.commands()) {
         context.metrics().phase(WriterMetrics.Phase.QUEUED, pending.queuedNanos());
       }
+      part.messages().forEach(message -> context.metrics().inboxAge(message.timestamp()));
     }
     long start = System.nanoTime();
     boolean[] begun = {false};

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The writers' meters: {@code streamfold_writer_batch_commands} (commands per round, one
@@ -16,6 +17,7 @@ import java.time.Duration;
 public final class WriterMetrics {
   private final DistributionSummary batchSize;
   private final Timer commit;
+  private final Timer inboxAge;
   private final io.micrometer.core.instrument.Counter restored;
   private final io.micrometer.core.instrument.Counter fenced;
   private final io.micrometer.core.instrument.Counter repaired;
@@ -47,6 +49,15 @@ public final class WriterMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    inboxAge =
+        Timer.builder("streamfold.writer.inbox.age")
+            .description(
+                "From a message's write to its inbox (its record's time) to the round that decides"
+                    + " it: how long processes' messages and replies wait")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
             .register(registry);
     for (Phase phase : Phase.values()) {
       phases.put(
@@ -118,6 +129,11 @@ public final class WriterMetrics {
     long now = System.nanoTime();
     phases.get(phase).record(now - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     return now;
+  }
+
+  /** A round takes a message written at {@code timestampMs}. */
+  void inboxAge(long timestampMs) {
+    inboxAge.record(Math.max(0, System.currentTimeMillis() - timestampMs), TimeUnit.MILLISECONDS);
   }
 
   void restored(int records) {
