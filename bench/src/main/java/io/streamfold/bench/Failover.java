@@ -1,8 +1,8 @@
 package io.streamfold.bench;
 
+import io.streamfold.bank.account.Account;
+import io.streamfold.bank.avro.AccountAggregate;
 import io.streamfold.command.aggregate.Topics;
-import io.streamfold.command.avro.AccountAggregate;
-import io.streamfold.command.domain.account.Account;
 import io.streamfold.command.writer.CoreSerdes;
 import io.streamfold.command.writer.Mark;
 import io.streamfold.devstack.ApicurioRegistry;

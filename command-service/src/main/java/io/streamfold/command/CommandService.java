@@ -3,25 +3,18 @@ package io.streamfold.command;
 import io.javalin.Javalin;
 import io.streamfold.command.aggregate.Aggregate;
 import io.streamfold.command.aggregate.Topics;
-import io.streamfold.command.avro.AccountAggregate;
-import io.streamfold.command.avro.TransferAggregate;
 import io.streamfold.command.config.CommandServiceConfig;
-import io.streamfold.command.domain.account.Account;
-import io.streamfold.command.domain.account.AccountCommand;
-import io.streamfold.command.domain.transfer.Transfer;
-import io.streamfold.command.domain.transfer.TransferCommand;
-import io.streamfold.command.http.AccountResource;
 import io.streamfold.command.http.CommandMetrics;
 import io.streamfold.command.http.CommandRoutes;
 import io.streamfold.command.http.SubjectEvents;
 import io.streamfold.command.http.SubjectRoutes;
-import io.streamfold.command.http.TransferResource;
 import io.streamfold.command.writer.CommandWriter;
 import io.streamfold.schemas.crypto.KafkaDataKeys;
 import io.streamfold.schemas.crypto.LocalKeyEncryptionKey;
 import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.service.config.Env;
 import io.streamfold.service.config.PersonalDataSettings;
 import io.streamfold.service.http.Dependencies;
 import io.streamfold.service.http.Forwarder;
@@ -34,6 +27,7 @@ import io.streamfold.service.kafka.TopicProvisioner;
 import io.streamfold.service.security.Security;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,11 +78,15 @@ public final class CommandService implements AutoCloseable {
   public static CommandService start(CommandServiceConfig config, Clock clock) {
     SchemaRegistry schemas = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
     AtomicBoolean draining = new AtomicBoolean();
-    AccountAggregate accounts = new AccountAggregate(schemas, config.autoRegisterSchemas());
-    Topics topics = Topics.of(config.topicPrefix(), accounts.collection());
-    new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
     KafkaDataKeys keys = dataKeys(config);
     PersonalData personal = new PersonalData(keys, config.personalData().cacheSize());
+    List<CommandDomain.Plugged<?, ?, ?>> plugged = new ArrayList<>();
+    for (CommandDomain domain : CommandDomain.load()) {
+      domain.configure(new Env(config.environment()));
+      plugged.addAll(
+          domain.aggregates(
+              new CommandDomain.Context(schemas, config.autoRegisterSchemas(), personal)));
+    }
     SubjectEvents subjectEvents =
         new SubjectEvents(
             config.clientProperties(),
@@ -96,33 +94,9 @@ public final class CommandService implements AutoCloseable {
             schemas,
             config.autoRegisterSchemas());
     Operations operations = new Operations("openapi/command-service.json");
-    TransferAggregate transfers =
-        new TransferAggregate(schemas, config.autoRegisterSchemas(), config.transferTimeout());
-    Topics transferTopics = Topics.of(config.topicPrefix(), transfers.collection());
-    new TopicProvisioner(config.clientProperties())
-        .ensure(CommandTopics.specs(transferTopics, config));
-    CommandWriter<AccountCommand, Account> writer =
-        writer(accounts, topics, config.applicationId(), config, schemas, clock, operations);
-    // its own ownership group and transactional ids: the accounts' stay as they were
-    CommandWriter<TransferCommand, Transfer> transferWriter =
-        writer(
-            transfers,
-            transferTopics,
-            config.applicationId() + "-" + transfers.collection(),
-            config,
-            schemas,
-            clock,
-            operations);
-    List<CommandWriter<?, ?>> writers = List.of(writer, transferWriter);
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
-    HangingTransactions hanging =
-        new HangingTransactions(
-            config.clientProperties(),
-            config.applicationId() + "-",
-            topic ->
-                topic.startsWith(config.topicPrefix() + accounts.collection() + ".")
-                    || topic.startsWith(config.topicPrefix() + transfers.collection() + "."));
+    List<CommandWriter<?, ?>> writers = new ArrayList<>();
     BooleanSupplier ready =
         () ->
             !draining.get()
@@ -132,28 +106,31 @@ public final class CommandService implements AutoCloseable {
         new Forwarder(
             config.advertisedServer(), Duration.ofSeconds(5), config.security().forwardScheme());
     CommandMetrics metrics = new CommandMetrics(operations.registry());
-    CommandRoutes<AccountCommand, ?, Account> routes =
-        new CommandRoutes<>(
-            accounts,
-            new AccountResource(personal),
-            writer,
-            forwarder,
-            ready,
-            config.commandTimeout(),
-            clock,
-            config.advertisedServer(),
-            metrics);
-    CommandRoutes<TransferCommand, ?, Transfer> transferRoutes =
-        new CommandRoutes<>(
-            transfers,
-            new TransferResource(),
-            transferWriter,
-            forwarder,
-            ready,
-            config.commandTimeout(),
-            clock,
-            config.advertisedServer(),
-            metrics);
+    List<CommandRoutes<?, ?, ?>> routes = new ArrayList<>();
+    for (CommandDomain.Plugged<?, ?, ?> aggregate : plugged) {
+      // the first keeps the application id as its ownership group, as when it was the only one
+      String group =
+          writers.isEmpty()
+              ? config.applicationId()
+              : config.applicationId() + "-" + aggregate.aggregate().collection();
+      routes.add(
+          wire(
+              aggregate,
+              group,
+              config,
+              schemas,
+              clock,
+              operations,
+              writers,
+              new Wiring(forwarder, ready, metrics)));
+    }
+    List<String> collections =
+        plugged.stream().map(p -> config.topicPrefix() + p.aggregate().collection() + ".").toList();
+    HangingTransactions hanging =
+        new HangingTransactions(
+            config.clientProperties(),
+            config.applicationId() + "-",
+            topic -> collections.stream().anyMatch(topic::startsWith));
     Javalin http =
         Javalin.create(
                 javalin -> {
@@ -182,8 +159,7 @@ public final class CommandService implements AutoCloseable {
                                   "the ownership loop or the visibility consumer stopped; restart"),
                       () -> readiness(writers, dependencies, draining));
                   operations.install(javalin);
-                  routes.install(javalin);
-                  transferRoutes.install(javalin);
+                  routes.forEach(route -> route.install(javalin));
                   new SubjectRoutes(
                           personal, subjectEvents, config.personalData().erasureWindow(), clock)
                       .install(javalin);
@@ -205,33 +181,55 @@ public final class CommandService implements AutoCloseable {
         draining);
   }
 
-  /** The writers of one aggregate type, joining its ownership group. */
-  private static <C, E, S> CommandWriter<C, S> writer(
-      Aggregate<C, E, S> aggregate,
-      Topics topics,
-      String applicationId,
+  /**
+   * One aggregate type: its topics checked, its writers joining their ownership group (added to
+   * {@code writers}), and its routes.
+   */
+  private static <C, E, S> CommandRoutes<C, E, S> wire(
+      CommandDomain.Plugged<C, E, S> plugged,
+      String group,
       CommandServiceConfig config,
       SchemaRegistry schemas,
       Clock clock,
-      Operations operations) {
-    return CommandWriter.start(
+      Operations operations,
+      List<CommandWriter<?, ?>> writers,
+      Wiring shared) {
+    Aggregate<C, E, S> aggregate = plugged.aggregate();
+    Topics topics = Topics.of(config.topicPrefix(), aggregate.collection());
+    new TopicProvisioner(config.clientProperties()).ensure(CommandTopics.specs(topics, config));
+    CommandWriter<C, S> writer =
+        CommandWriter.start(
+            aggregate,
+            new CommandWriter.Settings(
+                group,
+                config.advertisedServer(),
+                topics,
+                config.partitions(),
+                config.clientProperties(),
+                config.stateDir(),
+                config.idempotencyWindow(),
+                config.maxBatch(),
+                config.queueCapacity(),
+                config.storeCacheMb() * 1024L * 1024L),
+            schemas,
+            config.autoRegisterSchemas(),
+            clock,
+            operations.registry());
+    writers.add(writer);
+    return new CommandRoutes<>(
         aggregate,
-        new CommandWriter.Settings(
-            applicationId,
-            config.advertisedServer(),
-            topics,
-            config.partitions(),
-            config.clientProperties(),
-            config.stateDir(),
-            config.idempotencyWindow(),
-            config.maxBatch(),
-            config.queueCapacity(),
-            config.storeCacheMb() * 1024L * 1024L),
-        schemas,
-        config.autoRegisterSchemas(),
+        plugged.resource(),
+        writer,
+        shared.forwarder(),
+        shared.ready(),
+        config.commandTimeout(),
         clock,
-        operations.registry());
+        config.advertisedServer(),
+        shared.metrics());
   }
+
+  /** What every aggregate type's routes share. */
+  private record Wiring(Forwarder forwarder, BooleanSupplier ready, CommandMetrics metrics) {}
 
   /** The data subjects' keys, wrapped by the configured key-encryption key. */
   static KafkaDataKeys dataKeys(CommandServiceConfig config) {

@@ -1,8 +1,6 @@
 package io.streamfold.command;
 
 import io.streamfold.command.aggregate.Topics;
-import io.streamfold.schemas.account.AccountEvent;
-import io.streamfold.schemas.account.AccountState;
 import io.streamfold.schemas.compat.CompatibilityLevel;
 import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.IdempotencyRecord;
@@ -12,12 +10,12 @@ import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.SubjectNameStrategy;
-import io.streamfold.schemas.transfer.TransferEvent;
-import io.streamfold.schemas.transfer.TransferState;
 import io.streamfold.schemas.upcast.Upcasting;
 import io.streamfold.service.config.Env;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 
@@ -39,36 +37,34 @@ public final class PublishSchemas {
         .forEach((subject, id) -> System.out.println(subject + " -> id " + id));
   }
 
-  /** Subject to schema of everything the command service writes. */
+  /** Subject to schema of everything the command service writes, its domains' included. */
   public static Map<String, Schema> subjects(String topicPrefix) {
-    Topics topics = Topics.of(topicPrefix, "accounts");
     Map<String, Schema> subjects = new LinkedHashMap<>();
-    subjects.put(
-        Upcasting.subject(
-            SubjectNameStrategy.TOPIC_NAME.subject(topics.events(), false, null),
-            AccountEvent.getClassSchema()),
-        AccountEvent.getClassSchema());
-    subjects.put(
-        Upcasting.subject(
-            SubjectNameStrategy.TOPIC_NAME.subject(
-                Topics.of(topicPrefix, "transfers").events(), false, null),
-            TransferEvent.getClassSchema()),
-        TransferEvent.getClassSchema());
+    List<CommandDomain.Contract> contracts = new ArrayList<>();
+    CommandDomain.load().forEach(domain -> contracts.addAll(domain.contracts()));
+    for (CommandDomain.Contract contract : contracts) {
+      subjects.put(
+          Upcasting.subject(
+              SubjectNameStrategy.TOPIC_NAME.subject(
+                  Topics.of(topicPrefix, contract.collection()).events(), false, null),
+              contract.events()),
+          contract.events());
+    }
     subjects.put(
         SubjectNameStrategy.TOPIC_NAME.subject(CommandTopics.subjects(topicPrefix), false, null),
         SubjectEvent.getClassSchema());
-    for (Schema byRecord :
-        new Schema[] {
-          CommandOutcome.getClassSchema(),
-          VersionRecord.getClassSchema(),
-          IdempotencyRecord.getClassSchema(),
-          InboxRecord.getClassSchema(),
-          AccountState.getClassSchema(),
-          TransferState.getClassSchema()
-        }) {
+    List<Schema> byRecord =
+        new ArrayList<>(
+            List.of(
+                CommandOutcome.getClassSchema(),
+                VersionRecord.getClassSchema(),
+                IdempotencyRecord.getClassSchema(),
+                InboxRecord.getClassSchema()));
+    contracts.forEach(contract -> byRecord.add(contract.state()));
+    for (Schema schema : byRecord) {
       subjects.put(
-          Upcasting.subject(SubjectNameStrategy.RECORD_NAME.subject("", false, byRecord), byRecord),
-          byRecord);
+          Upcasting.subject(SubjectNameStrategy.RECORD_NAME.subject("", false, schema), schema),
+          schema);
     }
     return subjects;
   }
@@ -81,19 +77,17 @@ public final class PublishSchemas {
    * rolling deploy).
    */
   public static Map<String, CompatibilityLevel> levels(String topicPrefix) {
+    java.util.Set<String> logs = new java.util.HashSet<>();
+    logs.add(SubjectEvent.getClassSchema().getFullName());
+    CommandDomain.load()
+        .forEach(domain -> domain.contracts().forEach(c -> logs.add(c.events().getFullName())));
     Map<String, CompatibilityLevel> levels = new LinkedHashMap<>();
     subjects(topicPrefix)
         .forEach(
             (subject, schema) ->
                 levels.put(
                     subject,
-                    schema.getFullName().equals(AccountEvent.getClassSchema().getFullName())
-                            || schema
-                                .getFullName()
-                                .equals(TransferEvent.getClassSchema().getFullName())
-                            || schema
-                                .getFullName()
-                                .equals(SubjectEvent.getClassSchema().getFullName())
+                    logs.contains(schema.getFullName())
                         ? CompatibilityLevel.BACKWARD_TRANSITIVE
                         : CompatibilityLevel.FULL_TRANSITIVE));
     return levels;

@@ -1,6 +1,6 @@
 package io.streamfold.reliability;
 
-import io.streamfold.command.domain.account.AccountEvent;
+import io.streamfold.bank.account.AccountEvent;
 import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import java.math.BigDecimal;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.bank.account.AccountEvent;
+import io.streamfold.bank.avro.TransferAggregate;
+import io.streamfold.bank.transfer.TransferEvent;
 import io.streamfold.command.aggregate.EventEnvelope;
-import io.streamfold.command.avro.TransferAggregate;
-import io.streamfold.command.domain.account.AccountEvent;
-import io.streamfold.command.domain.transfer.TransferEvent;
 import io.streamfold.command.it.EventLog;
 import io.streamfold.command.it.Http;
 import io.streamfold.devstack.SharedStack;

@@ -25,11 +25,12 @@ import java.util.Properties;
  * @param storeCacheMb the block cache shared by the instance's local stores
  * @param commandTimeout how long a request waits for its batch's commit before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
- * @param transferTimeout how long a money transfer may take before it is compensated
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
  * @param security authentication and rate limits of the HTTP API
  * @param personalData the data subjects' keys (crypto-shredding)
  * @param kafka every {@code KAFKA_*} variable passed through to all clients (TLS, SASL, …)
+ * @param environment every variable, for the domains' own settings ({@link
+ *     io.streamfold.command.CommandDomain#configure})
  */
 public record CommandServiceConfig(
     String bootstrapServers,
@@ -48,11 +49,11 @@ public record CommandServiceConfig(
     int storeCacheMb,
     Duration commandTimeout,
     Duration idempotencyWindow,
-    Duration transferTimeout,
     boolean autoRegisterSchemas,
     Properties kafka,
     SecuritySettings security,
-    PersonalDataSettings personalData) {
+    PersonalDataSettings personalData,
+    Map<String, String> environment) {
 
   public static CommandServiceConfig fromEnv(Map<String, String> variables) {
     return fromEnv(new Env(variables));
@@ -60,7 +61,11 @@ public record CommandServiceConfig(
 
   /** The names of the variables this service reads (besides the {@code KAFKA_*} passthrough). */
   public static java.util.Set<String> variables() {
-    return Env.variablesRead(CommandServiceConfig::fromEnv);
+    return Env.variablesRead(
+        env -> {
+          fromEnv(env);
+          io.streamfold.command.CommandDomain.load().forEach(domain -> domain.configure(env));
+        });
   }
 
   static CommandServiceConfig fromEnv(Env env) {
@@ -87,11 +92,11 @@ public record CommandServiceConfig(
         env.integer("STORE_CACHE_MB", 64, 8, 65_536),
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
-        env.duration("TRANSFER_TIMEOUT", Duration.ofSeconds(60)),
         env.bool("SCHEMA_AUTO_REGISTER", true),
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
         SecuritySettings.fromEnv(env),
-        PersonalDataSettings.fromEnv(env, prefix));
+        PersonalDataSettings.fromEnv(env, prefix),
+        env.variables());
   }
 
   /**
@@ -120,10 +125,10 @@ public record CommandServiceConfig(
         storeCacheMb,
         commandTimeout,
         idempotencyWindow,
-        transferTimeout,
         autoRegisterSchemas,
         kafka,
         security,
-        personalData);
+        personalData,
+        environment);
   }
 }

@@ -1,9 +1,9 @@
 package io.streamfold.command.it;
 
+import io.streamfold.bank.account.AccountEvent;
+import io.streamfold.bank.avro.AccountAggregate;
 import io.streamfold.command.aggregate.AggregateCodec;
 import io.streamfold.command.aggregate.EventEnvelope;
-import io.streamfold.command.avro.AccountAggregate;
-import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

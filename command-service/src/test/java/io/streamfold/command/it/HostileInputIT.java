@@ -3,8 +3,8 @@ package io.streamfold.command.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamfold.bank.account.AccountEvent;
 import io.streamfold.command.CommandService;
-import io.streamfold.command.domain.account.AccountEvent;
 import io.streamfold.devstack.SharedStack;
 import io.streamfold.service.http.Json;
 import java.math.BigDecimal;

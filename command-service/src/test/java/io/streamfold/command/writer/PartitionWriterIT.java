@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamfold.bank.account.Account;
+import io.streamfold.bank.account.AccountCommand;
+import io.streamfold.bank.avro.AccountAggregate;
 import io.streamfold.command.aggregate.CommandEnvelope;
 import io.streamfold.command.aggregate.ExpectedVersion;
 import io.streamfold.command.aggregate.Topics;
-import io.streamfold.command.avro.AccountAggregate;
-import io.streamfold.command.domain.account.Account;
-import io.streamfold.command.domain.account.AccountCommand;
 import io.streamfold.command.it.EventLog;
 import io.streamfold.devstack.Dirs;
 import io.streamfold.devstack.SharedStack;

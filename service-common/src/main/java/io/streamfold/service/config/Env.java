@@ -36,6 +36,11 @@ public final class Env {
     return env.asked();
   }
 
+  /** Every variable, read or not (for the settings of plug-ins, which read their own). */
+  public Map<String, String> variables() {
+    return Collections.unmodifiableMap(env);
+  }
+
   /** Every variable read so far. */
   public Set<String> asked() {
     return Collections.unmodifiableSet(asked);

@@ -1,0 +1,82 @@
+package io.streamfold.bank.http;
+
+import io.streamfold.bank.transfer.Transfer;
+import io.streamfold.bank.transfer.TransferCommand;
+import io.streamfold.bank.transfer.TransferEvent;
+import io.streamfold.command.http.AggregateResource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The transfer's HTTP body: {@code request {from, to, amount, currency}}. A transfer is a process:
+ * the request is answered 202 once the transfer is recorded, and its steps follow ({@code GET
+ * /api/v1/transfers/{id}} here for the write model, or on the projection service).
+ */
+public final class TransferResource
+    implements AggregateResource<TransferCommand, TransferEvent, Transfer> {
+  private final Map<String, CommandParser<TransferCommand>> actions =
+      Map.of(
+          "request",
+          (body, id) ->
+              new TransferCommand.RequestTransfer(
+                  body.id("from", true),
+                  body.id("to", true),
+                  body.positiveAmount("amount"),
+                  body.currency("currency")));
+
+  @Override
+  public Map<String, CommandParser<TransferCommand>> actions() {
+    return actions;
+  }
+
+  @Override
+  public boolean creates(TransferCommand command) {
+    return command instanceof TransferCommand.RequestTransfer;
+  }
+
+  @Override
+  public boolean continues(TransferCommand command) {
+    return true;
+  }
+
+  @Override
+  public String eventType(TransferEvent event) {
+    return event.getClass().getSimpleName();
+  }
+
+  @Override
+  public Map<String, Object> eventData(TransferEvent event) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    if (event instanceof TransferEvent.TransferRequested requested) {
+      data.put("from", requested.from());
+      data.put("to", requested.to());
+      data.put("amount", requested.amount().toPlainString());
+      data.put("currency", requested.currency());
+      data.put("deadline", requested.deadline().toString());
+    } else if (event instanceof TransferEvent.TransferFailed failed) {
+      data.put("code", failed.code());
+      data.put("message", failed.message());
+    } else if (event instanceof TransferEvent.RefundStarted refund) {
+      data.put("code", refund.code());
+      data.put("message", refund.message());
+    }
+    return data;
+  }
+
+  @Override
+  public Map<String, Object> stateView(Transfer state) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("status", state.status().name());
+    view.put("from", state.from());
+    view.put("to", state.to());
+    view.put("amount", state.amount().toPlainString());
+    view.put("currency", state.currency());
+    view.put("requestedAt", state.requestedAt().toString());
+    view.put("deadline", state.deadline().toString());
+    view.put("timedOut", state.timedOut());
+    if (state.reasonCode() != null) {
+      view.put("reason", Map.of("code", state.reasonCode(), "message", state.reasonMessage()));
+    }
+    return view;
+  }
+}
