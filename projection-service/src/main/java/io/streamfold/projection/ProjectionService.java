@@ -5,6 +5,8 @@ import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.events.DeadLetterRoutes;
 import io.streamfold.projection.events.EventJson;
 import io.streamfold.projection.events.Subscriptions;
+import io.streamfold.projection.plugin.ProjectionDomain;
+import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.projection.query.AccountQueryRoutes;
 import io.streamfold.projection.query.LocalStores;
 import io.streamfold.projection.query.ProjectionLag;
@@ -13,7 +15,7 @@ import io.streamfold.projection.query.Retirement;
 import io.streamfold.projection.query.ScatterGatherRoutes;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.query.StoreDigests;
-import io.streamfold.projection.query.TransferQueryRoutes;
+import io.streamfold.projection.query.ViewRoutes;
 import io.streamfold.projection.topology.ProjectionCounters;
 import io.streamfold.projection.topology.ProjectionSerdes;
 import io.streamfold.projection.topology.ProjectionTopology;
@@ -22,6 +24,7 @@ import io.streamfold.schemas.crypto.KafkaDataKeys;
 import io.streamfold.schemas.crypto.LocalKeyEncryptionKey;
 import io.streamfold.schemas.crypto.PersonalData;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
+import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.service.config.PersonalDataSettings;
 import io.streamfold.service.http.Dependencies;
 import io.streamfold.service.http.Forwarder;
@@ -34,7 +37,10 @@ import io.streamfold.service.kafka.HangingTransactions;
 import io.streamfold.service.kafka.StreamsRunner;
 import io.streamfold.service.security.Security;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,7 +89,10 @@ public final class ProjectionService implements AutoCloseable {
   }
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
-    int partitions = ProjectionTopics.awaitEventsAndCreateDeadLetters(config);
+    List<ViewProjection<?, ?>> views = ProjectionDomain.loadViews();
+    int partitions =
+        ProjectionTopics.awaitEventsAndCreateDeadLetters(
+            config, views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     PersonalDataSettings keySettings = config.personalData();
     KafkaDataKeys keys =
         new KafkaDataKeys(
@@ -94,8 +103,8 @@ public final class ProjectionService implements AutoCloseable {
             config.replication(),
             keySettings.erasureWindow());
     PersonalData personal = new PersonalData(keys, keySettings.cacheSize());
-    ProjectionSerdes serdes =
-        ProjectionSerdes.of(HttpSchemaRegistry.cached(config.schemaRegistryUrl()));
+    SchemaRegistry registry = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
+    ProjectionSerdes serdes = ProjectionSerdes.of(registry);
     ExecutorService readers =
         Executors.newFixedThreadPool(
             2,
@@ -105,19 +114,22 @@ public final class ProjectionService implements AutoCloseable {
               return thread;
             });
     VersionWaiters waiters = new VersionWaiters(readers);
-    VersionWaiters transferWaiters = new VersionWaiters(readers);
+    Map<String, VersionWaiters> viewWaiters = new HashMap<>();
+    views.forEach(view -> viewWaiters.put(view.store(), new VersionWaiters(readers)));
     ProjectionCounters counters = new ProjectionCounters();
     io.streamfold.projection.topology.StoreHandles handles =
         new io.streamfold.projection.topology.StoreHandles();
     org.apache.kafka.streams.Topology topology =
         ProjectionTopology.build(
             config.eventsTopic(),
-            config.transfersTopic(),
             serdes,
             waiters,
-            transferWaiters,
             counters,
-            handles);
+            handles,
+            views,
+            config::eventsTopicOf,
+            registry,
+            viewWaiters);
     StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
     LocalStores stores =
@@ -147,24 +159,30 @@ public final class ProjectionService implements AutoCloseable {
             clock,
             serdes.events()::decode,
             personal);
-    var transfers =
-        new TransferQueryRoutes(
-            stores,
-            forwarder,
-            transferWaiters,
-            config.minVersionWait(),
-            config.minVersionMaxWait());
+    List<ViewRoutes<?>> viewRoutes = new ArrayList<>();
+    for (ViewProjection<?, ?> view : views) {
+      viewRoutes.add(
+          new ViewRoutes<>(
+              view,
+              stores,
+              forwarder,
+              viewWaiters.get(view.store()),
+              config.minVersionWait(),
+              config.minVersionMaxWait()));
+    }
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     var digests =
         new StoreDigests(
             streams.streams(),
             topology.describe(),
-            java.util.List.of(
-                io.streamfold.projection.topology.StoreNames.SUMMARIES,
-                io.streamfold.projection.topology.StoreNames.HISTORY,
-                io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
-                io.streamfold.projection.topology.StoreNames.STATS,
-                io.streamfold.projection.topology.StoreNames.TRANSFERS));
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                        io.streamfold.projection.topology.StoreNames.SUMMARIES,
+                        io.streamfold.projection.topology.StoreNames.HISTORY,
+                        io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
+                        io.streamfold.projection.topology.StoreNames.STATS),
+                    views.stream().map(ViewProjection::store))
+                .toList());
     Subscriptions subscriptions =
         new Subscriptions(
             config.clientProperties(),
@@ -186,7 +204,11 @@ public final class ProjectionService implements AutoCloseable {
             personal);
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Retirement retirement = new Retirement();
-    Operations operations = new Operations("openapi/projection-service.json");
+    Map<String, String> routesOfPlugins = new LinkedHashMap<>();
+    viewRoutes.forEach(
+        route -> routesOfPlugins.put("GET " + route.path(), "A view of a plug-in (minVersion)"));
+    Operations operations =
+        new Operations("openapi/projection-service.json").documentMissing(routesOfPlugins);
     operations.bind(streams.streams());
     ProjectionMetrics.bind(operations.registry(), counters, lag, partitions);
     io.micrometer.core.instrument.Gauge.builder(
@@ -220,7 +242,7 @@ public final class ProjectionService implements AutoCloseable {
                   operations.install(javalin);
                   retirement.install(javalin);
                   accounts.install(javalin);
-                  transfers.install(javalin);
+                  viewRoutes.forEach(route -> route.install(javalin));
                   lists.install(javalin);
                   status.install(javalin);
                   subscriptions.install(javalin);

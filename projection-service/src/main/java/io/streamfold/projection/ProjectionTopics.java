@@ -28,7 +28,8 @@ final class ProjectionTopics {
   /**
    * @return the partition count of the events topic
    */
-  static int awaitEventsAndCreateDeadLetters(ProjectionServiceConfig config) {
+  static int awaitEventsAndCreateDeadLetters(
+      ProjectionServiceConfig config, List<String> viewSources) {
     int partitions = awaitEvents(config);
     Map<String, String> twoWeeks =
         Map.of(
@@ -43,20 +44,25 @@ final class ProjectionTopics {
             List.of(
                 new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks),
                 // co-partitioned with the event log: a replayed event reaches its account's task
-                new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks),
-                new TopicSpec(
-                    config.transfersTopic(),
-                    partitions,
-                    config.replication(),
-                    Map.of(
-                        "cleanup.policy",
-                        "delete",
-                        "retention.ms",
-                        "-1",
-                        "retention.bytes",
-                        "-1",
-                        "min.insync.replicas",
-                        Short.toString(config.minInsyncReplicas())))));
+                new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks)));
+    List<TopicSpec> sources = new java.util.ArrayList<>();
+    for (String topic : viewSources) {
+      sources.add(
+          new TopicSpec(
+              topic,
+              partitions,
+              config.replication(),
+              Map.of(
+                  "cleanup.policy",
+                  "delete",
+                  "retention.ms",
+                  "-1",
+                  "retention.bytes",
+                  "-1",
+                  "min.insync.replicas",
+                  Short.toString(config.minInsyncReplicas()))));
+    }
+    new TopicProvisioner(config.clientProperties()).ensure(sources);
     return partitions;
   }
 

@@ -123,9 +123,9 @@ public record ProjectionServiceConfig(
     return topicPrefix + "accounts.events";
   }
 
-  /** The money transfers' events, projected into the transfers' views. */
-  public String transfersTopic() {
-    return topicPrefix + "transfers.events";
+  /** The event log of an aggregate type: {@code <prefix><collection>.events}. */
+  public String eventsTopicOf(String collection) {
+    return topicPrefix + collection + ".events";
   }
 
   /** The collection whose events this service projects and serves. */

@@ -154,10 +154,10 @@ public final class LocalStores {
     return this.<AccountSummary>keyValue(StoreNames.SUMMARIES, partition, stale).get(id);
   }
 
-  /** The transfer's view, or null. */
-  public io.streamfold.projection.view.TransferView transfer(String id, int partition) {
-    return this.<io.streamfold.projection.view.TransferView>keyValue(
-            StoreNames.TRANSFERS, partition, false)
+  /** A plugged-in view of {@code id}, or null. */
+  public <V> io.streamfold.projection.plugin.Versioned<V> view(
+      String store, String id, int partition) {
+    return this.<io.streamfold.projection.plugin.Versioned<V>>keyValue(store, partition, false)
         .get(id);
   }
 

@@ -11,11 +11,9 @@ import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
 import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
-import io.streamfold.projection.view.TransferView;
 import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
-import io.streamfold.schemas.transfer.TransferEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -24,66 +22,13 @@ public record ProjectionSerdes(
     AvroSerde<AccountEvent> events,
     BinarySerde<AccountSummary> summaries,
     BinarySerde<HistoryEntry> history,
-    BinarySerde<CurrencyStats> stats,
-    AvroSerde<TransferEvent> transferEvents,
-    BinarySerde<TransferView> transfers) {
+    BinarySerde<CurrencyStats> stats) {
 
   /** The projections only read events, so they never register a schema. */
   public static ProjectionSerdes of(SchemaRegistry registry) {
     return new ProjectionSerdes(
-        AvroSerde.of(AccountEvent.class, registry, false),
-        SUMMARIES,
-        HISTORY,
-        STATS,
-        AvroSerde.of(TransferEvent.class, registry, false),
-        TRANSFERS);
+        AvroSerde.of(AccountEvent.class, registry, false), SUMMARIES, HISTORY, STATS);
   }
-
-  /** The transfers' events as their projector reads them; undecodable ones are dead-lettered. */
-  public org.apache.kafka.common.serialization.Serde<TransferEvent> transferSource() {
-    return org.apache.kafka.common.serialization.Serdes.serdeFrom(
-        (topic, value) -> {
-          throw new UnsupportedOperationException("The projections never write transfer events");
-        },
-        (topic, data) -> data == null ? null : transferEvents.decode(data));
-  }
-
-  static final BinarySerde<TransferView> TRANSFERS =
-      new BinarySerde<>(
-          "TransferView",
-          (t, out) -> {
-            out.writeUTF(t.transferId());
-            writeString(out, t.from());
-            writeString(out, t.to());
-            out.writeBoolean(t.amount() != null);
-            if (t.amount() != null) {
-              writeDecimal(out, t.amount());
-            }
-            writeString(out, t.currency());
-            out.writeUTF(t.status());
-            writeString(out, t.reasonCode());
-            writeString(out, t.reasonMessage());
-            out.writeBoolean(t.timedOut());
-            out.writeLong(t.version());
-            writeInstant(out, t.requestedAt());
-            writeInstant(out, t.updatedAt());
-            out.writeLong(t.missingVersions());
-          },
-          in ->
-              new TransferView(
-                  in.readUTF(),
-                  readString(in),
-                  readString(in),
-                  in.readBoolean() ? readDecimal(in) : null,
-                  readString(in),
-                  in.readUTF(),
-                  readString(in),
-                  readString(in),
-                  in.readBoolean(),
-                  in.readLong(),
-                  readInstant(in),
-                  readInstant(in),
-                  in.readLong()));
 
   /**
    * The events topic's values as the projector reads them: decoded, with their bytes. A value that

@@ -1,5 +1,10 @@
 package io.streamfold.projection.topology;
 
+import io.streamfold.projection.plugin.ViewProjection;
+import io.streamfold.schemas.registry.SchemaRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
@@ -21,22 +26,24 @@ public final class ProjectionTopology {
   }
 
   /**
-   * @param transfersTopic the money transfers' event log, projected into their views (waited for by
-   *     {@code transferWaiters})
+   * @param views the plugged-in view projections ({@link ViewProjections}), each reading {@code
+   *     topics.apply(collection)} and waited for by {@code viewWaiters.get(store)}
    */
   public static Topology build(
       String eventsTopic,
-      String transfersTopic,
       ProjectionSerdes serdes,
       VersionWaiters waiters,
-      VersionWaiters transferWaiters,
       ProjectionCounters counters,
-      StoreHandles handles) {
+      StoreHandles handles,
+      List<ViewProjection<?, ?>> views,
+      Function<String, String> topics,
+      SchemaRegistry registry,
+      Map<String, VersionWaiters> viewWaiters) {
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, String> opened =
         AccountProjection.build(builder, eventsTopic, serdes, waiters, counters, handles);
     OwnerIndexProjection.build(builder, opened);
-    TransferProjection.build(builder, transfersTopic, serdes, transferWaiters, counters, handles);
+    ViewProjections.build(builder, views, topics, registry, viewWaiters, counters, handles);
     return builder.build();
   }
 }

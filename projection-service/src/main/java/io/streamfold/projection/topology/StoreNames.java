@@ -26,12 +26,6 @@ public final class StoreNames {
    */
   public static final String STATS = "ledger-stats";
 
-  public static final String TRANSFERS_SOURCE = "transfers-source";
-  public static final String TRANSFER_PROJECTOR = "transfer-projector";
-
-  /** Transfer id → its latest view. */
-  public static final String TRANSFERS = "transfer-views";
-
   private StoreNames() {}
 
   /** The history key: the account id, a slash, the version in 19 digits (so keys sort by it). */

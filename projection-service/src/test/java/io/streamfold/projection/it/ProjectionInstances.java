@@ -9,15 +9,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Starts projection-service instances next to the command service of a test. */
-final class ProjectionInstances {
+public final class ProjectionInstances {
   private ProjectionInstances() {}
 
-  static ProjectionService start(Map<String, String> environment) {
+  public static ProjectionService start(Map<String, String> environment) {
     return start(environment, Dirs.temporary("projections-state-"));
   }
 
   /** One more instance with these settings, on its own port, with its stores in {@code state}. */
-  static ProjectionService start(Map<String, String> environment, java.nio.file.Path state) {
+  public static ProjectionService start(Map<String, String> environment, java.nio.file.Path state) {
     Map<String, String> env = new HashMap<>(environment);
     int port = Ports.freeLoopbackPort();
     env.put("HTTP_PORT", Integer.toString(port));
@@ -26,7 +26,7 @@ final class ProjectionInstances {
     return ProjectionService.start(ProjectionServiceConfig.fromEnv(env), Clock.systemUTC());
   }
 
-  static String url(ProjectionService service) {
+  public static String url(ProjectionService service) {
     return "http://127.0.0.1:" + service.port();
   }
 

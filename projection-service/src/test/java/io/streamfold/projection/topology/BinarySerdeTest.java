@@ -84,26 +84,6 @@ class BinarySerdeTest {
     assertThat(roundTrip(ProjectionSerdes.HISTORY, transferred))
         .usingRecursiveComparison()
         .isEqualTo(transferred);
-    io.streamfold.projection.view.TransferView view =
-        new io.streamfold.projection.view.TransferView(
-            "t-1",
-            "a",
-            "b",
-            new BigDecimal("1.005"),
-            "BHD",
-            "REFUNDED",
-            "account-closed",
-            "b is closed",
-            true,
-            6,
-            Instant.parse("2026-01-02T03:04:05Z"),
-            Instant.parse("2026-01-02T03:04:09Z"),
-            0);
-    io.streamfold.projection.view.TransferView unknown =
-        new io.streamfold.projection.view.TransferView(
-            "t-2", null, null, null, null, "DEBITING", null, null, false, 2, null, null, 1);
-    assertThat(roundTrip(ProjectionSerdes.TRANSFERS, view)).isEqualTo(view);
-    assertThat(roundTrip(ProjectionSerdes.TRANSFERS, unknown)).isEqualTo(unknown);
   }
 
   @Test

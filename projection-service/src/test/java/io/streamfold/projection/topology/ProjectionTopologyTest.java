@@ -65,7 +65,15 @@ class ProjectionTopologyTest {
     driver =
         new TopologyTestDriver(
             ProjectionTopology.build(
-                EVENTS, TRANSFERS, serdes, waiters, transferWaiters, counters, handles),
+                EVENTS,
+                serdes,
+                waiters,
+                counters,
+                handles,
+                List.of(new io.streamfold.bank.projection.TransferViews()),
+                collection -> collection + ".events",
+                registry,
+                java.util.Map.of("transfer-views", transferWaiters)),
             props());
     events =
         driver.createInputTopic(
@@ -426,9 +434,12 @@ class ProjectionTopologyTest {
         new TestRecord<>(id, transferEvent(id, version, payload), T0.plusSeconds(version)));
   }
 
-  io.streamfold.projection.view.TransferView transfer(String id) {
-    KeyValueStore<String, io.streamfold.projection.view.TransferView> views =
-        driver.getKeyValueStore(StoreNames.TRANSFERS);
+  io.streamfold.projection.plugin.Versioned<io.streamfold.bank.projection.TransferView> transfer(
+      String id) {
+    KeyValueStore<
+            String,
+            io.streamfold.projection.plugin.Versioned<io.streamfold.bank.projection.TransferView>>
+        views = driver.getKeyValueStore("transfer-views");
     return views.get(id);
   }
 
@@ -442,14 +453,15 @@ class ProjectionTopologyTest {
     pipeTransfer("t1", 1, REQUESTED);
     pipeTransfer("t1", 2, new io.streamfold.schemas.transfer.CreditAccountVerified());
     pipeTransfer("t1", 3, new io.streamfold.schemas.transfer.TransferDebited());
-    assertThat(transfer("t1").status()).isEqualTo("CREDITING");
+    assertThat(transfer("t1").view().status()).isEqualTo("CREDITING");
     assertThat(waiting).isNotDone();
     pipeTransfer("t1", 4, new io.streamfold.schemas.transfer.TransferCompleted());
     pipeTransfer("t1", 3, new io.streamfold.schemas.transfer.TransferDebited());
 
-    var view = transfer("t1");
+    var stored = transfer("t1");
+    var view = stored.view();
     assertThat(view.status()).isEqualTo("COMPLETED");
-    assertThat(view.version()).isEqualTo(4);
+    assertThat(stored.version()).isEqualTo(4);
     assertThat(view.amount()).isEqualByComparingTo("10.00");
     assertThat(view.from()).isEqualTo("a");
     assertThat(view.requestedAt()).isEqualTo(T0.plusSeconds(1));
@@ -465,10 +477,10 @@ class ProjectionTopologyTest {
         "t2", 4, new io.streamfold.schemas.transfer.RefundStarted("account-closed", "b is closed"));
     pipeTransfer("t2", 5, new io.streamfold.schemas.transfer.TransferRefunded());
 
-    var view = transfer("t2");
-    assertThat(view.status()).isEqualTo("REFUNDED");
-    assertThat(view.reasonCode()).isEqualTo("account-closed");
-    assertThat(view.missingVersions()).isEqualTo(2);
+    var stored = transfer("t2");
+    assertThat(stored.view().status()).isEqualTo("REFUNDED");
+    assertThat(stored.view().reasonCode()).isEqualTo("account-closed");
+    assertThat(stored.missingVersions()).isEqualTo(2);
     assertThat(counters.gaps()).isEqualTo(1);
   }
 
@@ -478,14 +490,22 @@ class ProjectionTopologyTest {
     pipeTransfer("t3", 1, REQUESTED);
 
     assertThat(deadLetters.readRecordsToList()).hasSize(1);
-    assertThat(transfer("t3").status()).isEqualTo("REQUESTED");
+    assertThat(transfer("t3").view().status()).isEqualTo("REQUESTED");
   }
 
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
     String described =
         ProjectionTopology.build(
-                EVENTS, TRANSFERS, serdes, waiters, transferWaiters, counters, handles)
+                EVENTS,
+                serdes,
+                waiters,
+                counters,
+                handles,
+                List.of(new io.streamfold.bank.projection.TransferViews()),
+                collection -> collection + ".events",
+                registry,
+                java.util.Map.of("transfer-views", transferWaiters))
             .describe()
             .toString();
     Path golden = Path.of("src/test/resources/projection-topology.txt");

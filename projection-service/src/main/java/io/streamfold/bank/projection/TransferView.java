@@ -1,19 +1,17 @@
-package io.streamfold.projection.view;
+package io.streamfold.bank.projection;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
  * A money transfer as the projection service shows it: where it stands, and why it failed or was
- * refunded.
+ * refunded (its version is the platform's).
  *
  * @param status {@code REQUESTED}, {@code DEBITING}, {@code CREDITING}, {@code REFUNDING}, or the
  *     terminal {@code COMPLETED}, {@code FAILED}, {@code REFUNDED}
  * @param timedOut its deadline passed while a step was in flight
- * @param missingVersions versions skipped over (gaps), 0 normally
  */
 public record TransferView(
-    String transferId,
     String from,
     String to,
     BigDecimal amount,
@@ -22,14 +20,11 @@ public record TransferView(
     String reasonCode,
     String reasonMessage,
     boolean timedOut,
-    long version,
     Instant requestedAt,
-    Instant updatedAt,
-    long missingVersions) {
+    Instant updatedAt) {
 
-  TransferView next(String nextStatus, long nextVersion, Instant at, long missing) {
+  TransferView next(String nextStatus, Instant at) {
     return new TransferView(
-        transferId,
         from,
         to,
         amount,
@@ -38,32 +33,17 @@ public record TransferView(
         reasonCode,
         reasonMessage,
         timedOut,
-        nextVersion,
         requestedAt,
-        at,
-        missingVersions + missing);
+        at);
   }
 
   TransferView because(String code, String message) {
     return new TransferView(
-        transferId,
-        from,
-        to,
-        amount,
-        currency,
-        status,
-        code,
-        message,
-        timedOut,
-        version,
-        requestedAt,
-        updatedAt,
-        missingVersions);
+        from, to, amount, currency, status, code, message, timedOut, requestedAt, updatedAt);
   }
 
   TransferView late() {
     return new TransferView(
-        transferId,
         from,
         to,
         amount,
@@ -72,9 +52,7 @@ public record TransferView(
         reasonCode,
         reasonMessage,
         true,
-        version,
         requestedAt,
-        updatedAt,
-        missingVersions);
+        updatedAt);
   }
 }

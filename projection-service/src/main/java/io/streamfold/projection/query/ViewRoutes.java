@@ -2,9 +2,9 @@ package io.streamfold.projection.query;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.streamfold.projection.topology.StoreNames;
+import io.streamfold.projection.plugin.Versioned;
+import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.projection.topology.VersionWaiters;
-import io.streamfold.projection.view.TransferView;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
 import io.streamfold.service.http.Problem;
@@ -16,22 +16,26 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /api/v1/transfers/{id}} (with {@code minVersion}): a money transfer's status, answered
- * here when this instance owns the key's partition, forwarded otherwise.
+ * {@code GET /api/v1/<collection>/{id}} (with {@code minVersion}) of one plugged-in view: answered
+ * here when this instance owns the key's partition, forwarded otherwise; 503 while no instance
+ * does.
  */
-public final class TransferQueryRoutes {
+public final class ViewRoutes<V> {
+  private final ViewProjection<?, V> view;
   private final LocalStores stores;
   private final Forwarder forwarder;
   private final VersionWaiters waiters;
   private final Duration defaultWait;
   private final Duration maxWait;
 
-  public TransferQueryRoutes(
+  public ViewRoutes(
+      ViewProjection<?, V> view,
       LocalStores stores,
       Forwarder forwarder,
       VersionWaiters waiters,
       Duration defaultWait,
       Duration maxWait) {
+    this.view = view;
     this.stores = stores;
     this.forwarder = forwarder;
     this.waiters = waiters;
@@ -39,15 +43,20 @@ public final class TransferQueryRoutes {
     this.maxWait = maxWait;
   }
 
-  public void install(JavalinConfig config) {
-    config.routes.get("/api/v1/transfers/{id}", this::transfer);
+  /** The route's path. */
+  public String path() {
+    return "/api/v1/" + view.collection() + "/{id}";
   }
 
-  private void transfer(Context ctx) {
+  public void install(JavalinConfig config) {
+    config.routes.get(path(), this::read);
+  }
+
+  private void read(Context ctx) {
     String id = Ids.aggregateId(ctx.pathParam("id"));
     Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
     Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
-    Location location = stores.locate(StoreNames.TRANSFERS, id);
+    Location location = stores.locate(view.store(), id);
     if (location instanceof Location.Elsewhere elsewhere) {
       ctx.future(() -> forwarder.forwardAsync(ctx, elsewhere.active()));
       return;
@@ -56,13 +65,13 @@ public final class TransferQueryRoutes {
       throw ProblemException.unavailable("not-ready", unavailable.reason(), 1);
     }
     int partition = ((Location.Here) location).partition();
-    TransferView view = stores.transfer(id, partition);
-    if (minVersion == null || (view != null && view.version() >= minVersion)) {
-      answer(ctx, id, view);
+    Versioned<V> found = stores.view(view.store(), id, partition);
+    if (minVersion == null || (found != null && found.version() >= minVersion)) {
+      answer(ctx, id, found);
       return;
     }
     var applied = waiters.await(id, minVersion);
-    TransferView again = stores.transfer(id, partition); // it may have been applied meanwhile
+    Versioned<V> again = stores.view(view.store(), id, partition); // applied meanwhile?
     if (again != null && again.version() >= minVersion) {
       applied.complete(again.version());
     }
@@ -72,7 +81,7 @@ public final class TransferQueryRoutes {
                 .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync(
                     (version, timeout) -> {
-                      TransferView now = stores.transfer(id, partition);
+                      Versioned<V> now = stores.view(view.store(), id, partition);
                       if (timeout == null) {
                         answer(ctx, id, now);
                         return null;
@@ -86,7 +95,7 @@ public final class TransferQueryRoutes {
                                   "Version not yet applied",
                                   "Version "
                                       + minVersion
-                                      + " of transfer "
+                                      + " of "
                                       + id
                                       + " was not applied within "
                                       + wait.toMillis()
@@ -97,36 +106,17 @@ public final class TransferQueryRoutes {
                     waiters.completions()));
   }
 
-  private void answer(Context ctx, String id, TransferView view) {
-    if (view == null) {
-      throw ProblemException.notFound("No transfer " + id);
+  private void answer(Context ctx, String id, Versioned<V> found) {
+    if (found == null) {
+      throw ProblemException.notFound("No " + view.collection() + " " + id);
     }
-    ctx.header("ETag", "\"" + view.version() + "\"")
+    Map<String, Object> body = new LinkedHashMap<>(view.render(id, found.view()));
+    body.put("version", found.version());
+    if (found.missingVersions() > 0) {
+      body.put("missingVersions", found.missingVersions());
+    }
+    ctx.header("ETag", "\"" + found.version() + "\"")
         .header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
-        .json(body(view));
-  }
-
-  /** {@code {id, from, to, amount, currency, status, reason, timedOut, version, …}}. */
-  static Map<String, Object> body(TransferView view) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", view.transferId());
-    body.put("from", view.from());
-    body.put("to", view.to());
-    body.put("amount", view.amount() == null ? null : view.amount().toPlainString());
-    body.put("currency", view.currency());
-    body.put("status", view.status());
-    body.put(
-        "reason",
-        view.reasonCode() == null
-            ? null
-            : Map.of("code", view.reasonCode(), "message", view.reasonMessage()));
-    body.put("timedOut", view.timedOut());
-    body.put("version", view.version());
-    body.put("requestedAt", view.requestedAt() == null ? null : view.requestedAt().toString());
-    body.put("updatedAt", view.updatedAt() == null ? null : view.updatedAt().toString());
-    if (view.missingVersions() > 0) {
-      body.put("missingVersions", view.missingVersions());
-    }
-    return body;
+        .json(body);
   }
 }

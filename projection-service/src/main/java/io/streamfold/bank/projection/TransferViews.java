@@ -1,0 +1,183 @@
+package io.streamfold.bank.projection;
+
+import io.streamfold.projection.plugin.ViewProjection;
+import io.streamfold.schemas.account.Amounts;
+import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.schemas.serde.AvroSerde;
+import io.streamfold.schemas.transfer.CreditAccountVerified;
+import io.streamfold.schemas.transfer.RefundStarted;
+import io.streamfold.schemas.transfer.TransferCompleted;
+import io.streamfold.schemas.transfer.TransferDebited;
+import io.streamfold.schemas.transfer.TransferEvent;
+import io.streamfold.schemas.transfer.TransferFailed;
+import io.streamfold.schemas.transfer.TransferRefunded;
+import io.streamfold.schemas.transfer.TransferRequested;
+import io.streamfold.schemas.transfer.TransferTimedOut;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The money transfers' view ({@code GET /api/v1/transfers/{id}}): a plug-in of the projection
+ * service, folding {@code transfers.events} into {@code transfer-views}.
+ */
+public final class TransferViews implements ViewProjection<TransferEvent, TransferView> {
+
+  @Override
+  public String store() {
+    return "transfer-views";
+  }
+
+  @Override
+  public String collection() {
+    return "transfers";
+  }
+
+  @Override
+  public Function<byte[], TransferEvent> decoder(SchemaRegistry registry) {
+    return AvroSerde.of(TransferEvent.class, registry, false)::decode;
+  }
+
+  @Override
+  public String key(TransferEvent event) {
+    return event.getAggregateId();
+  }
+
+  @Override
+  public long version(TransferEvent event) {
+    return event.getVersion();
+  }
+
+  @Override
+  public TransferView apply(TransferView current, TransferEvent event) {
+    Object payload = event.getPayload();
+    Instant at = event.getOccurredAt();
+    if (payload instanceof TransferRequested requested) {
+      return new TransferView(
+          requested.getFrom(),
+          requested.getTo(),
+          Amounts.normalize(requested.getAmount()),
+          requested.getCurrency(),
+          "REQUESTED",
+          null,
+          null,
+          false,
+          at,
+          at);
+    }
+    // the request itself is missing (a gap): what is known is the transfer's progress
+    TransferView base =
+        current != null
+            ? current
+            : new TransferView(null, null, null, null, "REQUESTED", null, null, false, null, at);
+    if (payload instanceof CreditAccountVerified) {
+      return base.next("DEBITING", at);
+    } else if (payload instanceof TransferDebited) {
+      return base.next("CREDITING", at);
+    } else if (payload instanceof TransferCompleted) {
+      return base.next("COMPLETED", at);
+    } else if (payload instanceof TransferFailed failed) {
+      return base.next("FAILED", at).because(failed.getCode(), failed.getMessage());
+    } else if (payload instanceof RefundStarted refund) {
+      return base.next("REFUNDING", at).because(refund.getCode(), refund.getMessage());
+    } else if (payload instanceof TransferRefunded) {
+      return base.next("REFUNDED", at);
+    } else if (payload instanceof TransferTimedOut) {
+      return base.next(base.status(), at).late();
+    }
+    throw new IllegalArgumentException("Unknown transfer event payload " + payload);
+  }
+
+  @Override
+  public Map<String, Object> render(String id, TransferView view) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("from", view.from());
+    body.put("to", view.to());
+    body.put("amount", view.amount() == null ? null : view.amount().toPlainString());
+    body.put("currency", view.currency());
+    body.put("status", view.status());
+    body.put(
+        "reason",
+        view.reasonCode() == null
+            ? null
+            : Map.of("code", view.reasonCode(), "message", view.reasonMessage()));
+    body.put("timedOut", view.timedOut());
+    body.put("requestedAt", view.requestedAt() == null ? null : view.requestedAt().toString());
+    body.put("updatedAt", view.updatedAt() == null ? null : view.updatedAt().toString());
+    return body;
+  }
+
+  @Override
+  public byte[] write(TransferView view) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      string(out, view.from());
+      string(out, view.to());
+      string(out, view.amount() == null ? null : view.amount().unscaledValue().toString());
+      out.writeInt(view.amount() == null ? 0 : view.amount().scale());
+      string(out, view.currency());
+      out.writeUTF(view.status());
+      string(out, view.reasonCode());
+      string(out, view.reasonMessage());
+      out.writeBoolean(view.timedOut());
+      out.writeLong(
+          view.requestedAt() == null ? Long.MIN_VALUE : view.requestedAt().toEpochMilli());
+      out.writeLong(view.updatedAt().toEpochMilli());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public TransferView read(byte[] stored) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
+      String from = string(in);
+      String to = string(in);
+      String unscaled = string(in);
+      int scale = in.readInt();
+      BigDecimal amount = unscaled == null ? null : new BigDecimal(new BigInteger(unscaled), scale);
+      String currency = string(in);
+      String status = in.readUTF();
+      String code = string(in);
+      String message = string(in);
+      boolean timedOut = in.readBoolean();
+      long requested = in.readLong();
+      Instant updated = Instant.ofEpochMilli(in.readLong());
+      return new TransferView(
+          from,
+          to,
+          amount,
+          currency,
+          status,
+          code,
+          message,
+          timedOut,
+          requested == Long.MIN_VALUE ? null : Instant.ofEpochMilli(requested),
+          updated);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void string(DataOutputStream out, String value) throws IOException {
+    out.writeBoolean(value != null);
+    if (value != null) {
+      out.writeUTF(value);
+    }
+  }
+
+  private static String string(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+}

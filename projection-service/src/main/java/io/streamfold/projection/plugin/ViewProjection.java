@@ -1,0 +1,55 @@
+package io.streamfold.projection.plugin;
+
+import io.streamfold.schemas.registry.SchemaRegistry;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A projection that keeps one view per aggregate, folded from one aggregate type's events: the
+ * plug-in gives the pure parts, the platform the rest.
+ *
+ * <p>The plug-in: how to read an event, its key and version, the projector ({@link #apply}: view +
+ * event → view, pure), the view's stored form and its JSON. The platform: the topology (a source on
+ * {@code <prefix><collection>.events}, a processor and a cached RocksDB store named {@link
+ * #store()}, with its changelog), idempotency by version (an event not newer than the view is
+ * skipped and counted), gaps (applied, counted and kept with the view), the dead-letter queue for
+ * events that cannot be read or fold, the route {@code GET /api/v1/<collection>/{id}} with {@code
+ * minVersion}, forwarding to the instance that owns the key, {@code ETag}, the store's digests,
+ * lag, metrics and the route's OpenAPI entry.
+ *
+ * @param <E> the events, as {@link #decoder} reads them
+ * @param <V> the view
+ */
+public interface ViewProjection<E, V> {
+
+  /**
+   * Names the store, its changelog and the processor, e.g. {@code transfer-views}; never change.
+   */
+  String store();
+
+  /** The aggregate type whose events it folds: its topic, and the route's collection. */
+  String collection();
+
+  /** Reads an event's bytes (the registry's wire format); throws for bytes it cannot read. */
+  Function<byte[], E> decoder(SchemaRegistry registry);
+
+  /** The aggregate the event belongs to: the view's key. */
+  String key(E event);
+
+  /** The event's 1-based position in its aggregate's stream. */
+  long version(E event);
+
+  /**
+   * The view after {@code event}; {@code current} is null before the aggregate's first event (or
+   * when the events before this one are missing). Called only with events newer than the view.
+   */
+  V apply(V current, E event);
+
+  /** The view as stored; read back by {@link #read} across releases. */
+  byte[] write(V view);
+
+  V read(byte[] stored);
+
+  /** The view as the route answers it (the platform adds {@code version}). */
+  Map<String, Object> render(String id, V view);
+}
