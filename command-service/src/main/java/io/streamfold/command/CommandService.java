@@ -93,7 +93,14 @@ public final class CommandService implements AutoCloseable {
             CommandTopics.subjects(config.topicPrefix()),
             schemas,
             config.autoRegisterSchemas());
-    Operations operations = new Operations("openapi/command-service.json");
+    Map<String, String> routesOfPlugins = new LinkedHashMap<>();
+    for (CommandDomain.Plugged<?, ?, ?> p : plugged) {
+      String base = "/api/v1/" + p.aggregate().collection() + "/{id}";
+      routesOfPlugins.put("POST " + base + "/{action}", "A command to a " + p.aggregate().type());
+      routesOfPlugins.put("GET " + base, "A " + p.aggregate().type() + "'s version and state");
+    }
+    Operations operations =
+        new Operations("openapi/command-service.json").documentMissing(routesOfPlugins);
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     List<CommandWriter<?, ?>> writers = new ArrayList<>();

@@ -89,6 +89,23 @@ public final class JsonBody {
     return new BigDecimal(node.textValue());
   }
 
+  /** A JSON integer from {@code min} to {@code max}. */
+  public long integer(String field, long min, long max) {
+    read.add(field);
+    JsonNode node = tree.get(field);
+    if (node == null || node.isNull()) {
+      throw invalid(field, "is required");
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw invalid(field, "must be a whole number");
+    }
+    long value = node.longValue();
+    if (value < min || value > max) {
+      throw invalid(field, "must be from " + min + " to " + max);
+    }
+    return value;
+  }
+
   /** An ISO 4217 currency code, such as EUR. */
   public String currency(String field) {
     String code = requiredString(field, 3);

@@ -1,0 +1,64 @@
+package io.streamfold.examples.counter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamfold.command.CommandService;
+import io.streamfold.command.it.Http;
+import io.streamfold.command.it.Instances;
+import io.streamfold.command.it.OpenApi;
+import io.streamfold.projection.ProjectionService;
+import io.streamfold.projection.it.ProjectionInstances;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The counter plugged into both services, on the real broker and registry: commands on the command
+ * service, the count on the projection service with read-your-writes, and both services' API
+ * documents covering the counter's routes.
+ */
+class CounterIT {
+  @Test
+  void shouldCountOnTheCommandSideAndServeTheCountOnTheProjectionSide() throws Exception {
+    Map<String, String> env = Instances.environment("counter");
+    Map<String, String> projectionEnv = new java.util.HashMap<>(env);
+    projectionEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections");
+    try (CommandService commands = Instances.start(env);
+        ProjectionService projections = ProjectionInstances.start(projectionEnv)) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> commands.isReady() && projections.isReady());
+      String counter = Instances.url(commands) + "/api/v1/counters/c1";
+
+      assertThat(Http.post(counter + "/increment", "{\"by\":2}").status()).isEqualTo(200);
+      Http.Response three = Http.post(counter + "/increment", "{\"by\":3}");
+      assertThat(three.status()).isEqualTo(200);
+      assertThat(three.header("ETag")).isEqualTo("\"2\"");
+      assertThat(Http.post(counter + "/increment", "{\"by\":0}").status()).isEqualTo(400);
+      assertThat(Http.post(counter + "/increment", "{\"by\":\"2\"}").status()).isEqualTo(400);
+      assertThat(Http.get(counter).json().get("state").get("count").asLong()).isEqualTo(5);
+
+      String view = ProjectionInstances.url(projections) + "/api/v1/counters/c1";
+      Http.Response five = Http.get(view + "?minVersion=2&waitMs=10000");
+      assertThat(five.status()).isEqualTo(200);
+      assertThat(five.json().get("count").asLong()).isEqualTo(5);
+      assertThat(five.json().get("version").asLong()).isEqualTo(2);
+
+      assertThat(Http.post(counter + "/reset", "").status()).isEqualTo(200);
+      assertThat(Http.post(counter + "/reset", "").status()).isEqualTo(422);
+      assertThat(Http.get(view + "?minVersion=3&waitMs=10000").json().get("count").asLong())
+          .isZero();
+      assertThat(Http.get(ProjectionInstances.url(projections) + "/api/v1/counters/c2").status())
+          .isEqualTo(404);
+
+      assertThat(
+              OpenApi.operations(Http.get(Instances.url(commands) + "/openapi.json").raw().body()))
+          .contains("POST /api/v1/counters/{id}/{action}", "GET /api/v1/counters/{id}");
+      assertThat(
+              OpenApi.operations(
+                  Http.get(ProjectionInstances.url(projections) + "/openapi.json").raw().body()))
+          .contains("GET /api/v1/counters/{id}");
+    }
+  }
+}
