@@ -5,7 +5,6 @@ import io.streamfold.command.config.CommandServiceConfig;
 import io.streamfold.service.kafka.TopicSpec;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The topics the command service creates, all with one partition count so that an aggregate's
@@ -24,7 +23,7 @@ final class CommandTopics {
     short replication = config.replication();
     String minIsr = Integer.toString(config.minInsyncReplicas());
     return List.of(
-        forever(topics.events(), partitions, replication, minIsr),
+        TopicSpec.eventLog(topics.events(), partitions, replication, config.minInsyncReplicas()),
         new TopicSpec(
             topics.versions(),
             partitions,
@@ -52,7 +51,8 @@ final class CommandTopics {
                 Long.toString(INBOX_RETENTION.toMillis()),
                 "min.insync.replicas",
                 minIsr)),
-        forever(subjects(config.topicPrefix()), partitions, replication, minIsr));
+        TopicSpec.eventLog(
+            subjects(config.topicPrefix()), partitions, replication, config.minInsyncReplicas()));
   }
 
   /**
@@ -64,23 +64,5 @@ final class CommandTopics {
   /** The log of what was done to data subjects (their erasures), keyed by subject id. */
   static String subjects(String topicPrefix) {
     return topicPrefix + "subjects.events";
-  }
-
-  /** An event log: kept forever, and refused at start-up if an existing one would not be. */
-  private static TopicSpec forever(String name, int partitions, short replication, String minIsr) {
-    return new TopicSpec(
-        name,
-        partitions,
-        replication,
-        Map.of(
-            "cleanup.policy",
-            "delete",
-            "retention.ms",
-            "-1",
-            "retention.bytes",
-            "-1",
-            "min.insync.replicas",
-            minIsr),
-        Set.of("cleanup.policy", "retention.ms", "retention.bytes"));
   }
 }

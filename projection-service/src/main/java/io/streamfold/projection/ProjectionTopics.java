@@ -48,19 +48,7 @@ final class ProjectionTopics {
     List<TopicSpec> sources = new java.util.ArrayList<>();
     for (String topic : viewSources) {
       sources.add(
-          new TopicSpec(
-              topic,
-              partitions,
-              config.replication(),
-              Map.of(
-                  "cleanup.policy",
-                  "delete",
-                  "retention.ms",
-                  "-1",
-                  "retention.bytes",
-                  "-1",
-                  "min.insync.replicas",
-                  Short.toString(config.minInsyncReplicas()))));
+          TopicSpec.eventLog(topic, partitions, config.replication(), config.minInsyncReplicas()));
     }
     new TopicProvisioner(config.clientProperties()).ensure(sources);
     return partitions;

@@ -165,21 +165,16 @@ final class Batch<C> {
       remember(rememberedKey, command, decided.outcome(), now, producer);
     }
     for (Process.Outgoing message : decided.messages()) {
-      String topic = context.topics().inboxOf(message.collection());
-      InboxRecord record =
+      send(
+          producer,
+          message.collection(),
           Messages.command(
               message,
               context.aggregate().collection(),
               command.aggregateId(),
               command.correlationId(),
-              now);
-      producer.send(
-          new ProducerRecord<>(
-              topic,
-              null,
-              timestamp,
-              message.aggregateId(),
-              context.serdes().inbox().encode(topic, record)));
+              now),
+          now);
     }
     if (decided.deadline() != null) {
       deadlines.put(command.aggregateId(), decided.deadline());
@@ -233,16 +228,7 @@ final class Batch<C> {
     } catch (IllegalArgumentException e) {
       invalid = e.getMessage();
     }
-    CommandEnvelope<C> envelope =
-        new CommandEnvelope<>(
-            message.getMessageId(),
-            message.getAggregateId(),
-            ExpectedVersion.ANY,
-            message.getCorrelationId(),
-            null,
-            message.getSentAt(),
-            Messages.fingerprint(body),
-            command);
+    CommandEnvelope<C> envelope = internal(message, Messages.fingerprint(body), command);
     CommandOutcome outcome;
     if (invalid != null) {
       VersionRecord row = row(message.getAggregateId());
@@ -258,19 +244,12 @@ final class Batch<C> {
     ReplyAddress to = body.getReplyTo();
     if (to != null) {
       Instant now = context.clock().instant();
-      String topic = context.topics().inboxOf(to.getCollection());
       byte[] withoutEvents =
-          context.serdes().outcomes().encode(topic, Messages.withoutEvents(outcome));
-      producer.send(
-          new ProducerRecord<>(
-              topic,
-              null,
-              now.toEpochMilli(),
-              to.getAggregateId(),
-              context
-                  .serdes()
-                  .inbox()
-                  .encode(topic, Messages.reply(message, to, withoutEvents, now))));
+          context
+              .serdes()
+              .outcomes()
+              .encode(context.topics().idempotency(), Messages.withoutEvents(outcome));
+      send(producer, to.getCollection(), Messages.reply(message, to, withoutEvents, now), now);
     }
   }
 
@@ -283,17 +262,45 @@ final class Batch<C> {
     }
     CommandOutcome outcome = context.serdes().outcomes().decode(bytes(reply.getOutcome()));
     decideOne(
-        new CommandEnvelope<>(
-            message.getMessageId(),
-            message.getAggregateId(),
-            ExpectedVersion.ANY,
-            message.getCorrelationId(),
-            null,
-            message.getSentAt(),
-            null,
-            process.onReply(reply.getStep(), Messages.reply(outcome))),
+        internal(message, null, process.onReply(reply.getStep(), Messages.reply(outcome))),
         producer,
         begin);
+  }
+
+  /** Writes {@code message} to the inbox of {@code collection}, keyed by its recipient. */
+  private void send(
+      Producer<String, byte[]> producer, String collection, InboxRecord message, Instant at) {
+    String topic = context.topics().inboxOf(collection);
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            at.toEpochMilli(),
+            message.getAggregateId(),
+            context.serdes().inbox().encode(topic, message)));
+  }
+
+  /** A command the writer issues itself (from a message, or at a deadline): any version. */
+  private static <C> CommandEnvelope<C> internal(
+      String id,
+      String aggregateId,
+      String correlationId,
+      Instant at,
+      String fingerprint,
+      C command) {
+    return new CommandEnvelope<>(
+        id, aggregateId, ExpectedVersion.ANY, correlationId, null, at, fingerprint, command);
+  }
+
+  private static <C> CommandEnvelope<C> internal(
+      InboxRecord message, String fingerprint, C command) {
+    return internal(
+        message.getMessageId(),
+        message.getAggregateId(),
+        message.getCorrelationId(),
+        message.getSentAt(),
+        fingerprint,
+        command);
   }
 
   /** Decides the command each passed deadline becomes, for its process. */
@@ -303,12 +310,10 @@ final class Batch<C> {
     for (Deadlines.Deadline deadline : due) {
       String id = deadline.aggregateId() + ".deadline." + deadline.at().toEpochMilli();
       decideOne(
-          new CommandEnvelope<>(
+          internal(
               id,
               deadline.aggregateId(),
-              ExpectedVersion.ANY,
               id,
-              null,
               deadline.at(),
               null,
               process.onDeadline(deadline.at())),

@@ -14,7 +14,6 @@ import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
 import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
-import io.streamfold.service.http.Problems;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.streams.state.HostInfo;
@@ -183,46 +181,15 @@ public final class AccountQueryRoutes {
       Long minVersion,
       Duration wait,
       java.util.function.BiConsumer<AccountSummary, Integer> answer) {
-    AccountSummary summary = stores.summary(id, partition, false);
-    if (minVersion == null || (summary != null && summary.version() >= minVersion)) {
-      answer.accept(summary, partition);
-      return;
-    }
-    var applied = waiters.await(id, minVersion);
-    AccountSummary again =
-        stores.summary(id, partition, false); // it may have been applied meanwhile
-    if (again != null && again.version() >= minVersion) {
-      applied.complete(again.version());
-    }
-    ctx.future(
-        () ->
-            applied
-                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .handleAsync( // never on the Streams thread, nor on the JDK's timeout thread
-                    (version, timeout) -> {
-                      AccountSummary now = stores.summary(id, partition, false);
-                      if (timeout != null) {
-                        ctx.header("Retry-After", "1");
-                        Problems.write(
-                            ctx,
-                            Problem.of(
-                                    503,
-                                    "version-not-yet-applied",
-                                    "Version not yet applied",
-                                    "Version "
-                                        + minVersion
-                                        + " of "
-                                        + id
-                                        + " was not applied within "
-                                        + wait.toMillis()
-                                        + " ms")
-                                .with("currentVersion", now == null ? 0 : now.version()));
-                      } else {
-                        answer.accept(now, partition);
-                      }
-                      return null;
-                    },
-                    waiters.completions()));
+    ReadYourWrites.answer(
+        ctx,
+        waiters,
+        id,
+        minVersion,
+        wait,
+        () -> stores.summary(id, partition, false),
+        AccountSummary::version,
+        summary -> answer.accept(summary, partition));
   }
 
   private void answer(Context ctx, String id, AccountSummary summary, String when) {

@@ -7,13 +7,10 @@ import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
-import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
-import io.streamfold.service.http.Problems;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /api/v1/<collection>/{id}} (with {@code minVersion}) of one plugged-in view: answered
@@ -65,45 +62,15 @@ public final class ViewRoutes<V> {
       throw ProblemException.unavailable("not-ready", unavailable.reason(), 1);
     }
     int partition = ((Location.Here) location).partition();
-    Versioned<V> found = stores.view(view.store(), id, partition);
-    if (minVersion == null || (found != null && found.version() >= minVersion)) {
-      answer(ctx, id, found);
-      return;
-    }
-    var applied = waiters.await(id, minVersion);
-    Versioned<V> again = stores.view(view.store(), id, partition); // applied meanwhile?
-    if (again != null && again.version() >= minVersion) {
-      applied.complete(again.version());
-    }
-    ctx.future(
-        () ->
-            applied
-                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .handleAsync(
-                    (version, timeout) -> {
-                      Versioned<V> now = stores.view(view.store(), id, partition);
-                      if (timeout == null) {
-                        answer(ctx, id, now);
-                        return null;
-                      }
-                      ctx.header("Retry-After", "1");
-                      Problems.write(
-                          ctx,
-                          Problem.of(
-                                  503,
-                                  "version-not-yet-applied",
-                                  "Version not yet applied",
-                                  "Version "
-                                      + minVersion
-                                      + " of "
-                                      + id
-                                      + " was not applied within "
-                                      + wait.toMillis()
-                                      + " ms")
-                              .with("currentVersion", now == null ? 0 : now.version()));
-                      return null;
-                    },
-                    waiters.completions()));
+    ReadYourWrites.answer(
+        ctx,
+        waiters,
+        id,
+        minVersion,
+        wait,
+        () -> stores.<V>view(view.store(), id, partition),
+        Versioned::version,
+        found -> answer(ctx, id, found));
   }
 
   private void answer(Context ctx, String id, Versioned<V> found) {

@@ -62,19 +62,7 @@ class ProjectionTopologyTest {
 
   @BeforeEach
   void start() {
-    driver =
-        new TopologyTestDriver(
-            ProjectionTopology.build(
-                EVENTS,
-                serdes,
-                waiters,
-                counters,
-                handles,
-                List.of(new io.streamfold.bank.projection.TransferViews()),
-                collection -> collection + ".events",
-                registry,
-                java.util.Map.of("transfer-views", transferWaiters)),
-            props());
+    driver = new TopologyTestDriver(topology(), props());
     events =
         driver.createInputTopic(
             EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -89,6 +77,20 @@ class ProjectionTopologyTest {
     deadLetters =
         driver.createOutputTopic(
             DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  /** The production topology, with the bank's transfer view plugged in. */
+  org.apache.kafka.streams.Topology topology() {
+    return ProjectionTopology.build(
+        EVENTS,
+        serdes,
+        waiters,
+        counters,
+        handles,
+        List.of(new io.streamfold.bank.projection.TransferViews()),
+        collection -> collection + ".events",
+        registry,
+        java.util.Map.of("transfer-views", transferWaiters));
   }
 
   Properties props() {
@@ -495,19 +497,7 @@ class ProjectionTopologyTest {
 
   @Test
   void shouldMatchTheCommittedTopologyDescription() throws IOException {
-    String described =
-        ProjectionTopology.build(
-                EVENTS,
-                serdes,
-                waiters,
-                counters,
-                handles,
-                List.of(new io.streamfold.bank.projection.TransferViews()),
-                collection -> collection + ".events",
-                registry,
-                java.util.Map.of("transfer-views", transferWaiters))
-            .describe()
-            .toString();
+    String described = topology().describe().toString();
     Path golden = Path.of("src/test/resources/projection-topology.txt");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, described);

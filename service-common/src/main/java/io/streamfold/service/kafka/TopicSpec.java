@@ -26,4 +26,25 @@ public record TopicSpec(
   public TopicSpec(String name, int partitions, short replication, Map<String, String> configs) {
     this(name, partitions, replication, configs, Set.of());
   }
+
+  /**
+   * An event log: kept forever ({@code cleanup.policy=delete}, no time or size limit), which an
+   * existing topic must also be, or the start fails.
+   */
+  public static TopicSpec eventLog(String name, int partitions, short replication, short minIsr) {
+    return new TopicSpec(
+        name,
+        partitions,
+        replication,
+        Map.of(
+            "cleanup.policy",
+            "delete",
+            "retention.ms",
+            "-1",
+            "retention.bytes",
+            "-1",
+            "min.insync.replicas",
+            Short.toString(minIsr)),
+        Set.of("cleanup.policy", "retention.ms", "retention.bytes"));
+  }
 }
