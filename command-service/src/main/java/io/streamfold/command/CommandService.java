@@ -82,7 +82,7 @@ public final class CommandService implements AutoCloseable {
     PersonalData personal = new PersonalData(keys, config.personalData().cacheSize());
     List<CommandDomain.Plugged<?, ?, ?>> plugged = new ArrayList<>();
     for (CommandDomain domain : CommandDomain.load()) {
-      domain.configure(new Env(config.environment()));
+      domain.configure(new Env(config.environment().values()));
       plugged.addAll(
           domain.aggregates(
               new CommandDomain.Context(schemas, config.autoRegisterSchemas(), personal)));

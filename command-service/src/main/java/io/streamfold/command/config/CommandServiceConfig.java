@@ -2,6 +2,7 @@ package io.streamfold.command.config;
 
 import io.streamfold.service.config.Env;
 import io.streamfold.service.config.PersonalDataSettings;
+import io.streamfold.service.config.Variables;
 import io.streamfold.service.security.SecuritySettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public record CommandServiceConfig(
     Properties kafka,
     SecuritySettings security,
     PersonalDataSettings personalData,
-    Map<String, String> environment) {
+    Variables environment) {
 
   public static CommandServiceConfig fromEnv(Map<String, String> variables) {
     return fromEnv(new Env(variables));
@@ -96,7 +97,7 @@ public record CommandServiceConfig(
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
         SecuritySettings.fromEnv(env),
         PersonalDataSettings.fromEnv(env, prefix),
-        env.variables());
+        new Variables(env.variables()));
   }
 
   /**
