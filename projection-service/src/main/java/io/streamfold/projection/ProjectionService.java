@@ -146,7 +146,8 @@ public final class ProjectionService implements AutoCloseable {
             config.clientProperties(),
             config.applicationId(),
             config.eventsTopic(),
-            java.util.List.of(io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION));
+            java.util.List.of(io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION),
+            views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     var accounts =
         new AccountQueryRoutes(
             stores,

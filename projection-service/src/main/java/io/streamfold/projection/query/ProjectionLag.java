@@ -17,39 +17,45 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * How far the projections trail: per partition of the event log, the end offset minus the offset
  * the application committed, for the whole application (all instances); and the same for its
- * repartition topics, behind which the owner index and the statistics are one hop late. Cached for
- * a second. A rebuild has caught up, and readers may switch to it, when the total is 0.
+ * repartition topics, behind which the owner index and the statistics are one hop late, and the
+ * event logs of the plugged-in views. Cached for a second. A rebuild has caught up, and readers may
+ * switch to it, when the total is 0.
  */
 public final class ProjectionLag implements AutoCloseable {
   private final Admin admin;
   private final String applicationId;
   private final String eventsTopic;
   private final List<String> repartitionTopics;
+  private final List<String> viewTopics;
   private Snapshot cached;
   private Instant cachedAt = Instant.EPOCH;
 
   /**
    * The lag at one moment.
    *
-   * @param total the events' lag plus the repartition topics' lag
+   * @param total the events' lag plus the repartition topics' and the views' logs' lag
    * @param partitions the events' lag per partition
    * @param repartition the repartition topics' lag in all
+   * @param views the plugged-in views' event logs' lag in all
    */
-  public record Snapshot(long total, Map<Integer, Long> partitions, long repartition) {}
+  public record Snapshot(long total, Map<Integer, Long> partitions, long repartition, long views) {}
 
   /**
    * @param repartitionNames the repartition operators' names, e.g. {@code accounts-by-owner}
+   * @param viewTopics the event logs the plugged-in views read
    */
   public ProjectionLag(
       Properties adminConfig,
       String applicationId,
       String eventsTopic,
-      List<String> repartitionNames) {
+      List<String> repartitionNames,
+      List<String> viewTopics) {
     this.admin = Admin.create(adminConfig);
     this.applicationId = applicationId;
     this.eventsTopic = eventsTopic;
     this.repartitionTopics =
         repartitionNames.stream().map(name -> applicationId + "-" + name + "-repartition").toList();
+    this.viewTopics = List.copyOf(viewTopics);
   }
 
   public synchronized Snapshot snapshot() {
@@ -61,15 +67,18 @@ public final class ProjectionLag implements AutoCloseable {
       Map<Integer, Long> byPartition = new TreeMap<>();
       long events = 0;
       long repartition = 0;
+      long views = 0;
       for (Map.Entry<TopicPartition, Long> lag : lags.entrySet()) {
         if (lag.getKey().topic().equals(eventsTopic)) {
           byPartition.put(lag.getKey().partition(), lag.getValue());
           events += lag.getValue();
+        } else if (viewTopics.contains(lag.getKey().topic())) {
+          views += lag.getValue();
         } else {
           repartition += lag.getValue();
         }
       }
-      cached = new Snapshot(events + repartition, byPartition, repartition);
+      cached = new Snapshot(events + repartition + views, byPartition, repartition, views);
       cachedAt = Instant.now();
       return cached;
     } catch (InterruptedException e) {
@@ -84,6 +93,7 @@ public final class ProjectionLag implements AutoCloseable {
     List<String> topics = new ArrayList<>(List.of(eventsTopic));
     List<String> existing = new ArrayList<>(admin.listTopics().names().get(10, TimeUnit.SECONDS));
     repartitionTopics.stream().filter(existing::contains).forEach(topics::add);
+    viewTopics.stream().filter(existing::contains).forEach(topics::add);
     Map<TopicPartition, Long> ends = Offsets.end(admin, topics);
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin

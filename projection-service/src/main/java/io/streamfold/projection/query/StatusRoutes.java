@@ -51,7 +51,9 @@ public final class StatusRoutes {
                   "partitions",
                   snapshot.partitions(),
                   "repartition",
-                  snapshot.repartition()));
+                  snapshot.repartition(),
+                  "views",
+                  snapshot.views()));
           body.put("duplicatesSkipped", counters.duplicates());
           body.put("gaps", counters.gaps());
           body.put("deadLetters", counters.deadLetters());
