@@ -219,7 +219,7 @@ public final class AccountQueryRoutes {
           page.size() == limit ? Long.toString(page.get(page.size() - 1).version()) : null);
       ctx.json(body);
     } else {
-      forwardOrUnavailable(ctx, location);
+      Location.forwardOrUnavailable(ctx, location, forwarder);
     }
   }
 
@@ -249,7 +249,7 @@ public final class AccountQueryRoutes {
           wait,
           (summary, partition) -> answerStream(ctx, id, summary, partition, from, limit));
     } else {
-      forwardOrUnavailable(ctx, location);
+      Location.forwardOrUnavailable(ctx, location, forwarder);
     }
   }
 
@@ -319,16 +319,7 @@ public final class AccountQueryRoutes {
       body.put("nextCursor", accounts.size() == limit ? accounts.get(limit - 1) : null);
       ctx.json(body);
     } else {
-      forwardOrUnavailable(ctx, location);
-    }
-  }
-
-  private void forwardOrUnavailable(Context ctx, Location location) {
-    if (location instanceof Location.Elsewhere elsewhere) {
-      ctx.future(() -> forwarder.forwardAsync(ctx, elsewhere.active()));
-    } else {
-      throw ProblemException.unavailable(
-          "not-ready", ((Location.Unavailable) location).reason(), 1);
+      Location.forwardOrUnavailable(ctx, location, forwarder);
     }
   }
 }

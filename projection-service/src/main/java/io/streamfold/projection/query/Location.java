@@ -14,4 +14,20 @@ public sealed interface Location {
 
   /** No instance owns it right now (starting, rebalancing). */
   record Unavailable(String reason) implements Location {}
+
+  /**
+   * Answers a request for a key that is not {@link Here}: forwarded to the active owner, or 503
+   * with {@code Retry-After} while there is none.
+   */
+  static void forwardOrUnavailable(
+      io.javalin.http.Context ctx,
+      Location location,
+      io.streamfold.service.http.Forwarder forwarder) {
+    if (location instanceof Elsewhere elsewhere) {
+      ctx.future(() -> forwarder.forwardAsync(ctx, elsewhere.active()));
+    } else {
+      throw io.streamfold.service.http.ProblemException.unavailable(
+          "not-ready", ((Unavailable) location).reason(), 1);
+    }
+  }
 }

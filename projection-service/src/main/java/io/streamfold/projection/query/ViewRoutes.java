@@ -54,14 +54,11 @@ public final class ViewRoutes<V> {
     Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
     Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
     Location location = stores.locate(view.store(), id);
-    if (location instanceof Location.Elsewhere elsewhere) {
-      ctx.future(() -> forwarder.forwardAsync(ctx, elsewhere.active()));
+    if (!(location instanceof Location.Here here)) {
+      Location.forwardOrUnavailable(ctx, location, forwarder);
       return;
     }
-    if (location instanceof Location.Unavailable unavailable) {
-      throw ProblemException.unavailable("not-ready", unavailable.reason(), 1);
-    }
-    int partition = ((Location.Here) location).partition();
+    int partition = here.partition();
     ReadYourWrites.answer(
         ctx,
         waiters,
