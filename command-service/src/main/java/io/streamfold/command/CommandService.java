@@ -216,6 +216,7 @@ public final class CommandService implements AutoCloseable {
                 config.stateDir(),
                 config.idempotencyWindow(),
                 config.maxBatch(),
+                config.lanes(),
                 config.queueCapacity(),
                 config.storeCacheMb() * 1024L * 1024L),
             schemas,

@@ -22,6 +22,8 @@ import java.util.Properties;
  * @param replication replication factor of created topics
  * @param minInsyncReplicas {@code min.insync.replicas} of created topics
  * @param maxBatch the most commands one writer decides and commits in one transaction
+ * @param lanes how many transactions an instance has in flight per aggregate type (its writers'
+ *     lanes, each a transactional producer and a thread); more only when one lane's thread is busy
  * @param queueCapacity the most commands waiting for one partition's writer before 503
  * @param storeCacheMb the block cache shared by the instance's local stores
  * @param commandTimeout how long a request waits for its batch's commit before answering 504
@@ -46,6 +48,7 @@ public record CommandServiceConfig(
     short replication,
     short minInsyncReplicas,
     int maxBatch,
+    int lanes,
     int queueCapacity,
     int storeCacheMb,
     Duration commandTimeout,
@@ -89,6 +92,7 @@ public record CommandServiceConfig(
         replication,
         env.topicMinIsr(replication),
         env.integer("WRITER_MAX_BATCH", 500, 1, 100_000),
+        env.integer("WRITER_LANES", 1, 1, 256),
         env.integer("WRITER_QUEUE_CAPACITY", 10_000, 1, 1_000_000),
         env.integer("STORE_CACHE_MB", 64, 8, 65_536),
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
@@ -122,6 +126,7 @@ public record CommandServiceConfig(
         replication,
         minInsyncReplicas,
         maxBatch,
+        lanes,
         queueCapacity,
         storeCacheMb,
         commandTimeout,

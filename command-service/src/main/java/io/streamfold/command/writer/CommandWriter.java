@@ -52,6 +52,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
    * @param advertisedServer {@code host:port} where other instances reach this one
    * @param stateDir where the partitions' local stores live
    * @param maxBatch the most commands in one transaction
+   * @param lanes how many transactions the instance has in flight (at most one per partition)
    * @param queueCapacity the most commands waiting for one partition
    */
   public record Settings(
@@ -63,6 +64,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
       Path stateDir,
       Duration idempotencyWindow,
       int maxBatch,
+      int lanes,
       int queueCapacity,
       long storeCacheBytes) {}
 
@@ -126,10 +128,9 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     this.visibility = context.visibility();
     this.inbox = context.inbox();
     AtomicReference<ConsumerGroupMetadata> group = new AtomicReference<>();
-    // Lanes: partition p goes to committer p mod lanes, each with its transactional producer, so
-    // that as many rounds are in flight as there are cores to decide them. Ids are the instance's
-    // (a restart fences its previous incarnation at once) and the lane's.
-    int lanes = lanes(settings.partitions());
+    // Lanes: partition p goes to committer p mod lanes, each with its transactional producer. Ids
+    // are the instance's (a restart fences its previous incarnation at once) and the lane's.
+    int lanes = Math.max(1, Math.min(settings.partitions(), settings.lanes()));
     for (int lane = 0; lane < lanes; lane++) {
       committers.add(
           new Committer<>(
@@ -181,11 +182,6 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     writer.committers.forEach(Committer::start);
     writer.ownership.start();
     return writer;
-  }
-
-  /** As many lanes as cores, and no more than partitions. */
-  static int lanes(int partitions) {
-    return Math.max(1, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
   }
 
   /** The partition of {@code aggregateId}: Kafka's default partitioner on the UTF-8 key. */

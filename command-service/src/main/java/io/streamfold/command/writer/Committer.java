@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * that uses it. Each round takes the queued commands of every partition of the lane that the
  * instance serves, decides each partition's against its committed state plus the round's earlier
  * commands, writes them all in one transaction, commits once, waits until the round is readable
- * ({@link Visibility}) and answers. An instance has as many lanes as cores (partition p in lane p
- * mod lanes), so that as many rounds are in flight as there are cores to decide them.
+ * ({@link Visibility}) and answers. An instance has {@code WRITER_LANES} lanes (partition p in lane
+ * p mod lanes), one by default: on two cores one lane's bigger rounds, half as many transactions,
+ * did better than a lane per core (measured, {@code bench/profiles/2026-12-03-one-lane/}).
  *
  * <p>Why one transaction for several partitions, not one per partition: a transaction costs the
  * broker the same CPU whatever the number of partitions it writes, and on a small machine that cost

@@ -25,6 +25,7 @@ class CommandServiceConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.advertisedServer()).isEqualTo("127.0.0.1:8080");
     assertThat(config.partitions()).isEqualTo(6);
+    assertThat(config.lanes()).isEqualTo(1);
     assertThat(config.idempotencyWindow()).isEqualTo(Duration.ofHours(24));
     assertThat(config.clientProperties()).containsEntry("bootstrap.servers", "k:9092");
   }
@@ -41,6 +42,9 @@ class CommandServiceConfigTest {
         .hasMessageContaining("APPLICATION_SERVER");
     assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("IDEMPOTENCY_WINDOW", "a day")))
         .hasMessageContaining("IDEMPOTENCY_WINDOW");
+    assertThatThrownBy(() -> CommandServiceConfig.fromEnv(with("WRITER_LANES", "0")))
+        .hasMessageContaining("WRITER_LANES");
+    assertThat(CommandServiceConfig.fromEnv(with("WRITER_LANES", "4")).lanes()).isEqualTo(4);
   }
 
   @Test

@@ -100,6 +100,7 @@ class PartitionWriterIT {
             stateDir,
             Duration.ofHours(1),
             100,
+            2, // lanes
             100,
             16L * 1024 * 1024),
         registry,

@@ -81,6 +81,7 @@ class ProcessDeadlineIT {
             state,
             Duration.ofHours(1),
             100,
+            1, // lanes
             100,
             16L * 1024 * 1024),
         registry,
