@@ -1,13 +1,15 @@
 package io.streamfold.projection.topology;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -62,14 +64,16 @@ public final class BinarySerde<T> implements Serde<T> {
       if (value == null) {
         return null;
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeByte(format);
-        writer.write(value, out);
+      Scratch scratch = Scratch.take();
+      try {
+        scratch.data.writeByte(format);
+        writer.write(value, scratch.data);
+        return scratch.bytes.copy();
       } catch (IOException e) {
         throw new SerializationException("Cannot write " + name, e);
+      } finally {
+        scratch.give();
       }
-      return bytes.toByteArray();
     };
   }
 
@@ -79,7 +83,8 @@ public final class BinarySerde<T> implements Serde<T> {
       if (data == null) {
         return null;
       }
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+      try {
+        DataInputStream in = new DataInputStream(new Bytes(data));
         byte written = in.readByte();
         if (written < FORMAT || written > format) {
           throw new SerializationException(
@@ -95,6 +100,99 @@ public final class BinarySerde<T> implements Serde<T> {
         throw new SerializationException("Cannot read " + name, e);
       }
     };
+  }
+
+  /**
+   * A thread's reusable output for {@link #serializer}: {@link ByteArrayOutputStream} and {@link
+   * java.io.ByteArrayInputStream} synchronize every call, and a history entry outgrew the first
+   * buffer and was copied as it grew; together they were half of writing a value in a rebuild's
+   * profile. A serializer called while the thread's scratch is in use (a value written inside
+   * another) gets a fresh one.
+   */
+  private static final class Scratch {
+    private static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+    final Growing bytes = new Growing();
+    final DataOutputStream data = new DataOutputStream(bytes);
+    private boolean inUse;
+
+    static Scratch take() {
+      Scratch scratch = OF_THREAD.get();
+      if (scratch.inUse) {
+        scratch = new Scratch();
+      }
+      scratch.inUse = true;
+      scratch.bytes.count = 0;
+      return scratch;
+    }
+
+    void give() {
+      inUse = false;
+      if (bytes.buffer.length > 64 * 1024) {
+        bytes.buffer = new byte[1024]; // one huge value does not stay with the thread
+      }
+    }
+  }
+
+  /** An unsynchronized, growing byte buffer. */
+  private static final class Growing extends OutputStream {
+    byte[] buffer = new byte[1024];
+    int count;
+
+    @Override
+    public void write(int b) {
+      if (count == buffer.length) {
+        buffer = Arrays.copyOf(buffer, buffer.length * 2);
+      }
+      buffer[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (count + len > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, count + len));
+      }
+      System.arraycopy(b, off, buffer, count, len);
+      count += len;
+    }
+
+    byte[] copy() {
+      return Arrays.copyOf(buffer, count);
+    }
+  }
+
+  /** An unsynchronized input over a byte array. */
+  private static final class Bytes extends InputStream {
+    private final byte[] data;
+    private int position;
+
+    Bytes(byte[] data) {
+      this.data = data;
+    }
+
+    @Override
+    public int read() {
+      return position < data.length ? data[position++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (position >= data.length) {
+        return -1;
+      }
+      int n = Math.min(len, data.length - position);
+      System.arraycopy(data, position, b, off, n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return data.length - position;
+    }
   }
 
   static void writeString(DataOutputStream out, String value) throws IOException {

@@ -18,6 +18,54 @@ class BinarySerdeTest {
     return serde.deserializer().deserialize("t", serde.serializer().serialize("t", value));
   }
 
+  record Pair(String name, byte[] inner) {}
+
+  /**
+   * The serializer reuses a buffer per thread: a value written while another is being written (a
+   * serde used inside a writer) and a value far larger than the buffer must each come out whole,
+   * and the values after them too.
+   */
+  @Test
+  void shouldWriteEachValueWholeWhateverTheBufferReuse() {
+    BinarySerde<String> inner =
+        new BinarySerde<>("inner", (value, out) -> out.writeUTF(value), in -> in.readUTF());
+    BinarySerde<Pair> outer =
+        new BinarySerde<>(
+            "outer",
+            (value, out) -> {
+              out.writeUTF(value.name());
+              // written mid-value, with the thread's buffer in use
+              byte[] nested = inner.serializer().serialize("t", value.name() + "-inner");
+              out.writeInt(nested.length);
+              out.write(nested);
+              out.writeInt(value.inner().length);
+              out.write(value.inner());
+            },
+            in -> {
+              String name = in.readUTF();
+              byte[] nested = new byte[in.readInt()];
+              in.readFully(nested);
+              assertThat(inner.deserializer().deserialize("t", nested)).isEqualTo(name + "-inner");
+              byte[] bytes = new byte[in.readInt()];
+              in.readFully(bytes);
+              return new Pair(name, bytes);
+            });
+    byte[] huge = new byte[200_000];
+    for (int i = 0; i < huge.length; i++) {
+      huge[i] = (byte) (i * 31);
+    }
+    for (Pair value :
+        java.util.List.of(
+            new Pair("small", new byte[] {1, 2, 3}),
+            new Pair("huge", huge),
+            new Pair("after", new byte[] {4}),
+            new Pair("", new byte[0]))) {
+      assertThat(roundTrip(outer, value)).usingRecursiveComparison().isEqualTo(value);
+    }
+    assertThat(outer.serializer().serialize("t", new Pair("x", new byte[] {9})))
+        .hasSize(1 + 2 + 1 + 4 + (1 + 2 + 7) + 4 + 1);
+  }
+
   @Test
   void shouldRoundTripEveryViewExactly() {
     AccountSummary summary =
