@@ -183,7 +183,27 @@ public final class Bench {
     Map<Boolean, List<String>> owned = reads.ownership(CommandScenarios.ACCOUNTS);
     Map<String, Object> local = reads.closedLoop(owned.get(true), 16, step);
     Map<String, Object> forwarded = reads.closedLoop(owned.get(false), 16, step);
-    results.put("reads", Map.of("local", local, "forwarded", forwarded));
+    // one client: what the hop itself adds, where 16 clients measure who wins the two cores
+    Map<String, Object> localAlone = reads.closedLoop(owned.get(true), 1, step);
+    Map<String, Object> forwardedAlone = reads.closedLoop(owned.get(false), 1, step);
+    results.put(
+        "reads",
+        Map.of(
+            "local",
+            local,
+            "forwarded",
+            forwarded,
+            "local, one client",
+            localAlone,
+            "forwarded, one client",
+            forwardedAlone));
+    rows.add(
+        new Report.Row(
+            "read p50, forwarded, one client",
+            p50(forwardedAlone),
+            p50(localAlone),
+            "ms",
+            "read p50, local, one client"));
     rows.add(
         new Report.Row(
             "read p99, local", p99(local), singleSend.p99(), "ms", "single send p99 (acks=all)"));
@@ -250,6 +270,11 @@ public final class Bench {
   @SuppressWarnings("unchecked")
   private static double p99(Map<String, Object> read) {
     return p99OfLatency(read.get("latency"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double p50(Map<String, Object> read) {
+    return number((Map<String, Object>) read.get("latency"), "p50Ms");
   }
 
   private static void awaitReady(Stack stack) throws InterruptedException {
