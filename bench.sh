@@ -27,6 +27,7 @@ classpath=bench/target/bench.classpath
 if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$classpath" -type f 2>/dev/null | head -n 1)" ]; then
   echo "Building..."
   ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl bench,launcher -am package
+  touch "$classpath" # the build leaves an unchanged classpath file as it was: mark this build
 fi
 
 if [ "${1:-}" = "--commands" ] || [ "${1:-}" = "--rebuild" ]; then
