@@ -169,7 +169,9 @@ public final class ProjectionService implements AutoCloseable {
               forwarder,
               viewWaiters.get(view.store()),
               config.minVersionWait(),
-              config.minVersionMaxWait()));
+              config.minVersionMaxWait(),
+              clock,
+              config.historyRetention()));
     }
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     var digests =
@@ -182,7 +184,15 @@ public final class ProjectionService implements AutoCloseable {
                         io.streamfold.projection.topology.StoreNames.HISTORY,
                         io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
                         io.streamfold.projection.topology.StoreNames.STATS),
-                    views.stream().map(ViewProjection::store))
+                    views.stream()
+                        .flatMap(
+                            view ->
+                                view.history()
+                                    ? java.util.stream.Stream.of(
+                                        view.store(),
+                                        io.streamfold.projection.topology.ViewProjections
+                                            .historyStore(view))
+                                    : java.util.stream.Stream.of(view.store())))
                 .toList());
     Subscriptions subscriptions =
         new Subscriptions(
@@ -206,8 +216,7 @@ public final class ProjectionService implements AutoCloseable {
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Retirement retirement = new Retirement();
     Map<String, String> routesOfPlugins = new LinkedHashMap<>();
-    viewRoutes.forEach(
-        route -> routesOfPlugins.put("GET " + route.path(), "A view of a plug-in (minVersion)"));
+    viewRoutes.forEach(route -> routesOfPlugins.put("GET " + route.path(), route.summary()));
     Operations operations =
         new Operations("openapi/projection-service.json").documentMissing(routesOfPlugins);
     operations.bind(streams.streams());

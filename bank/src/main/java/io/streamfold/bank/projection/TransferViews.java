@@ -57,6 +57,12 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
     return event.getVersion();
   }
 
+  /** Keeps every step: {@code GET /api/v1/transfers/{id}?asOf=…} shows where a transfer stood. */
+  @Override
+  public boolean history() {
+    return true;
+  }
+
   @Override
   public TransferView apply(TransferView current, TransferEvent event) {
     Object payload = event.getPayload();

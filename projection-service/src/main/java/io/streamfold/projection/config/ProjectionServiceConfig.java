@@ -87,7 +87,7 @@ public record ProjectionServiceConfig(
         env.string("HTTP_HOST", "0.0.0.0"),
         port,
         advertised,
-        env.string("APPLICATION_ID", "streamfold-projections-v3"),
+        env.string("APPLICATION_ID", "streamfold-projections-v4"),
         Path.of(
             env.string(
                 "STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-projections")),

@@ -85,19 +85,8 @@ public final class AccountQueryRoutes {
   private void account(Context ctx) {
     String id = Ids.aggregateId(ctx.pathParam("id"));
     Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
-    Instant asOf = QueryParams.instant(ctx, "asOf");
+    Instant asOf = QueryParams.asOf(ctx, minVersion, clock, historyRetention);
     Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
-    if (minVersion != null && asOf != null) {
-      throw ProblemException.badRequest("invalid-parameter", "Use minVersion or asOf, not both");
-    }
-    if (asOf != null && asOf.isBefore(clock.instant().minus(historyRetention))) {
-      throw new ProblemException(
-          Problem.of(
-              410,
-              "history-not-retained",
-              "History not retained",
-              "asOf " + asOf + " is older than the retained history (" + historyRetention + ")"));
-    }
     Location location = stores.locate(StoreNames.SUMMARIES, id);
     if (location instanceof Location.Here here) {
       if (asOf != null) {

@@ -7,10 +7,15 @@ import io.streamfold.projection.view.Transaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reads of an account's history store: its transactions, and its summary at a past time. */
+/**
+ * Reads of a history store (one entry per version of an aggregate): an account's transactions, its
+ * summary at a past time, and any history's entry at a past time.
+ */
 public final class History {
   private History() {}
 
@@ -31,21 +36,45 @@ public final class History {
     if (!latest.lastActivityAt().isAfter(asOf)) {
       return latest;
     }
-    String id = latest.accountId();
-    HistoryEntry found = null;
+    HistoryEntry found =
+        lastAtOrBefore(
+            store,
+            latest.accountId(),
+            latest.version(),
+            asOf,
+            HistoryEntry::version,
+            HistoryEntry::lastActivityAt);
+    return found == null ? null : found.asSummary(latest);
+  }
+
+  /**
+   * The entry of an aggregate's history store (keyed by {@link StoreNames#historyKey}) of the last
+   * version up to {@code latest} whose time is not after {@code asOf}, or null when even the first
+   * is later. Times never decrease along the versions, so this is a binary search: a few seeks,
+   * whatever the length of the history, and versions missing from the store (gaps) are stepped
+   * over.
+   */
+  public static <T> T lastAtOrBefore(
+      ReadOnlyKeyValueStore<String, T> store,
+      String id,
+      long latest,
+      Instant asOf,
+      ToLongFunction<T> version,
+      Function<T, Instant> time) {
+    T found = null;
     long low = 1;
-    long high = latest.version();
+    long high = latest;
     while (low <= high) {
       long middle = low + (high - low) / 2;
-      HistoryEntry first = firstEntry(store, id, middle, high);
-      if (first == null || first.lastActivityAt().isAfter(asOf)) {
+      T first = firstEntry(store, id, middle, high);
+      if (first == null || time.apply(first).isAfter(asOf)) {
         high = middle - 1;
       } else {
         found = first;
-        low = first.version() + 1;
+        low = version.applyAsLong(first) + 1;
       }
     }
-    return found == null ? null : found.asSummary(latest);
+    return found;
   }
 
   /** Up to {@code limit} transactions of the account with a version above {@code after}. */
@@ -76,9 +105,9 @@ public final class History {
   }
 
   /** The entry of the lowest version from {@code from} to {@code to}, if there is one. */
-  private static HistoryEntry firstEntry(
-      ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long from, long to) {
-    try (KeyValueIterator<String, HistoryEntry> it =
+  private static <T> T firstEntry(
+      ReadOnlyKeyValueStore<String, T> store, String id, long from, long to) {
+    try (KeyValueIterator<String, T> it =
         store.range(StoreNames.historyKey(id, from), StoreNames.historyKey(id, to))) {
       return it.hasNext() ? it.next().value : null;
     }

@@ -1,7 +1,9 @@
 package io.streamfold.projection.query;
 
+import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.projection.topology.StoreHandles;
 import io.streamfold.projection.topology.StoreNames;
+import io.streamfold.projection.topology.ViewVersion;
 import io.streamfold.projection.view.AccountSummary;
 import io.streamfold.projection.view.CurrencyStats;
 import io.streamfold.projection.view.Transaction;
@@ -155,10 +157,26 @@ public final class LocalStores {
   }
 
   /** A plugged-in view of {@code id}, or null. */
-  public <V> io.streamfold.projection.plugin.Versioned<V> view(
-      String store, String id, int partition) {
-    return this.<io.streamfold.projection.plugin.Versioned<V>>keyValue(store, partition, false)
-        .get(id);
+  public <V> Versioned<V> view(String store, String id, int partition) {
+    return this.<Versioned<V>>keyValue(store, partition, false).get(id);
+  }
+
+  /**
+   * A plugged-in view of {@code id} as it was at {@code asOf} (business time): the entry of {@code
+   * historyStore} of the last version not after it, or null if the aggregate had no version then.
+   */
+  public <V> ViewVersion<V> viewAsOf(
+      String store, String historyStore, String id, int partition, Instant asOf) {
+    Versioned<V> latest = view(store, id, partition);
+    return latest == null
+        ? null
+        : History.lastAtOrBefore(
+            this.<ViewVersion<V>>keyValue(historyStore, partition, false),
+            id,
+            latest.version(),
+            asOf,
+            ViewVersion::version,
+            ViewVersion::time);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.streamfold.projection.query;
 
 import io.javalin.http.Context;
+import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -70,6 +72,30 @@ public final class QueryParams {
                 + "'");
       }
     }
+  }
+
+  /**
+   * {@code asOf}, a time within the retained history: null when absent; 400 when not a time or
+   * given with {@code minVersion} (a past state cannot wait for a future version); 410 {@code
+   * history-not-retained} when older than {@code retention}.
+   */
+  static Instant asOf(Context ctx, Long minVersion, Clock clock, Duration retention) {
+    Instant asOf = instant(ctx, "asOf");
+    if (asOf == null) {
+      return null;
+    }
+    if (minVersion != null) {
+      throw ProblemException.badRequest("invalid-parameter", "Use minVersion or asOf, not both");
+    }
+    if (asOf.isBefore(clock.instant().minus(retention))) {
+      throw new ProblemException(
+          Problem.of(
+              410,
+              "history-not-retained",
+              "History not retained",
+              "asOf " + asOf + " is older than the retained history (" + retention + ")"));
+    }
+    return asOf;
   }
 
   /** {@code wait} in milliseconds, bounded by {@code max}; {@code fallback} when absent. */

@@ -5,17 +5,23 @@ import io.javalin.http.Context;
 import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.projection.topology.VersionWaiters;
+import io.streamfold.projection.topology.ViewProjections;
+import io.streamfold.projection.topology.ViewVersion;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
 import io.streamfold.service.http.ProblemException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/<collection>/{id}} (with {@code minVersion}) of one plugged-in view: answered
- * here when this instance owns the key's partition, forwarded otherwise; 503 while no instance
- * does.
+ * {@code GET /api/v1/<collection>/{id}} (with {@code minVersion}, and {@code asOf} for a view that
+ * keeps its history) of one plugged-in view: answered here when this instance owns the key's
+ * partition, forwarded otherwise; 503 while no instance does. {@code asOf} answers the view right
+ * after the last version not after that time, with that version: 404 if the aggregate had none
+ * then, 410 before the retained history, 400 on a view without history.
  */
 public final class ViewRoutes<V> {
   private final ViewProjection<?, V> view;
@@ -24,6 +30,8 @@ public final class ViewRoutes<V> {
   private final VersionWaiters waiters;
   private final Duration defaultWait;
   private final Duration maxWait;
+  private final Clock clock;
+  private final Duration historyRetention;
 
   public ViewRoutes(
       ViewProjection<?, V> view,
@@ -31,18 +39,27 @@ public final class ViewRoutes<V> {
       Forwarder forwarder,
       VersionWaiters waiters,
       Duration defaultWait,
-      Duration maxWait) {
+      Duration maxWait,
+      Clock clock,
+      Duration historyRetention) {
     this.view = view;
     this.stores = stores;
     this.forwarder = forwarder;
     this.waiters = waiters;
     this.defaultWait = defaultWait;
     this.maxWait = maxWait;
+    this.clock = clock;
+    this.historyRetention = historyRetention;
   }
 
   /** The route's path. */
   public String path() {
     return "/api/v1/" + view.collection() + "/{id}";
+  }
+
+  /** The route's one-line description, for the OpenAPI document. */
+  public String summary() {
+    return "A view of a plug-in (minVersion" + (view.history() ? ", asOf)" : ")");
   }
 
   public void install(JavalinConfig config) {
@@ -52,6 +69,11 @@ public final class ViewRoutes<V> {
   private void read(Context ctx) {
     String id = Ids.aggregateId(ctx.pathParam("id"));
     Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
+    if (ctx.queryParam("asOf") != null && !view.history()) {
+      throw ProblemException.badRequest(
+          "invalid-parameter", "The " + view.collection() + " keep no history: asOf is not served");
+    }
+    Instant asOf = QueryParams.asOf(ctx, minVersion, clock, historyRetention);
     Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
     Location location = stores.locate(view.store(), id);
     if (!(location instanceof Location.Here here)) {
@@ -59,6 +81,15 @@ public final class ViewRoutes<V> {
       return;
     }
     int partition = here.partition();
+    if (asOf != null) {
+      ViewVersion<V> then =
+          stores.viewAsOf(view.store(), ViewProjections.historyStore(view), id, partition, asOf);
+      if (then == null) {
+        throw ProblemException.notFound("No " + view.collection() + " " + id + " at " + asOf);
+      }
+      answer(ctx, id, then.state());
+      return;
+    }
     ReadYourWrites.answer(
         ctx,
         waiters,

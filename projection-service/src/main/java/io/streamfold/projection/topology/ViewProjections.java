@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * The topology of the plugged-in {@link ViewProjection}s: for each, a source on its aggregate
  * type's events ({@code <store>-source}), a processor ({@code <store>-projector}) and a cached
  * key-value store, in a sub-topology of its own (its log is keyed by its own ids, so its partitions
- * are placed independently of the accounts'; reads locate them through Kafka Streams' metadata).
+ * are placed independently of the accounts'; reads locate them through Kafka Streams' metadata). A
+ * view that asks for its {@link ViewProjection#history() history} gets a second store, {@link
+ * #historyStore}, written by the same processor: the view after each version under {@link
+ * StoreNames#historyKey}, in version order per aggregate, with the event's time.
  */
 public final class ViewProjections {
   private ViewProjections() {}
@@ -53,6 +56,11 @@ public final class ViewProjections {
     }
   }
 
+  /** The history store of {@code view}, when it {@link ViewProjection#history() keeps one}. */
+  public static String historyStore(ViewProjection<?, ?> view) {
+    return view.store() + "-history";
+  }
+
   private static <E, V> void add(
       StreamsBuilder builder,
       ViewProjection<E, V> view,
@@ -65,6 +73,15 @@ public final class ViewProjections {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(view.store()), Serdes.String(), serde(view))
             .withCachingEnabled());
+    String[] stores = {view.store()};
+    if (view.history()) {
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(historyStore(view)),
+              Serdes.String(),
+              historySerde(view)));
+      stores = new String[] {view.store(), historyStore(view)};
+    }
     Function<byte[], E> decoder = view.decoder(registry);
     Serde<E> events =
         Serdes.serdeFrom(
@@ -76,7 +93,7 @@ public final class ViewProjections {
         .process(
             () -> new Projector<>(view, waiters.get(view.store()), counters, handles),
             Named.as(view.store() + "-projector"),
-            view.store());
+            stores);
   }
 
   /** The stored form: format 1, version, missing versions, the plug-in's bytes of the view. */
@@ -110,6 +127,38 @@ public final class ViewProjections {
         });
   }
 
+  /**
+   * A history entry as stored: format 1, the event's timestamp, then the view as {@link #serde}.
+   */
+  public static <V> Serde<ViewVersion<V>> historySerde(ViewProjection<?, V> view) {
+    Serde<Versioned<V>> state = serde(view);
+    return Serdes.serdeFrom(
+        (topic, value) -> {
+          if (value == null) {
+            return null;
+          }
+          byte[] inner = state.serializer().serialize(topic, value.state());
+          return ByteBuffer.allocate(1 + Long.BYTES + inner.length)
+              .put((byte) 1)
+              .putLong(value.timestamp())
+              .put(inner)
+              .array();
+        },
+        (topic, data) -> {
+          if (data == null) {
+            return null;
+          }
+          ByteBuffer buffer = ByteBuffer.wrap(data);
+          if (buffer.get() != 1) {
+            throw new IllegalStateException("Unknown format of a " + historyStore(view) + " entry");
+          }
+          long timestamp = buffer.getLong();
+          byte[] inner = new byte[buffer.remaining()];
+          buffer.get(inner);
+          return new ViewVersion<>(timestamp, state.deserializer().deserialize(topic, inner));
+        });
+  }
+
   private static final class Projector<E, V> implements Processor<String, E, Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ViewProjections.class);
     private final ViewProjection<E, V> view;
@@ -118,6 +167,7 @@ public final class ViewProjections {
     private final StoreHandles handles;
     private int partition;
     private KeyValueStore<String, Versioned<V>> store;
+    private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
 
     Projector(
         ViewProjection<E, V> view,
@@ -135,11 +185,18 @@ public final class ViewProjections {
       store = context.getStateStore(view.store());
       partition = context.taskId().partition();
       handles.register(view.store(), partition, store);
+      if (view.history()) {
+        history = context.getStateStore(historyStore(view));
+        handles.register(historyStore(view), partition, history);
+      }
     }
 
     @Override
     public void close() {
       handles.remove(view.store(), partition, store);
+      if (history != null) {
+        handles.remove(historyStore(view), partition, history);
+      }
     }
 
     @Override
@@ -163,10 +220,14 @@ public final class ViewProjections {
             "Gap in {} {}: {} version(s) missing before {}", view.store(), id, missing, version);
       }
       V next = view.apply(current == null ? null : current.view(), event);
-      store.put(
-          id,
+      Versioned<V> stored =
           new Versioned<>(
-              version, (current == null ? 0 : current.missingVersions()) + missing, next));
+              version, (current == null ? 0 : current.missingVersions()) + missing, next);
+      store.put(id, stored);
+      if (history != null) {
+        history.put(
+            StoreNames.historyKey(id, version), new ViewVersion<>(record.timestamp(), stored));
+      }
       waiters.applied(id, version);
       counters.applied(System.currentTimeMillis() - record.timestamp());
     }

@@ -487,6 +487,39 @@ class ProjectionTopologyTest {
   }
 
   @Test
+  void shouldKeepEveryVersionOfAViewThatAsksForItsHistoryAndFindItsStateAtATime() {
+    pipeTransfer("t4", 1, REQUESTED); // each at T0 + its version in seconds
+    pipeTransfer("t4", 3, new io.streamfold.schemas.transfer.TransferDebited()); // 2 is missing
+    pipeTransfer("t4", 4, new io.streamfold.schemas.transfer.TransferCompleted());
+    pipeTransfer("t4", 3, new io.streamfold.schemas.transfer.TransferDebited()); // a duplicate
+    pipeTransfer("t5", 1, REQUESTED);
+
+    KeyValueStore<String, ViewVersion<io.streamfold.bank.projection.TransferView>> history =
+        driver.getKeyValueStore("transfer-views-history");
+    List<Long> versions = new ArrayList<>();
+    try (var it =
+        history.range(
+            StoreNames.historyKey("t4", 0), StoreNames.historyKey("t4", Long.MAX_VALUE))) {
+      it.forEachRemaining(entry -> versions.add(entry.value.version()));
+    }
+    assertThat(versions).containsExactly(1L, 3L, 4L);
+    java.util.function.Function<Instant, ViewVersion<io.streamfold.bank.projection.TransferView>>
+        asOf =
+            at ->
+                History.lastAtOrBefore(
+                    history, "t4", 4, at, ViewVersion::version, ViewVersion::time);
+    assertThat(asOf.apply(T0.plusMillis(999))).isNull();
+    assertThat(asOf.apply(T0.plusSeconds(1)).state().view().status()).isEqualTo("REQUESTED");
+    assertThat(asOf.apply(T0.plusMillis(2999)).version()).isEqualTo(1);
+    var debited = asOf.apply(T0.plusSeconds(3));
+    assertThat(debited.version()).isEqualTo(3);
+    assertThat(debited.state().missingVersions()).isEqualTo(1);
+    assertThat(debited.time()).isEqualTo(T0.plusSeconds(3));
+    assertThat(asOf.apply(T0.plusSeconds(60)).state()).isEqualTo(transfer("t4"));
+    assertThat(transfer("t4").view().status()).isEqualTo("COMPLETED");
+  }
+
+  @Test
   void shouldDeadLetterAnUnreadableTransferEventAndGoOn() {
     transfers.pipeInput(new TestRecord<>("t3", new byte[] {0, 0, 0, 0, 9, 9}, T0));
     pipeTransfer("t3", 1, REQUESTED);

@@ -51,6 +51,9 @@ class CounterIT {
           .isZero();
       assertThat(Http.get(ProjectionInstances.url(projections) + "/api/v1/counters/c2").status())
           .isEqualTo(404);
+      Http.Response noHistory = Http.get(view + "?asOf=" + java.time.Instant.now());
+      assertThat(noHistory.status()).isEqualTo(400); // the counter's view keeps no history
+      assertThat(noHistory.raw().body()).contains("asOf is not served");
 
       assertThat(
               OpenApi.operations(Http.get(Instances.url(commands) + "/openapi.json").raw().body()))
