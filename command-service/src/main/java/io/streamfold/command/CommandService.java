@@ -114,6 +114,7 @@ public final class CommandService implements AutoCloseable {
             config.advertisedServer(), Duration.ofSeconds(5), config.security().forwardScheme());
     CommandMetrics metrics = new CommandMetrics(operations.registry());
     List<CommandRoutes<?, ?, ?>> routes = new ArrayList<>();
+    Map<String, CommandRoutes<?, ?, ?>> peers = new java.util.concurrent.ConcurrentHashMap<>();
     for (CommandDomain.Plugged<?, ?, ?> aggregate : plugged) {
       // the first keeps the application id as its ownership group, as when it was the only one
       String group =
@@ -129,8 +130,9 @@ public final class CommandService implements AutoCloseable {
               clock,
               operations,
               writers,
-              new Wiring(forwarder, ready, metrics)));
+              new Wiring(forwarder, ready, metrics, peers)));
     }
+    routes.forEach(route -> peers.put(route.collection(), route));
     List<String> collections =
         plugged.stream().map(p -> config.topicPrefix() + p.aggregate().collection() + ".").toList();
     HangingTransactions hanging =
@@ -233,11 +235,16 @@ public final class CommandService implements AutoCloseable {
         config.commandTimeout(),
         clock,
         config.advertisedServer(),
-        shared.metrics());
+        shared.metrics(),
+        shared.peers());
   }
 
   /** What every aggregate type's routes share. */
-  private record Wiring(Forwarder forwarder, BooleanSupplier ready, CommandMetrics metrics) {}
+  private record Wiring(
+      Forwarder forwarder,
+      BooleanSupplier ready,
+      CommandMetrics metrics,
+      Map<String, CommandRoutes<?, ?, ?>> peers) {}
 
   /** The data subjects' keys, wrapped by the configured key-encryption key. */
   static KafkaDataKeys dataKeys(CommandServiceConfig config) {

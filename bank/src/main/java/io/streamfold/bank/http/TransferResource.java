@@ -1,16 +1,24 @@
 package io.streamfold.bank.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.streamfold.bank.transfer.Transfer;
 import io.streamfold.bank.transfer.TransferCommand;
+import io.streamfold.bank.transfer.TransferDecider;
 import io.streamfold.bank.transfer.TransferEvent;
+import io.streamfold.bank.transfer.TransferProcess;
+import io.streamfold.command.domain.Rejection;
 import io.streamfold.command.http.AggregateResource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The transfer's HTTP body: {@code request {from, to, amount, currency}}. A transfer is a process:
  * the request is answered 202 once the transfer is recorded, and its steps follow ({@code GET
- * /api/v1/transfers/{id}} here for the write model, or on the projection service).
+ * /api/v1/transfers/{id}} here for the write model, or on the projection service). A request naming
+ * an account that does not exist, or one in another currency, is refused at once (422) with nothing
+ * written: neither can change before the transfer runs. An account that closes meanwhile, or funds
+ * that run short, are the process's to find (the transfer ends {@code FAILED} or {@code REFUNDED}).
  */
 public final class TransferResource
     implements AggregateResource<TransferCommand, TransferEvent, Transfer> {
@@ -37,6 +45,46 @@ public final class TransferResource
   @Override
   public boolean continues(TransferCommand command) {
     return true;
+  }
+
+  @Override
+  public List<Reference> references(TransferCommand command) {
+    // a request refused as such (the same account twice, a bad amount) is answered so when decided
+    return command instanceof TransferCommand.RequestTransfer request
+            && TransferDecider.refusedAsSuch(request) == null
+        ? List.of(account(request.from()), account(request.to()))
+        : List.of();
+  }
+
+  @Override
+  public Rejection check(TransferCommand command, Map<Reference, JsonNode> states) {
+    TransferCommand.RequestTransfer request = (TransferCommand.RequestTransfer) command;
+    for (String id : List.of(request.from(), request.to())) {
+      JsonNode account = states.get(account(id));
+      String role = id.equals(request.from()) ? "debit" : "credit";
+      if (account == null) {
+        return Rejection.businessRule(
+            "unknown-account", "No account " + id + " (the " + role + " account)");
+      }
+      String currency = account.path("currency").asText();
+      if (!currency.equals(request.currency())) {
+        return Rejection.businessRule(
+            "currency-mismatch",
+            "The "
+                + role
+                + " account "
+                + id
+                + " holds "
+                + currency
+                + ", not "
+                + request.currency());
+      }
+    }
+    return null;
+  }
+
+  private static Reference account(String id) {
+    return new Reference(TransferProcess.ACCOUNTS, id);
   }
 
   @Override

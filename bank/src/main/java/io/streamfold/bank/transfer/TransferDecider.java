@@ -61,25 +61,35 @@ public final class TransferDecider implements Decider<TransferCommand, TransferE
     throw new IllegalArgumentException("Unknown transfer command " + command);
   }
 
-  private Decision<TransferEvent> request(RequestTransfer request, Transfer state, Instant now) {
-    if (exists(state)) {
-      return Decision.reject(Rejection.alreadyExists("The transfer exists already"));
-    }
+  /**
+   * Why {@code request} is refused whatever the state of anything (the same account twice, an
+   * amount the currency cannot hold), or null.
+   */
+  public static Rejection refusedAsSuch(RequestTransfer request) {
     if (request.from().equals(request.to())) {
-      return Decision.reject(
-          Rejection.businessRule(
-              "same-account", "A transfer needs two different accounts; both are " + request.to()));
+      return Rejection.businessRule(
+          "same-account", "A transfer needs two different accounts; both are " + request.to());
     }
     if (Money.decimals(request.currency()) < 0
         || !Money.representable(request.amount(), request.currency())
         || request.amount().signum() <= 0) {
-      return Decision.reject(
-          Rejection.invalid(
-              "invalid-amount",
-              "The amount must be positive, with at most "
-                  + Math.max(0, Money.decimals(request.currency()))
-                  + " decimals in "
-                  + request.currency()));
+      return Rejection.invalid(
+          "invalid-amount",
+          "The amount must be positive, with at most "
+              + Math.max(0, Money.decimals(request.currency()))
+              + " decimals in "
+              + request.currency());
+    }
+    return null;
+  }
+
+  private Decision<TransferEvent> request(RequestTransfer request, Transfer state, Instant now) {
+    if (exists(state)) {
+      return Decision.reject(Rejection.alreadyExists("The transfer exists already"));
+    }
+    Rejection invalid = refusedAsSuch(request);
+    if (invalid != null) {
+      return Decision.reject(invalid);
     }
     return Decision.accept(
         new TransferRequested(

@@ -35,6 +35,9 @@ import java.util.function.BooleanSupplier;
  * (waiting for the batch's commit) or forwards to the owner, and answers.
  */
 public final class CommandRoutes<C, E, S> {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CommandRoutes.class);
+
   /** How long a command waits for its partition to get an owner, or to restore, before 503. */
   private static final Duration REBALANCE_WAIT = Duration.ofSeconds(2);
 
@@ -51,7 +54,12 @@ public final class CommandRoutes<C, E, S> {
   private final Clock clock;
   private final String self;
   private final CommandMetrics metrics;
+  private final Map<String, CommandRoutes<?, ?, ?>> peers;
 
+  /**
+   * @param peers every aggregate type's routes by collection, this one's included: where a
+   *     command's {@link AggregateResource#references} are looked up
+   */
   public CommandRoutes(
       Aggregate<C, E, S> aggregate,
       AggregateResource<C, E, S> resource,
@@ -61,7 +69,8 @@ public final class CommandRoutes<C, E, S> {
       Duration timeout,
       Clock clock,
       String self,
-      CommandMetrics metrics) {
+      CommandMetrics metrics,
+      Map<String, CommandRoutes<?, ?, ?>> peers) {
     this.aggregate = aggregate;
     this.resource = resource;
     this.writer = writer;
@@ -71,6 +80,12 @@ public final class CommandRoutes<C, E, S> {
     this.clock = clock;
     this.self = self;
     this.metrics = metrics;
+    this.peers = peers;
+  }
+
+  /** The collection whose routes these are, e.g. {@code accounts}. */
+  public String collection() {
+    return aggregate.collection();
   }
 
   public void install(JavalinConfig config) {
@@ -118,6 +133,11 @@ public final class CommandRoutes<C, E, S> {
       }
     }
     if (route instanceof CommandWriter.Route.Local) {
+      io.streamfold.command.domain.Rejection refused = checkReferences(ctx, command);
+      if (refused != null) {
+        metrics.record(action, OutcomeProblems.kind(refused), start);
+        throw new ProblemException(OutcomeProblems.of(refused, envelope));
+      }
       decideHere(ctx, envelope, action, start);
     } else {
       metrics.count("not_ready");
@@ -156,6 +176,85 @@ public final class CommandRoutes<C, E, S> {
     return Forwarder.wasForwarded(ctx)
         ? writer.route(id, Duration.ZERO, fresh)
         : writer.route(id, REBALANCE_WAIT, fresh);
+  }
+
+  /**
+   * The plug-in's {@link AggregateResource#check} of the aggregates {@code command} names, each
+   * read where it is owned (strongly consistent, as {@code GET} answers it); null when it lets the
+   * command go on, or when one of them cannot be looked up (the process decides then, as without
+   * the check).
+   */
+  private io.streamfold.command.domain.Rejection checkReferences(Context ctx, C command) {
+    List<AggregateResource.Reference> references = resource.references(command);
+    if (references.isEmpty()) {
+      return null;
+    }
+    Map<AggregateResource.Reference, JsonNode> states = new java.util.HashMap<>();
+    for (AggregateResource.Reference reference : references) {
+      CommandRoutes<?, ?, ?> peer = peers.get(reference.collection());
+      if (peer == null) {
+        throw new IllegalStateException(
+            "A " + aggregate.type() + " command names an unknown collection " + reference);
+      }
+      Looked looked = peer.look(ctx, reference.id());
+      if (!looked.known()) {
+        LOG.debug("{} could not be looked up; the command goes on unchecked", reference);
+        return null;
+      }
+      states.put(reference, looked.state());
+    }
+    return resource.check(command, states);
+  }
+
+  /** What a lookup learned: whether it could tell, and the state view (null: no such aggregate). */
+  private record Looked(boolean known, JsonNode state) {
+    static final Looked UNKNOWN = new Looked(false, null);
+    static final Looked ABSENT = new Looked(true, null);
+  }
+
+  /**
+   * {@code id}'s committed state view for another aggregate's command: read here when this instance
+   * owns its partition, else asked of its owner with the caller's credentials.
+   */
+  private Looked look(Context ctx, String id) {
+    CommandWriter.Route route = writer.route(id, Duration.ZERO, false);
+    if (route instanceof CommandWriter.Route.Local) {
+      CommandWriter.Committed<S> found;
+      try {
+        found = writer.committed(id);
+      } catch (WriteFailure e) {
+        return Looked.UNKNOWN;
+      }
+      return found == null
+          ? Looked.ABSENT
+          : new Looked(true, Json.mapper().valueToTree(resource.stateView(found.state())));
+    }
+    if (!(route instanceof CommandWriter.Route.Remote remote)) {
+      return Looked.UNKNOWN;
+    }
+    java.net.http.HttpResponse<byte[]> response =
+        forwarder.get(
+            ctx,
+            remote.owner(),
+            "/api/v1/"
+                + aggregate.collection()
+                + "/"
+                + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+    if (response == null) {
+      return Looked.UNKNOWN;
+    }
+    if (response.statusCode() == 404) {
+      return Looked.ABSENT;
+    }
+    if (response.statusCode() != 200) {
+      return Looked.UNKNOWN;
+    }
+    try {
+      JsonNode state = Json.mapper().readTree(response.body()).get("state");
+      return state == null ? Looked.UNKNOWN : new Looked(true, state);
+    } catch (java.io.IOException e) {
+      return Looked.UNKNOWN;
+    }
   }
 
   private void decideHere(Context ctx, CommandEnvelope<C> envelope, String action, long start) {
@@ -319,6 +418,7 @@ public final class CommandRoutes<C, E, S> {
     } catch (WriteFailure e) {
       throw notReady(e.getMessage());
     }
+    ctx.header("X-Streamfold-Served-By", self); // on a 404 too: which instance owns the id
     if (found == null) {
       throw ProblemException.notFound("No " + aggregate.type() + " " + id);
     }
@@ -326,8 +426,6 @@ public final class CommandRoutes<C, E, S> {
     body.put("aggregateId", id);
     body.put("version", found.version());
     body.put("state", resource.stateView(found.state()));
-    ctx.header("ETag", Preconditions.etag(found.version()))
-        .header("X-Streamfold-Served-By", self)
-        .json(body);
+    ctx.header("ETag", Preconditions.etag(found.version())).json(body);
   }
 }

@@ -16,6 +16,11 @@ final class OutcomeProblems {
     return switch0(outcome.getRejection().getKind().name());
   }
 
+  /** A rejection at the request as a metric tag, as {@link #kind(CommandOutcome)} names it. */
+  static String kind(io.streamfold.command.domain.Rejection rejection) {
+    return switch0(rejection.kind().name());
+  }
+
   private static String switch0(String kind) {
     return kind.equals("INVALID_COMMAND")
         ? "invalid"
@@ -24,36 +29,29 @@ final class OutcomeProblems {
 
   static Problem of(CommandOutcome outcome) {
     Rejection rejection = outcome.getRejection();
-    int status;
-    String title;
-    switch (rejection.getKind()) {
-      case ALREADY_EXISTS:
-        status = 409;
-        title = "Already exists";
-        break;
-      case NOT_FOUND:
-        status = 404;
-        title = "Not found";
-        break;
-      case VERSION_MISMATCH:
-        status = 412;
-        title = "Precondition failed";
-        break;
-      case BUSINESS_RULE:
-        status = 422;
-        title = "Refused by a business rule";
-        break;
-      case INVALID_COMMAND:
-        status = 400;
-        title = "Invalid command";
-        break;
-      default:
-        status = 500;
-        title = "Internal error";
-    }
-    return Problem.of(status, rejection.getCode(), title, rejection.getMessage())
+    return problem(rejection.getKind().name(), rejection.getCode(), rejection.getMessage())
         .with("commandId", outcome.getCommandId())
         .with("aggregateId", outcome.getAggregateId())
         .with("currentVersion", outcome.getVersion());
+  }
+
+  /** A command refused at the request ({@code AggregateResource#check}): nothing was written. */
+  static Problem of(
+      io.streamfold.command.domain.Rejection rejection,
+      io.streamfold.command.aggregate.CommandEnvelope<?> command) {
+    return problem(rejection.kind().name(), rejection.code(), rejection.message())
+        .with("commandId", command.commandId())
+        .with("aggregateId", command.aggregateId());
+  }
+
+  private static Problem problem(String kind, String code, String message) {
+    return switch (kind) {
+      case "ALREADY_EXISTS" -> Problem.of(409, code, "Already exists", message);
+      case "NOT_FOUND" -> Problem.of(404, code, "Not found", message);
+      case "VERSION_MISMATCH" -> Problem.of(412, code, "Precondition failed", message);
+      case "BUSINESS_RULE" -> Problem.of(422, code, "Refused by a business rule", message);
+      case "INVALID_COMMAND" -> Problem.of(400, code, "Invalid command", message);
+      default -> Problem.of(500, code, "Internal error", message);
+    };
   }
 }

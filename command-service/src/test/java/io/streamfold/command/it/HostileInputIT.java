@@ -363,7 +363,8 @@ class HostileInputIT {
   /**
    * Transfer requests refused before anything is recorded: the same account twice, bad amounts
    * (over-precise for EUR, beyond any currency, not positive, huge, not a decimal string), bad
-   * account ids, bad currencies, missing or unknown fields, malformed JSON.
+   * account ids, bad currencies, accounts that do not exist or hold another currency (refused at
+   * the request by looking them up), missing or unknown fields, malformed JSON.
    */
   @Provide
   Arbitrary<String> badTransfers() {
@@ -380,6 +381,20 @@ class HostileInputIT {
     Arbitrary<String> badCurrency =
         Arbitraries.of("\"EURO\"", "\"eur\"", "\"XYZ\"", "\"\"", "1", "null", "[\"EUR\"]")
             .map(c -> transfer("\"" + TARGET + "\"", "\"b\"", "\"1.00\"", c));
+    Arbitrary<String> unknownAccount =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .ofMinLength(1)
+            .ofMaxLength(12)
+            .map(name -> Hostile.quoted("nobody-" + name))
+            .flatMap(
+                id ->
+                    Arbitraries.of(
+                        transfer("\"" + TARGET + "\"", id, "\"1.00\"", "\"EUR\""),
+                        transfer(id, "\"" + TARGET + "\"", "\"1.00\"", "\"EUR\"")));
+    Arbitrary<String> otherCurrency =
+        Arbitraries.of("\"USD\"", "\"JPY\"", "\"CHF\"")
+            .map(c -> transfer("\"" + TARGET + "\"", "\"b\"", "\"1\"", c));
     Arbitrary<String> incomplete =
         Arbitraries.of(
             "{}",
@@ -389,7 +404,15 @@ class HostileInputIT {
             "{\"from\":\"a\",\"to\":\"b\",\"currency\":\"EUR\"}",
             "{\"from\":\"a\",\"to\":\"b\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"x\":1}");
     return Arbitraries.oneOf(
-        sameAccount, badAmount, badFrom, badTo, badCurrency, incomplete, malformedJson());
+        sameAccount,
+        badAmount,
+        badFrom,
+        badTo,
+        badCurrency,
+        unknownAccount,
+        otherCurrency,
+        incomplete,
+        malformedJson());
   }
 
   private static String transfer(String from, String to, String amount, String currency) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamfold.command.CommandService;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,12 +18,14 @@ import org.junit.jupiter.api.Test;
  * {@code COMPLETED}, {@code FAILED} with nothing moved, or {@code REFUNDED}.
  */
 class TransferIT {
+  static Map<String, String> env;
   static CommandService service;
   static String base;
 
   @BeforeAll
   static void start() {
-    service = Instances.start(Instances.environment("transfer-it"));
+    env = Instances.environment("transfer-it");
+    service = Instances.start(env);
     await().atMost(Duration.ofSeconds(60)).until(service::isReady);
     base = Instances.url(service) + "/api/v1/";
   }
@@ -125,22 +128,75 @@ class TransferIT {
   }
 
   @Test
-  void shouldFailWithNothingMovedForAnUnknownAccountOrAnotherCurrency() {
+  void shouldRefuseAtOnceWithNothingWrittenAnUnknownAccountOrAnotherCurrency() {
     String from = account("EUR", "10.00");
     String unknown = id("t");
-    assertThat(request(unknown, from, id("nobody"), "1.00", "EUR").status()).isEqualTo(202);
-    JsonNode notFound = ended(unknown);
-    assertThat(notFound.get("status").asText()).isEqualTo("FAILED");
-    assertThat(notFound.get("reason").get("code").asText()).isEqualTo("not-found");
+    CommandHttpIT.assertProblem(
+        request(unknown, from, id("nobody"), "1.00", "EUR"), 422, "unknown-account");
+    CommandHttpIT.assertProblem(
+        request(unknown, id("nobody"), from, "1.00", "EUR"), 422, "unknown-account");
+    assertThat(Http.get(base + "transfers/" + unknown).status()).isEqualTo(404);
 
     String dollars = account("USD", "0");
     String mismatch = id("t");
-    assertThat(request(mismatch, from, dollars, "1.00", "EUR").status()).isEqualTo(202);
-    JsonNode other = ended(mismatch);
-    assertThat(other.get("status").asText()).isEqualTo("FAILED");
-    assertThat(other.get("reason").get("code").asText()).isEqualTo("currency-mismatch");
+    Http.Response other = request(mismatch, from, dollars, "1.00", "EUR");
+    CommandHttpIT.assertProblem(other, 422, "currency-mismatch");
+    assertThat(other.json().get("detail").asText()).contains(dollars, "USD");
+    CommandHttpIT.assertProblem( // the debit account's currency too
+        request(mismatch, from, dollars, "1.00", "USD"), 422, "currency-mismatch");
+    assertThat(Http.get(base + "transfers/" + mismatch).status()).isEqualTo(404);
     assertThat(balance(from)).isEqualTo("10.00");
     assertThat(balance(dollars)).isEqualTo("0.00");
+  }
+
+  /**
+   * The accounts a request names are read where they are owned: with two instances, a transfer
+   * whose accounts the other instance owns is checked against them there.
+   */
+  @Test
+  void shouldCheckTheAccountsWhereTheyAreOwned() {
+    String from = account("EUR", "10.00");
+    try (CommandService second = Instances.start(env)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> second.isReady() && service.isReady());
+      String transfer = id("t");
+      String owner = servedBy(base + "transfers/" + transfer);
+      String unknown = elsewhere(owner, () -> id("nobody"));
+      String dollars = elsewhere(owner, () -> account("USD", "0"));
+      String euros = elsewhere(owner, () -> account("EUR", "0"));
+
+      CommandHttpIT.assertProblem(
+          request(transfer, from, unknown, "1.00", "EUR"), 422, "unknown-account");
+      CommandHttpIT.assertProblem(
+          request(transfer, from, dollars, "1.00", "EUR"), 422, "currency-mismatch");
+      assertThat(Http.get(base + "transfers/" + transfer).status()).isEqualTo(404);
+
+      assertThat(request(transfer, from, euros, "1.00", "EUR").status()).isEqualTo(202);
+      assertThat(ended(transfer).get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(balance(euros)).isEqualTo("1.00");
+    }
+    await() // the partitions back on the first instance before the next test
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Http.get(base + "accounts/" + from).status() == 200 && service.isReady());
+  }
+
+  /** The instance that owns the id of {@code url} (it answers even a 404 with its name). */
+  private static String servedBy(String url) {
+    String[] owner = new String[1];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> (owner[0] = Http.get(url).header("X-Streamfold-Served-By")) != null);
+    return owner[0];
+  }
+
+  /** The first id {@code next} gives whose account another instance than {@code owner} owns. */
+  private static String elsewhere(String owner, java.util.function.Supplier<String> next) {
+    for (int i = 0; i < 40; i++) {
+      String id = next.get();
+      if (!servedBy(base + "accounts/" + id).equals(owner)) {
+        return id;
+      }
+    }
+    throw new AssertionError("No account owned elsewhere than " + owner + " in 40 tries");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.streamfold.command.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamfold.command.domain.Rejection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +38,31 @@ public interface AggregateResource<C, E, S> {
   default JsonNode fingerprinted(String action, String aggregateId, JsonNode body) {
     return body;
   }
+
+  /**
+   * Other aggregates {@code command} names, looked up before it is written and given to {@link
+   * #check}: e.g. a transfer's two accounts. Empty (the default): nothing is looked up.
+   */
+  default List<Reference> references(C command) {
+    return List.of();
+  }
+
+  /**
+   * Refuses {@code command} at the request, before anything is written, by what its {@link
+   * #references} are now; null lets it go on to be decided. {@code states} maps each reference to
+   * its committed state view, as {@code GET /api/v1/<collection>/{id}} answers it (the {@code
+   * state} member), or to null for an aggregate that does not exist. Refuse only on what cannot
+   * change afterwards (that an aggregate exists, a currency fixed when it was opened): the command
+   * is decided later, and what may change by then is for its process to handle. When a reference
+   * cannot be looked up (its owner unreachable, the caller not allowed to read it), this is not
+   * called and the command goes on.
+   */
+  default Rejection check(C command, Map<Reference, JsonNode> states) {
+    return null;
+  }
+
+  /** An aggregate a command names: its collection (e.g. {@code accounts}) and id. */
+  record Reference(String collection, String id) {}
 
   /** Parses one action's body; throws a 400 {@code ProblemException} naming the bad field. */
   @FunctionalInterface

@@ -1,0 +1,52 @@
+package io.streamfold.bank.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.bank.transfer.TransferCommand.RequestTransfer;
+import io.streamfold.command.domain.Rejection;
+import io.streamfold.command.http.AggregateResource.Reference;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What a transfer request has looked up before it is decided, and what it refuses on. */
+class TransferResourceTest {
+  final TransferResource resource = new TransferResource();
+  final RequestTransfer request = new RequestTransfer("a", "b", new BigDecimal("1.50"), "EUR");
+
+  static JsonNode account(String currency) {
+    return new ObjectMapper().createObjectNode().put("status", "OPEN").put("currency", currency);
+  }
+
+  @Test
+  void shouldLookUpBothAccountsUnlessTheRequestIsRefusedAsSuch() {
+    assertThat(resource.references(request))
+        .containsExactly(new Reference("accounts", "a"), new Reference("accounts", "b"));
+    assertThat(resource.references(new RequestTransfer("a", "a", BigDecimal.ONE, "EUR"))).isEmpty();
+    assertThat(resource.references(new RequestTransfer("a", "b", new BigDecimal("0.001"), "EUR")))
+        .isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAnUnknownAccountOrAnotherCurrencyAndLetTheRestGoOn() {
+    Map<Reference, JsonNode> states = new HashMap<>();
+    states.put(new Reference("accounts", "a"), account("EUR"));
+    states.put(new Reference("accounts", "b"), account("EUR"));
+    assertThat(resource.check(request, states)).isNull();
+
+    states.put(new Reference("accounts", "b"), null);
+    Rejection unknown = resource.check(request, states);
+    assertThat(unknown.kind()).isEqualTo(Rejection.Kind.BUSINESS_RULE);
+    assertThat(unknown.code()).isEqualTo("unknown-account");
+    assertThat(unknown.message()).contains("b", "credit");
+
+    states.put(new Reference("accounts", "b"), account("EUR"));
+    states.put(new Reference("accounts", "a"), account("USD"));
+    Rejection other = resource.check(request, states);
+    assertThat(other.code()).isEqualTo("currency-mismatch");
+    assertThat(other.message()).contains("debit", "USD", "EUR");
+  }
+}
