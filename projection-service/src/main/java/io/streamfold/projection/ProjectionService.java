@@ -88,6 +88,24 @@ public final class ProjectionService implements AutoCloseable {
     this.deadLetters = deadLetters;
   }
 
+  /** Every store of a view: its views, its history when it keeps one, its indexes. */
+  private static java.util.stream.Stream<String> viewStores(ViewProjection<?, ?> view) {
+    return java.util.stream.Stream.concat(
+        view.history()
+            ? java.util.stream.Stream.of(
+                view.store(), io.streamfold.projection.topology.ViewProjections.historyStore(view))
+            : java.util.stream.Stream.of(view.store()),
+        indexStores(view));
+  }
+
+  /** The stores of a view's indexes, each also the name of the repartition topic feeding it. */
+  private static java.util.stream.Stream<String> indexStores(ViewProjection<?, ?> view) {
+    return view.indexes().stream()
+        .map(
+            index ->
+                io.streamfold.projection.topology.ViewProjections.indexStore(view, index.name()));
+  }
+
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
     List<ViewProjection<?, ?>> views = ProjectionDomain.loadViews();
     int partitions =
@@ -146,7 +164,11 @@ public final class ProjectionService implements AutoCloseable {
             config.clientProperties(),
             config.applicationId(),
             config.eventsTopic(),
-            java.util.List.of(io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION),
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                        io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION),
+                    views.stream().flatMap(ProjectionService::indexStores))
+                .toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     var accounts =
         new AccountQueryRoutes(
@@ -184,15 +206,7 @@ public final class ProjectionService implements AutoCloseable {
                         io.streamfold.projection.topology.StoreNames.HISTORY,
                         io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
                         io.streamfold.projection.topology.StoreNames.STATS),
-                    views.stream()
-                        .flatMap(
-                            view ->
-                                view.history()
-                                    ? java.util.stream.Stream.of(
-                                        view.store(),
-                                        io.streamfold.projection.topology.ViewProjections
-                                            .historyStore(view))
-                                    : java.util.stream.Stream.of(view.store())))
+                    views.stream().flatMap(ProjectionService::viewStores))
                 .toList());
     Subscriptions subscriptions =
         new Subscriptions(

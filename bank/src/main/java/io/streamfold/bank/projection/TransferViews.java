@@ -22,7 +22,9 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -61,6 +63,12 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
   @Override
   public boolean history() {
     return true;
+  }
+
+  /** {@code GET /api/v1/transfers?account=<id>}: the transfers from or to an account. */
+  @Override
+  public List<Index<TransferView>> indexes() {
+    return List.of(new Index<>("account", view -> Arrays.asList(view.from(), view.to())));
   }
 
   @Override

@@ -203,14 +203,21 @@ public final class LocalStores {
 
   /** Up to {@code limit} ids of the owner's accounts after {@code after} (if given), in order. */
   public List<String> ownerAccounts(String owner, int partition, String after, int limit) {
+    return indexed(StoreNames.OWNER_INDEX, owner, partition, after, limit);
+  }
+
+  /**
+   * Up to {@code limit} ids under {@code key} in the index {@code store} ({@code <key>\0<id> →
+   * id}), after {@code after} (if given), in order.
+   */
+  public List<String> indexed(String store, String key, int partition, String after, int limit) {
     List<String> ids = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, String> store =
-        keyValue(StoreNames.OWNER_INDEX, partition, false);
-    String prefix = owner + '\u0000';
+    ReadOnlyKeyValueStore<String, String> index = keyValue(store, partition, false);
+    String prefix = key + '\u0000';
     try (KeyValueIterator<String, String> it =
         after == null
-            ? store.prefixScan(prefix, Serdes.String().serializer())
-            : store.range(StoreNames.ownerKey(owner, after) + '\u0000', prefix + '\uffff')) {
+            ? index.prefixScan(prefix, Serdes.String().serializer())
+            : index.range(StoreNames.ownerKey(key, after) + '\u0000', prefix + '\uffff')) {
       while (it.hasNext() && ids.size() < limit) {
         var entry = it.next();
         if (entry.key.startsWith(prefix)) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,8 +63,74 @@ public final class ViewRoutes<V> {
     return "A view of a plug-in (minVersion" + (view.history() ? ", asOf)" : ")");
   }
 
+  /** The index route's path, when the view has indexes. */
+  public String indexPath() {
+    return "/api/v1/" + view.collection();
+  }
+
+  /** The index route's one-line description, for the OpenAPI document; null without indexes. */
+  public String indexSummary() {
+    return view.indexes().isEmpty()
+        ? null
+        : "Ids of the "
+            + view.collection()
+            + " by a secondary index of a plug-in ("
+            + view.indexes().stream()
+                .map(index -> index.name() + "=…")
+                .collect(java.util.stream.Collectors.joining(", "))
+            + ", cursor, limit)";
+  }
+
   public void install(JavalinConfig config) {
     config.routes.get(path(), this::read);
+    if (!view.indexes().isEmpty()) {
+      config.routes.get(indexPath(), this::indexed);
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/<collection>?<index>=<key>[&cursor=<id>&limit=N]}: the ids under that key,
+   * in order, from the instance that holds the key's index partition: {@code {<index>: key,
+   * <collection>: [ids], nextCursor}}.
+   */
+  private void indexed(Context ctx) {
+    ViewProjection.Index<?> index = null;
+    for (ViewProjection.Index<?> candidate : view.indexes()) {
+      if (ctx.queryParam(candidate.name()) != null) {
+        if (index != null) {
+          throw ProblemException.badRequest(
+              "invalid-parameter", "Name one index at a time, not " + index.name() + " and more");
+        }
+        index = candidate;
+      }
+    }
+    if (index == null) {
+      throw ProblemException.badRequest(
+          "invalid-parameter",
+          "Name an index of the "
+              + view.collection()
+              + ": "
+              + view.indexes().stream().map(i -> i.name() + "=…").toList());
+    }
+    String key = Ids.aggregateId(ctx.queryParam(index.name()));
+    String after = ctx.queryParam("cursor");
+    if (after != null) {
+      Ids.aggregateId(after);
+    }
+    int limit = QueryParams.limit(ctx, 100, 1000);
+    String store = ViewProjections.indexStore(view, index.name());
+    Location location = stores.locate(store, key);
+    if (!(location instanceof Location.Here here)) {
+      Location.forwardOrUnavailable(ctx, location, forwarder);
+      return;
+    }
+    List<String> ids = stores.indexed(store, key, here.partition(), after, limit);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(index.name(), key);
+    body.put(view.collection(), ids);
+    body.put("nextCursor", ids.size() == limit ? ids.get(limit - 1) : null);
+    ctx.header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
+        .json(body);
   }
 
   private void read(Context ctx) {

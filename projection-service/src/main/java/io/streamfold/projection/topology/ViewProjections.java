@@ -3,15 +3,19 @@ package io.streamfold.projection.topology;
 import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.service.http.Ids;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,9 +31,14 @@ import org.slf4j.LoggerFactory;
  * are placed independently of the accounts'; reads locate them through Kafka Streams' metadata). A
  * view that asks for its {@link ViewProjection#history() history} gets a second store, {@link
  * #historyStore}, written by the same processor: the view after each version under {@link
- * StoreNames#historyKey}, in version order per aggregate, with the event's time.
+ * StoreNames#historyKey}, in version order per aggregate, with the event's time. Each of its {@link
+ * ViewProjection#indexes() indexes} gets a repartition topic and a store ({@link #indexStore}): the
+ * projector forwards, keyed by index key, the ids entering and leaving each key as views change,
+ * and an indexer in the key's partition keeps {@code <key>\0<id> → id}.
  */
 public final class ViewProjections {
+  private static final Logger LOG = LoggerFactory.getLogger(ViewProjections.class);
+
   private ViewProjections() {}
 
   /**
@@ -89,11 +98,89 @@ public final class ViewProjections {
               throw new UnsupportedOperationException("The projections never write events");
             },
             (t, data) -> data == null ? null : decoder.apply(data));
-    builder.stream(topic, Consumed.with(Serdes.String(), events).withName(view.store() + "-source"))
-        .process(
-            () -> new Projector<>(view, waiters.get(view.store()), counters, handles),
-            Named.as(view.store() + "-projector"),
-            stores);
+    KStream<String, IndexChange> changes =
+        builder.stream(
+                topic, Consumed.with(Serdes.String(), events).withName(view.store() + "-source"))
+            .process(
+                () -> new Projector<>(view, waiters.get(view.store()), counters, handles),
+                Named.as(view.store() + "-projector"),
+                stores);
+    for (ViewProjection.Index<V> index : view.indexes()) {
+      String name = indexStore(view, index.name());
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String()));
+      changes
+          .filter((key, change) -> change.index().equals(index.name()), Named.as(name + "-changes"))
+          .repartition(
+              Repartitioned.<String, IndexChange>as(name)
+                  .withKeySerde(Serdes.String())
+                  .withValueSerde(IndexChange.SERDE))
+          .process(() -> new Indexer(name, handles), Named.as(name + "-indexer"), name);
+    }
+  }
+
+  /**
+   * The store of a view's index, keyed by {@link StoreNames#ownerKey index key and id}; also the
+   * name of the repartition topic that feeds it.
+   */
+  public static String indexStore(ViewProjection<?, ?> view, String index) {
+    return view.store() + "-by-" + index;
+  }
+
+  /** An id entering or leaving an index key (the record's key). */
+  record IndexChange(String index, String id, boolean present) {
+    static final Serde<IndexChange> SERDE =
+        Serdes.serdeFrom(
+            (topic, change) ->
+                change == null
+                    ? null
+                    : ((change.present() ? "+" : "-") + change.index() + '\u0000' + change.id())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            (topic, data) -> {
+              if (data == null) {
+                return null;
+              }
+              String text = new String(data, java.nio.charset.StandardCharsets.UTF_8);
+              int split = text.indexOf('\u0000');
+              return new IndexChange(
+                  text.substring(1, split), text.substring(split + 1), text.charAt(0) == '+');
+            });
+  }
+
+  /** Keeps one index: {@code <key>\0<id> → id} while the id's view has the key. */
+  private static final class Indexer implements Processor<String, IndexChange, Void, Void> {
+    private final String store;
+    private final StoreHandles handles;
+    private KeyValueStore<String, String> index;
+    private int partition;
+
+    Indexer(String store, StoreHandles handles) {
+      this.store = store;
+      this.handles = handles;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      index = context.getStateStore(store);
+      partition = context.taskId().partition();
+      handles.register(store, partition, index);
+    }
+
+    @Override
+    public void close() {
+      handles.remove(store, partition, index);
+    }
+
+    @Override
+    public void process(Record<String, IndexChange> record) {
+      String key = StoreNames.ownerKey(record.key(), record.value().id());
+      if (record.value().present()) {
+        index.put(key, record.value().id());
+      } else {
+        index.delete(key);
+      }
+    }
   }
 
   /** The stored form: format 1, version, missing versions, the plug-in's bytes of the view. */
@@ -103,27 +190,16 @@ public final class ViewProjections {
           if (value == null) {
             return null;
           }
-          byte[] inner = view.write(value.view());
-          return ByteBuffer.allocate(1 + 2 * Long.BYTES + inner.length)
-              .put((byte) 1)
-              .putLong(value.version())
-              .putLong(value.missingVersions())
-              .put(inner)
-              .array();
+          return framed(view.write(value.view()), value.version(), value.missingVersions());
         },
         (topic, data) -> {
           if (data == null) {
             return null;
           }
-          ByteBuffer buffer = ByteBuffer.wrap(data);
-          if (buffer.get() != 1) {
-            throw new IllegalStateException("Unknown format of a " + view.store() + " entry");
-          }
+          ByteBuffer buffer = unframed(data, view.store());
           long version = buffer.getLong();
           long missing = buffer.getLong();
-          byte[] inner = new byte[buffer.remaining()];
-          buffer.get(inner);
-          return new Versioned<>(version, missing, view.read(inner));
+          return new Versioned<>(version, missing, view.read(rest(buffer)));
         });
   }
 
@@ -137,30 +213,63 @@ public final class ViewProjections {
           if (value == null) {
             return null;
           }
-          byte[] inner = state.serializer().serialize(topic, value.state());
-          return ByteBuffer.allocate(1 + Long.BYTES + inner.length)
-              .put((byte) 1)
-              .putLong(value.timestamp())
-              .put(inner)
-              .array();
+          return framed(state.serializer().serialize(topic, value.state()), value.timestamp());
         },
         (topic, data) -> {
           if (data == null) {
             return null;
           }
-          ByteBuffer buffer = ByteBuffer.wrap(data);
-          if (buffer.get() != 1) {
-            throw new IllegalStateException("Unknown format of a " + historyStore(view) + " entry");
-          }
+          ByteBuffer buffer = unframed(data, historyStore(view));
           long timestamp = buffer.getLong();
-          byte[] inner = new byte[buffer.remaining()];
-          buffer.get(inner);
-          return new ViewVersion<>(timestamp, state.deserializer().deserialize(topic, inner));
+          return new ViewVersion<>(
+              timestamp, state.deserializer().deserialize(topic, rest(buffer)));
         });
   }
 
-  private static final class Projector<E, V> implements Processor<String, E, Void, Void> {
-    private static final Logger LOG = LoggerFactory.getLogger(ViewProjections.class);
+  /** Format 1, then {@code header}, then {@code inner}: how the views' stores keep their values. */
+  private static byte[] framed(byte[] inner, long... header) {
+    ByteBuffer buffer = ByteBuffer.allocate(1 + header.length * Long.BYTES + inner.length);
+    buffer.put((byte) 1);
+    for (long value : header) {
+      buffer.putLong(value);
+    }
+    return buffer.put(inner).array();
+  }
+
+  /** {@code data} after its format byte, which must be 1. */
+  private static ByteBuffer unframed(byte[] data, String store) {
+    ByteBuffer buffer = ByteBuffer.wrap(data);
+    if (buffer.get() != 1) {
+      throw new IllegalStateException("Unknown format of a " + store + " entry");
+    }
+    return buffer;
+  }
+
+  private static byte[] rest(ByteBuffer buffer) {
+    byte[] rest = new byte[buffer.remaining()];
+    buffer.get(rest);
+    return rest;
+  }
+
+  /**
+   * The keys of {@code view} in {@code index} that follow the id rule (the others are left out).
+   */
+  private static <V> Set<String> keys(ViewProjection.Index<V> index, V view, String id) {
+    Set<String> keys = new java.util.TreeSet<>();
+    for (String key : index.keys().apply(view)) {
+      if (key == null) {
+        continue; // not known (yet): nothing to find the view under
+      }
+      if (Ids.AGGREGATE_ID.matcher(key).matches()) {
+        keys.add(key);
+      } else {
+        LOG.warn("Left out of index {} of {}: the key '{}' is not an id", index.name(), id, key);
+      }
+    }
+    return keys;
+  }
+
+  private static final class Projector<E, V> implements Processor<String, E, String, IndexChange> {
     private final ViewProjection<E, V> view;
     private final VersionWaiters waiters;
     private final ProjectionCounters counters;
@@ -168,6 +277,7 @@ public final class ViewProjections {
     private int partition;
     private KeyValueStore<String, Versioned<V>> store;
     private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
+    private ProcessorContext<String, IndexChange> context;
 
     Projector(
         ViewProjection<E, V> view,
@@ -181,7 +291,8 @@ public final class ViewProjections {
     }
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<String, IndexChange> context) {
+      this.context = context;
       store = context.getStateStore(view.store());
       partition = context.taskId().partition();
       handles.register(view.store(), partition, store);
@@ -227,6 +338,21 @@ public final class ViewProjections {
       if (history != null) {
         history.put(
             StoreNames.historyKey(id, version), new ViewVersion<>(record.timestamp(), stored));
+      }
+      for (ViewProjection.Index<V> index : view.indexes()) {
+        Set<String> before = current == null ? Set.of() : keys(index, current.view(), id);
+        Set<String> after = keys(index, next, id);
+        for (String key : before) {
+          if (!after.contains(key)) {
+            context.forward(
+                record.withKey(key).withValue(new IndexChange(index.name(), id, false)));
+          }
+        }
+        for (String key : after) {
+          if (!before.contains(key)) {
+            context.forward(record.withKey(key).withValue(new IndexChange(index.name(), id, true)));
+          }
+        }
       }
       waiters.applied(id, version);
       counters.applied(System.currentTimeMillis() - record.timestamp());

@@ -195,7 +195,10 @@ class HostileQueryIT {
 
   @Provide
   Arbitrary<String> versionPaths() {
-    return Arbitraries.of("/api/v1/accounts/q-target", "/api/v1/streams/accounts/q-target/events");
+    return Arbitraries.of(
+        "/api/v1/accounts/q-target",
+        "/api/v1/streams/accounts/q-target/events",
+        "/api/v1/transfers/q-transfer");
   }
 
   @Provide
@@ -226,8 +229,23 @@ class HostileQueryIT {
   }
 
   @Property(tries = 120)
-  void badInstantsAreRefused(@ForAll("notInstants") String value) {
-    refused("/api/v1/accounts/q-target", "asOf", value);
+  void badInstantsAreRefused(@ForAll("notInstants") String value, @ForAll boolean transfer) {
+    refused(transfer ? "/api/v1/transfers/q-transfer" : "/api/v1/accounts/q-target", "asOf", value);
+  }
+
+  /** The transfers' index by account: a bad key, cursor or limit, or no index named. */
+  @Property(tries = 120)
+  void badIndexQueriesAreRefused(
+      @ForAll("badIds") String id, @ForAll("notPositiveNumbers") String limit) {
+    refused("/api/v1/transfers", "account", id);
+    refused("/api/v1/transfers", "cursor", id);
+    Hostile.assertRefused(
+        Http.get(api + "/api/v1/transfers?account=q-target&limit=" + encoded(limit)),
+        "limit=" + limit);
+  }
+
+  private static String encoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Property(tries = 120)

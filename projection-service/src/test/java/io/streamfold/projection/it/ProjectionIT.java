@@ -239,6 +239,23 @@ class ProjectionIT {
       assertThat(done.header("ETag")).isEqualTo("\"4\"");
     }
     assertThat(read(a, "/api/v1/transfers/no-such-transfer").status()).isEqualTo(404);
+    for (ProjectionService instance : List.of(a, b)) { // the transfers' index by account
+      for (String account : List.of("acc-1", "acc-2")) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    read(instance, "/api/v1/transfers?account=" + account)
+                        .json()
+                        .get("transfers")
+                        .toString()
+                        .equals("[\"move-1\"]"));
+      }
+      assertThat(read(instance, "/api/v1/transfers?account=acc-3").json().get("transfers"))
+          .isEmpty();
+      assertThat(read(instance, "/api/v1/transfers").status()).isEqualTo(400);
+      assertThat(read(instance, "/api/v1/transfers?account=bad%20id").status()).isEqualTo(400);
+    }
     Instant requestedAt =
         Instant.parse(read(a, "/api/v1/transfers/move-1").json().get("requestedAt").asText());
     for (ProjectionService instance : List.of(a, b)) { // the transfers' view keeps its history
@@ -400,7 +417,7 @@ class ProjectionIT {
       Map<String, String> live =
           Digests.of(List.of(ProjectionInstances.url(a), ProjectionInstances.url(b)));
       Map<String, String> fresh = Digests.of(List.of(ProjectionInstances.url(rebuilt)));
-      assertThat(fresh).as("digests per store partition").hasSize(36).isEqualTo(live);
+      assertThat(fresh).as("digests per store partition").hasSize(42).isEqualTo(live);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.streamfold.projection.plugin;
 
 import io.streamfold.schemas.registry.SchemaRegistry;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -58,6 +60,34 @@ public interface ViewProjection<E, V> {
    */
   default boolean history() {
     return false;
+  }
+
+  /**
+   * The view's secondary indexes: {@code GET /api/v1/<collection>?<name>=<key>} lists the ids of
+   * the aggregates whose view has that key in that index (e.g. the transfers of an account). The
+   * platform keeps each in a store {@code <store>-by-<name>} keyed by the index key, fed through a
+   * repartition topic of the same name, so one partition answers a key; entries come and go as the
+   * views' keys change. An index trails its views by that hop (eventually consistent; no {@code
+   * minVersion}). Adding one to a view that has been running needs a rebuild under a new
+   * application id, or it holds only the views changed since. None by default.
+   */
+  default List<Index<V>> indexes() {
+    return List.of();
+  }
+
+  /**
+   * A secondary index of a view.
+   *
+   * @param name the query parameter and part of the store's name; letters and digits, never changed
+   * @param keys the keys a view is found under, each following the aggregate id rule ({@code
+   *     [A-Za-z0-9][A-Za-z0-9._-]{0,63}}; a key that does not is left out of the index); pure
+   */
+  record Index<V>(String name, Function<V, Collection<String>> keys) {
+    public Index {
+      if (!name.matches("[A-Za-z][A-Za-z0-9]{0,31}")) {
+        throw new IllegalArgumentException("An index name is 1 to 32 letters and digits: " + name);
+      }
+    }
   }
 
   /** The view as stored; read back by {@link #read} across releases. */

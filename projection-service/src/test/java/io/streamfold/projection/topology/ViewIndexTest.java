@@ -1,0 +1,139 @@
+package io.streamfold.projection.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamfold.projection.plugin.ViewProjection;
+import io.streamfold.schemas.registry.InMemorySchemaRegistry;
+import io.streamfold.schemas.registry.SchemaRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plugged-in view's secondary index follows its views' keys: entries come and go. */
+class ViewIndexTest {
+
+  /** Tasks: events {@code id,version,assignee,watcher}; the view is the assignee and watcher. */
+  static final class Tasks implements ViewProjection<String[], String[]> {
+    @Override
+    public String store() {
+      return "task-views";
+    }
+
+    @Override
+    public String collection() {
+      return "tasks";
+    }
+
+    @Override
+    public Function<byte[], String[]> decoder(SchemaRegistry registry) {
+      return bytes -> new String(bytes, StandardCharsets.UTF_8).split(",", -1);
+    }
+
+    @Override
+    public String key(String[] event) {
+      return event[0];
+    }
+
+    @Override
+    public long version(String[] event) {
+      return Long.parseLong(event[1]);
+    }
+
+    @Override
+    public String[] apply(String[] current, String[] event) {
+      return new String[] {event[2], event[3]};
+    }
+
+    @Override
+    public byte[] write(String[] view) {
+      return String.join(",", view).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String[] read(byte[] stored) {
+      return new String(stored, StandardCharsets.UTF_8).split(",", -1);
+    }
+
+    @Override
+    public Map<String, Object> render(String id, String[] view) {
+      return Map.of("assignee", view[0]);
+    }
+
+    @Override
+    public List<Index<String[]>> indexes() {
+      return List.of(
+          new Index<>("assignee", view -> List.of(view[0])),
+          new Index<>("person", view -> List.of(view[0], view[1])));
+    }
+  }
+
+  @TempDir Path stateDir;
+  TopologyTestDriver driver;
+  TestInputTopic<String, String> events;
+
+  @BeforeEach
+  void start() {
+    StreamsBuilder builder = new StreamsBuilder();
+    ViewProjections.build(
+        builder,
+        List.of(new Tasks()),
+        collection -> collection + ".events",
+        new InMemorySchemaRegistry(),
+        Map.of(
+            "task-views",
+            new VersionWaiters(java.util.concurrent.Executors.newSingleThreadExecutor())),
+        new ProjectionCounters(),
+        new StoreHandles());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "view-index-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(builder.build(), props);
+    events =
+        driver.createInputTopic(
+            "tasks.events", Serdes.String().serializer(), Serdes.String().serializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  List<String> entries(String index) {
+    KeyValueStore<String, String> store = driver.getKeyValueStore("task-views-by-" + index);
+    List<String> entries = new ArrayList<>();
+    try (var it = store.all()) {
+      it.forEachRemaining(e -> entries.add(e.key.replace('\u0000', '/') + "=" + e.value));
+    }
+    return entries;
+  }
+
+  @Test
+  void shouldAddMoveAndDropEntriesAsTheViewsKeysChange() {
+    events.pipeInput("t1", "t1,1,ada,bob");
+    events.pipeInput("t2", "t2,1,ada,ada");
+    assertThat(entries("assignee")).containsExactly("ada/t1=t1", "ada/t2=t2");
+    assertThat(entries("person")).containsExactly("ada/t1=t1", "ada/t2=t2", "bob/t1=t1");
+
+    events.pipeInput("t1", "t1,2,bob,cy"); // reassigned: leaves ada, bob stays, cy comes
+    events.pipeInput("t1", "t1,2,zed,zed"); // a duplicate version: skipped, the index unchanged
+    events.pipeInput("t2", "t2,2,bad key!,ada"); // not an id: left out of the index
+
+    assertThat(entries("assignee")).containsExactly("bob/t1=t1");
+    assertThat(entries("person")).containsExactly("ada/t2=t2", "bob/t1=t1", "cy/t1=t1");
+  }
+}
