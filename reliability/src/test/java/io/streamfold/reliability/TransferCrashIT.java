@@ -45,6 +45,9 @@ class TransferCrashIT {
   private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
   private final AtomicInteger accepted = new AtomicInteger();
 
+  /** Requests refused at once, nothing recorded (to the account in another currency). */
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
   @Test
   void shouldEndEveryTransferMovingMoneyOnceWhileInstancesAreKilled() throws Exception {
     int kills = Soak.count("transfer.kills", 3, 20);
@@ -67,6 +70,7 @@ class TransferCrashIT {
       deposited.put(DOLLARS, START);
 
       List<String> ids = new ArrayList<>();
+      Map<String, String> bodies = new ConcurrentHashMap<>();
       ExecutorService clients = Executors.newFixedThreadPool(8);
       for (int i = 0; i < transfers; i++) {
         String id = "tr-" + i;
@@ -87,6 +91,7 @@ class TransferCrashIT {
                 + "\",\"amount\":\""
                 + amount
                 + "\",\"currency\":\"EUR\"}";
+        bodies.put(id, body);
         clients.submit(() -> request(cluster, id, body));
       }
       for (int kill = 0; kill < kills; kill++) {
@@ -100,20 +105,32 @@ class TransferCrashIT {
       }
       clients.shutdown();
       assertThat(clients.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
-      assertThat(accepted.get()).as("every request answered 202").isEqualTo(transfers);
+      assertThat(accepted.get() + refused.size())
+          .as("every request answered 202, or 422 with nothing recorded")
+          .isEqualTo(transfers);
       assertThat(statuses.keySet())
           .as("only answers a careful client can act on")
-          .isSubsetOf(202, 503, 504, -1);
+          .isSubsetOf(202, 422, 503, 504, -1);
+      assertThat(refused)
+          .as("refused at the request: only those to the account in another currency")
+          .allMatch(id -> bodies.get(id).contains(DOLLARS));
 
       Map<String, String> ended = new HashMap<>();
       for (String id : ids) {
-        ended.put(id, awaitEnd(cluster, id));
+        if (refused.contains(id)) {
+          assertThat(Http.get(cluster.commandUrls().get(0) + "/api/v1/transfers/" + id).status())
+              .as("%s refused: nothing recorded", id)
+              .isEqualTo(404);
+        } else {
+          ended.put(id, awaitEnd(cluster, id));
+        }
       }
       check(bootstrap, registry, cluster.prefix, deposited, ended);
       System.out.printf(
-          "TransferCrashIT: %d transfers (%d completed, %d failed, %d refunded), %d command-service"
-              + " kills, statuses %s%n",
+          "TransferCrashIT: %d transfers (%d refused at once, %d completed, %d failed, %d refunded),"
+              + " %d command-service kills, statuses %s%n",
           transfers,
+          refused.size(),
           ended.values().stream().filter("COMPLETED"::equals).count(),
           ended.values().stream().filter("FAILED"::equals).count(),
           ended.values().stream().filter("REFUNDED"::equals).count(),
@@ -222,20 +239,25 @@ class TransferCrashIT {
     for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
       List<String> urls = cluster.commandUrls();
       int status;
+      Http.Response reply = null;
       try {
-        status =
+        reply =
             Http.post(
-                    urls.get(attempt % urls.size()) + "/api/v1/transfers/" + id + "/request",
-                    body,
-                    "Idempotency-Key",
-                    id)
-                .status();
+                urls.get(attempt % urls.size()) + "/api/v1/transfers/" + id + "/request",
+                body,
+                "Idempotency-Key",
+                id);
+        status = reply.status();
       } catch (IllegalStateException connectionFailed) {
         status = -1; // killed mid-request, or not listening yet: retry with the same key
       }
       statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
       if (status == 202) {
         accepted.incrementAndGet();
+        return;
+      }
+      if (status == 422 && reply.json().get("type").asText().endsWith("/currency-mismatch")) {
+        refused.add(id);
         return;
       }
       if (status >= 400 && status < 500) {

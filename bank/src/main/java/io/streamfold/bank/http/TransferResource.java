@@ -57,7 +57,11 @@ public final class TransferResource
   }
 
   @Override
-  public Rejection check(TransferCommand command, Map<Reference, JsonNode> states) {
+  public Rejection check(
+      TransferCommand command, Transfer current, Map<Reference, JsonNode> states) {
+    if (current != null && current.status() != Transfer.Status.NONE) {
+      return null; // the transfer exists: refused as such when decided (409, or 412)
+    }
     TransferCommand.RequestTransfer request = (TransferCommand.RequestTransfer) command;
     for (String id : List.of(request.from(), request.to())) {
       JsonNode account = states.get(account(id));

@@ -35,17 +35,35 @@ class TransferResourceTest {
     Map<Reference, JsonNode> states = new HashMap<>();
     states.put(new Reference("accounts", "a"), account("EUR"));
     states.put(new Reference("accounts", "b"), account("EUR"));
-    assertThat(resource.check(request, states)).isNull();
+    assertThat(resource.check(request, null, states)).isNull();
 
     states.put(new Reference("accounts", "b"), null);
-    Rejection unknown = resource.check(request, states);
+    Rejection unknown = resource.check(request, null, states);
     assertThat(unknown.kind()).isEqualTo(Rejection.Kind.BUSINESS_RULE);
     assertThat(unknown.code()).isEqualTo("unknown-account");
     assertThat(unknown.message()).contains("b", "credit");
 
+    io.streamfold.bank.transfer.Transfer existing =
+        new io.streamfold.bank.transfer.Transfer(
+            io.streamfold.bank.transfer.Transfer.Status.FAILED,
+            "a",
+            "b",
+            BigDecimal.ONE,
+            "EUR",
+            java.time.Instant.EPOCH,
+            java.time.Instant.EPOCH,
+            false,
+            "not-found",
+            "No account b");
+    assertThat(resource.check(request, existing, states))
+        .as("an existing transfer: the decider answers (409)")
+        .isNull();
+    assertThat(resource.check(request, io.streamfold.bank.transfer.Transfer.NONE, states))
+        .isEqualTo(unknown);
+
     states.put(new Reference("accounts", "b"), account("EUR"));
     states.put(new Reference("accounts", "a"), account("USD"));
-    Rejection other = resource.check(request, states);
+    Rejection other = resource.check(request, null, states);
     assertThat(other.code()).isEqualTo("currency-mismatch");
     assertThat(other.message()).contains("debit", "USD", "EUR");
   }

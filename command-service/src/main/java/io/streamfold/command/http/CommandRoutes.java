@@ -133,7 +133,7 @@ public final class CommandRoutes<C, E, S> {
       }
     }
     if (route instanceof CommandWriter.Route.Local) {
-      io.streamfold.command.domain.Rejection refused = checkReferences(ctx, command);
+      io.streamfold.command.domain.Rejection refused = checkReferences(ctx, envelope);
       if (refused != null) {
         metrics.record(action, OutcomeProblems.kind(refused), start);
         throw new ProblemException(OutcomeProblems.of(refused, envelope));
@@ -184,10 +184,20 @@ public final class CommandRoutes<C, E, S> {
    * command go on, or when one of them cannot be looked up (the process decides then, as without
    * the check).
    */
-  private io.streamfold.command.domain.Rejection checkReferences(Context ctx, C command) {
-    List<AggregateResource.Reference> references = resource.references(command);
+  private io.streamfold.command.domain.Rejection checkReferences(
+      Context ctx, CommandEnvelope<C> envelope) {
+    List<AggregateResource.Reference> references = resource.references(envelope.command());
     if (references.isEmpty()) {
       return null;
+    }
+    CommandWriter.Committed<S> current;
+    try {
+      if (envelope.remembered() && writer.remembers(envelope.aggregateId(), envelope.commandId())) {
+        return null; // a repeated request: its first outcome answers, whatever the check says now
+      }
+      current = writer.committed(envelope.aggregateId());
+    } catch (WriteFailure e) {
+      return null; // no longer the owner, or restoring: the writer answers for itself
     }
     Map<AggregateResource.Reference, JsonNode> states = new java.util.HashMap<>();
     for (AggregateResource.Reference reference : references) {
@@ -203,7 +213,7 @@ public final class CommandRoutes<C, E, S> {
       }
       states.put(reference, looked.state());
     }
-    return resource.check(command, states);
+    return resource.check(envelope.command(), current == null ? null : current.state(), states);
   }
 
   /** What a lookup learned: whether it could tell, and the state view (null: no such aggregate). */

@@ -266,6 +266,20 @@ public final class CommandWriter<C, S> implements AutoCloseable {
         aggregate.codec().decodeState(WireFormat.toBytes(decoded.getSnapshot())));
   }
 
+  /**
+   * Whether a command of {@code aggregateId} under the client's {@code Idempotency-Key} {@code
+   * commandId} has a committed outcome here (remembered, maybe past the window).
+   *
+   * @throws WriteFailure when this instance does not own the aggregate, or is restoring
+   */
+  public boolean remembers(String aggregateId, String commandId) {
+    PartitionWriter<C> writer = ownership.writer(partitionOf(aggregateId));
+    if (writer == null) {
+      throw new WriteFailure(WriteFailure.Kind.NOT_OWNER, "Not the owner of this aggregate");
+    }
+    return writer.committedIdempotency(aggregateId + '/' + commandId) != null;
+  }
+
   /** An aggregate's committed version and state. */
   public record Committed<S>(long version, S state) {}
 

@@ -193,6 +193,19 @@ final class PartitionWriter<C> {
    * @throws WriteFailure while restoring or once stopped
    */
   byte[] committedVersion(String aggregateId) {
+    return read(store -> store.version(aggregateId));
+  }
+
+  /**
+   * The committed idempotency record of {@code key} ({@code <aggregate id>/<command id>}), or null.
+   *
+   * @throws WriteFailure while restoring or once stopped
+   */
+  byte[] committedIdempotency(String key) {
+    return read(store -> store.idempotency(key));
+  }
+
+  private byte[] read(java.util.function.Function<LocalStore, byte[]> read) {
     storeLock.readLock().lock();
     try {
       if (state != State.SERVING || readable == null) {
@@ -200,7 +213,7 @@ final class PartitionWriter<C> {
             state == State.RESTORING ? WriteFailure.Kind.NOT_READY : WriteFailure.Kind.NOT_OWNER,
             "Partition " + partition + " is " + state.name().toLowerCase(Locale.ROOT));
       }
-      return readable.version(aggregateId);
+      return read.apply(readable);
     } finally {
       storeLock.readLock().unlock();
     }

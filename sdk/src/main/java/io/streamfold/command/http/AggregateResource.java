@@ -49,15 +49,18 @@ public interface AggregateResource<C, E, S> {
 
   /**
    * Refuses {@code command} at the request, before anything is written, by what its {@link
-   * #references} are now; null lets it go on to be decided. {@code states} maps each reference to
-   * its committed state view, as {@code GET /api/v1/<collection>/{id}} answers it (the {@code
-   * state} member), or to null for an aggregate that does not exist. Refuse only on what cannot
-   * change afterwards (that an aggregate exists, a currency fixed when it was opened): the command
-   * is decided later, and what may change by then is for its process to handle. When a reference
-   * cannot be looked up (its owner unreachable, the caller not allowed to read it), this is not
-   * called and the command goes on.
+   * #references} are now; null lets it go on to be decided. {@code current} is the command's own
+   * aggregate's committed state (null before it exists: return null for a command the decider
+   * refuses on it, such as a creation of an aggregate that exists, so that its answer stays the
+   * decider's). {@code states} maps each reference to its committed state view, as {@code GET
+   * /api/v1/<collection>/{id}} answers it (the {@code state} member), or to null for an aggregate
+   * that does not exist. Refuse only on what cannot change afterwards (that an aggregate exists, a
+   * currency fixed when it was opened): the command is decided later, and what may change by then
+   * is for its process to handle. Not called when a reference cannot be looked up (its owner
+   * unreachable, the caller not allowed to read it), nor for a repeated {@code Idempotency-Key}
+   * whose first outcome is remembered: the command goes on and is decided as without the check.
    */
-  default Rejection check(C command, Map<Reference, JsonNode> states) {
+  default Rejection check(C command, S current, Map<Reference, JsonNode> states) {
     return null;
   }
 
