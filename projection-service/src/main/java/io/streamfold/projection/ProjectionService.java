@@ -15,6 +15,7 @@ import io.streamfold.projection.query.Retirement;
 import io.streamfold.projection.query.ScatterGatherRoutes;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.query.StoreDigests;
+import io.streamfold.projection.query.TotalsRoutes;
 import io.streamfold.projection.query.ViewRoutes;
 import io.streamfold.projection.topology.ProjectionCounters;
 import io.streamfold.projection.topology.ProjectionSerdes;
@@ -88,14 +89,20 @@ public final class ProjectionService implements AutoCloseable {
     this.deadLetters = deadLetters;
   }
 
-  /** Every store of a view: its views, its history when it keeps one, its indexes. */
+  /** Every store of a view: its views, its history when it keeps one, its indexes and totals. */
   private static java.util.stream.Stream<String> viewStores(ViewProjection<?, ?> view) {
     return java.util.stream.Stream.concat(
         view.history()
             ? java.util.stream.Stream.of(
                 view.store(), io.streamfold.projection.topology.ViewProjections.historyStore(view))
             : java.util.stream.Stream.of(view.store()),
-        indexStores(view));
+        java.util.stream.Stream.concat(
+            indexStores(view),
+            view.totals().stream()
+                .map(
+                    total ->
+                        io.streamfold.projection.topology.ViewProjections.totalsStore(
+                            view, total.name()))));
   }
 
   /** The stores of a view's indexes, each also the name of the repartition topic feeding it. */
@@ -196,6 +203,18 @@ public final class ProjectionService implements AutoCloseable {
               config.historyRetention()));
     }
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
+    TotalsRoutes totalsRoutes =
+        new TotalsRoutes(
+            views,
+            config::eventsTopicOf,
+            ProjectionTopics.partitionsOf(
+                config,
+                views.stream()
+                    .filter(view -> !view.totals().isEmpty())
+                    .map(view -> config.eventsTopicOf(view.collection()))
+                    .toList()),
+            stores,
+            lists);
     var digests =
         new StoreDigests(
             streams.streams(),
@@ -230,7 +249,13 @@ public final class ProjectionService implements AutoCloseable {
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Retirement retirement = new Retirement();
     Map<String, String> routesOfPlugins = new LinkedHashMap<>();
-    viewRoutes.forEach(route -> routesOfPlugins.put("GET " + route.path(), route.summary()));
+    viewRoutes.forEach(
+        route -> {
+          routesOfPlugins.put("GET " + route.path(), route.summary());
+          if (route.indexSummary() != null) {
+            routesOfPlugins.put("GET " + route.indexPath(), route.indexSummary());
+          }
+        });
     Operations operations =
         new Operations("openapi/projection-service.json").documentMissing(routesOfPlugins);
     operations.bind(streams.streams());
@@ -268,6 +293,7 @@ public final class ProjectionService implements AutoCloseable {
                   accounts.install(javalin);
                   viewRoutes.forEach(route -> route.install(javalin));
                   lists.install(javalin);
+                  totalsRoutes.install(javalin);
                   status.install(javalin);
                   subscriptions.install(javalin);
                   deadLetters.install(javalin);

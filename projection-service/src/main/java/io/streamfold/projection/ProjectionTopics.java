@@ -54,6 +54,24 @@ final class ProjectionTopics {
     return partitions;
   }
 
+  /** The partition count of each of {@code topics}, which exist. */
+  static Map<String, Integer> partitionsOf(ProjectionServiceConfig config, List<String> topics) {
+    if (topics.isEmpty()) {
+      return Map.of();
+    }
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      Map<String, Integer> partitions = new java.util.HashMap<>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((topic, description) -> partitions.put(topic, description.partitions().size()));
+      return partitions;
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot describe the topics " + topics, e);
+    }
+  }
+
   private static int awaitEvents(ProjectionServiceConfig config) {
     Instant deadline = Instant.now().plus(EVENTS_WAIT);
     try (Admin admin = Admin.create(config.clientProperties())) {

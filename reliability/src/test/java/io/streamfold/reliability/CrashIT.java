@@ -110,7 +110,7 @@ class CrashIT {
       Map<String, String> live = Digests.of(cluster.projectionUrls());
       Map<String, String> fresh = Digests.of(List.of(url));
       System.out.printf("CrashIT: %d store partitions compared with a rebuild%n", fresh.size());
-      assertThat(fresh).hasSize(42).isEqualTo(live);
+      assertThat(fresh).hasSize(54).isEqualTo(live);
     }
   }
 }

@@ -71,6 +71,21 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
     return List.of(new Index<>("account", view -> Arrays.asList(view.from(), view.to())));
   }
 
+  /**
+   * {@code GET /api/v1/totals/transfers/byStatus}: how many transfers stand in each status (how
+   * many are under way, how many ended how); {@code .../moved}: the money completed transfers
+   * moved, per currency.
+   */
+  @Override
+  public List<Total<TransferView>> totals() {
+    return List.of(
+        new Total<>("byStatus", TransferView::status, view -> Map.of()),
+        new Total<>(
+            "moved",
+            view -> "COMPLETED".equals(view.status()) ? view.currency() : null,
+            view -> view.amount() == null ? Map.of() : Map.of("amount", view.amount())));
+  }
+
   @Override
   public TransferView apply(TransferView current, TransferEvent event) {
     Object payload = event.getPayload();

@@ -1,6 +1,7 @@
 package io.streamfold.projection.query;
 
 import io.streamfold.projection.plugin.Versioned;
+import io.streamfold.projection.topology.GroupTotal;
 import io.streamfold.projection.topology.StoreHandles;
 import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.topology.ViewVersion;
@@ -285,6 +286,22 @@ public final class LocalStores {
       }
     }
     return new Part<>(partitions, all);
+  }
+
+  /**
+   * A plugged-in view's total over this instance's active partitions of {@code topic}: each group's
+   * partitions added up.
+   */
+  public Part<Map<String, GroupTotal>> totals(String store, String topic) {
+    Set<Integer> partitions = activePartitions(store, topic);
+    Map<String, GroupTotal> groups = new TreeMap<>();
+    for (int partition : partitions) {
+      ReadOnlyKeyValueStore<String, GroupTotal> totals = keyValue(store, partition, false);
+      try (KeyValueIterator<String, GroupTotal> it = totals.all()) {
+        it.forEachRemaining(kv -> groups.merge(kv.key, kv.value, GroupTotal::add));
+      }
+    }
+    return new Part<>(partitions, groups);
   }
 
   /**

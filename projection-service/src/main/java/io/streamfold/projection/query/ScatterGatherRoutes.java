@@ -147,6 +147,20 @@ public final class ScatterGatherRoutes {
       TypeReference<LocalStores.Part<T>> type,
       java.util.function.Supplier<LocalStores.Part<T>> local,
       String store) {
+    return gather(ctx, path, type, local, store, eventPartitions);
+  }
+
+  /**
+   * Every instance's part of {@code store}'s answer ({@code path} on the others), this one's read
+   * locally; 503 unless together they cover partitions 0 to {@code partitions} − 1 exactly once.
+   */
+  <T> List<T> gather(
+      Context ctx,
+      String path,
+      TypeReference<LocalStores.Part<T>> type,
+      java.util.function.Supplier<LocalStores.Part<T>> local,
+      String store,
+      int partitions) {
     requireRunning();
     List<LocalStores.Part<T>> parts = new ArrayList<>();
     for (StreamsMetadata instance : stores.instances(store)) {
@@ -167,12 +181,12 @@ public final class ScatterGatherRoutes {
         throw new IllegalStateException("Unreadable answer from " + instance.hostInfo(), e);
       }
     }
-    requireEveryPartitionOnce(parts, eventPartitions);
+    requireEveryPartitionOnce(parts, partitions);
     return parts.stream().map(LocalStores.Part::items).toList();
   }
 
   /** A part is answered only by an instance whose Kafka Streams is RUNNING (not rebalancing). */
-  private void requireRunning() {
+  void requireRunning() {
     if (!stores.isRunning()) {
       throw ProblemException.unavailable("not-ready", "Kafka Streams is not running", 1);
     }

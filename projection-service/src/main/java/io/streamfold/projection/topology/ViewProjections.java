@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * StoreNames#historyKey}, in version order per aggregate, with the event's time. Each of its {@link
  * ViewProjection#indexes() indexes} gets a repartition topic and a store ({@link #indexStore}): the
  * projector forwards, keyed by index key, the ids entering and leaving each key as views change,
- * and an indexer in the key's partition keeps {@code <key>\0<id> → id}.
+ * and an indexer in the key's partition keeps {@code <key>\0<id> → id}. Each of its {@link
+ * ViewProjection#totals() totals} gets a cached store in the views' own task ({@link
+ * #totalsStore}), group → {@link GroupTotal} of that partition, which the projector moves each
+ * changed view's contribution through.
  */
 public final class ViewProjections {
   private static final Logger LOG = LoggerFactory.getLogger(ViewProjections.class);
@@ -91,6 +94,16 @@ public final class ViewProjections {
               historySerde(view)));
       stores = new String[] {view.store(), historyStore(view)};
     }
+    for (ViewProjection.Total<V> total : view.totals()) {
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(totalsStore(view, total.name())),
+                  Serdes.String(),
+                  GroupTotal.SERDE)
+              .withCachingEnabled());
+      stores = java.util.Arrays.copyOf(stores, stores.length + 1);
+      stores[stores.length - 1] = totalsStore(view, total.name());
+    }
     Function<byte[], E> decoder = view.decoder(registry);
     Serde<E> events =
         Serdes.serdeFrom(
@@ -118,6 +131,11 @@ public final class ViewProjections {
                   .withValueSerde(IndexChange.SERDE))
           .process(() -> new Indexer(name, handles), Named.as(name + "-indexer"), name);
     }
+  }
+
+  /** The store of a view's total: group → {@link GroupTotal}, per partition of the views. */
+  public static String totalsStore(ViewProjection<?, ?> view, String total) {
+    return view.store() + "-totals-" + total;
   }
 
   /**
@@ -226,6 +244,27 @@ public final class ViewProjections {
         });
   }
 
+  /**
+   * Adds {@code view} to its group of {@code total} ({@code sign} 1) or takes it away (−1); a group
+   * that no view counts in any more is dropped.
+   */
+  private static <V> void count(
+      KeyValueStore<String, GroupTotal> store, ViewProjection.Total<V> total, V view, int sign) {
+    String group = total.group().apply(view);
+    if (group == null) {
+      return;
+    }
+    Map<String, java.math.BigDecimal> amounts = total.amounts().apply(view);
+    GroupTotal sofar = store.get(group);
+    GroupTotal next =
+        (sofar == null ? GroupTotal.NONE : sofar).plus(sign, amounts == null ? Map.of() : amounts);
+    if (next.count() == 0) {
+      store.delete(group);
+    } else {
+      store.put(group, next);
+    }
+  }
+
   /** Format 1, then {@code header}, then {@code inner}: how the views' stores keep their values. */
   private static byte[] framed(byte[] inner, long... header) {
     ByteBuffer buffer = ByteBuffer.allocate(1 + header.length * Long.BYTES + inner.length);
@@ -278,6 +317,7 @@ public final class ViewProjections {
     private KeyValueStore<String, Versioned<V>> store;
     private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
     private ProcessorContext<String, IndexChange> context;
+    private final List<KeyValueStore<String, GroupTotal>> totals = new java.util.ArrayList<>();
 
     Projector(
         ViewProjection<E, V> view,
@@ -296,6 +336,12 @@ public final class ViewProjections {
       store = context.getStateStore(view.store());
       partition = context.taskId().partition();
       handles.register(view.store(), partition, store);
+      totals.clear();
+      for (ViewProjection.Total<V> total : view.totals()) {
+        String name = totalsStore(view, total.name());
+        totals.add(context.getStateStore(name));
+        handles.register(name, partition, totals.get(totals.size() - 1));
+      }
       if (view.history()) {
         history = context.getStateStore(historyStore(view));
         handles.register(historyStore(view), partition, history);
@@ -307,6 +353,9 @@ public final class ViewProjections {
       handles.remove(view.store(), partition, store);
       if (history != null) {
         handles.remove(historyStore(view), partition, history);
+      }
+      for (int i = 0; i < totals.size(); i++) {
+        handles.remove(totalsStore(view, view.totals().get(i).name()), partition, totals.get(i));
       }
     }
 
@@ -338,6 +387,13 @@ public final class ViewProjections {
       if (history != null) {
         history.put(
             StoreNames.historyKey(id, version), new ViewVersion<>(record.timestamp(), stored));
+      }
+      for (int i = 0; i < totals.size(); i++) {
+        ViewProjection.Total<V> total = view.totals().get(i);
+        if (current != null) {
+          count(totals.get(i), total, current.view(), -1);
+        }
+        count(totals.get(i), total, next, 1);
       }
       for (ViewProjection.Index<V> index : view.indexes()) {
         Set<String> before = current == null ? Set.of() : keys(index, current.view(), id);

@@ -244,6 +244,16 @@ class HostileQueryIT {
         "limit=" + limit);
   }
 
+  /** A total that does not exist, under any name: 404, never a 5xx or someone else's total. */
+  @Property(tries = 60)
+  void unknownTotalsAreRefused(@ForAll("badIds") String collection, @ForAll("badIds") String name) {
+    Hostile.assertRefused(
+        Http.get(api + "/api/v1/totals/" + encoded(collection) + "/" + encoded(name)),
+        "total " + collection + "/" + name);
+    Hostile.assertRefused(
+        Http.get(api + "/api/v1/totals/transfers/" + encoded(name)), "total transfers/" + name);
+  }
+
   private static String encoded(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }

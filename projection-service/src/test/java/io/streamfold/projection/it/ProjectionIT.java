@@ -256,6 +256,15 @@ class ProjectionIT {
       assertThat(read(instance, "/api/v1/transfers").status()).isEqualTo(400);
       assertThat(read(instance, "/api/v1/transfers?account=bad%20id").status()).isEqualTo(400);
     }
+    for (ProjectionService instance : List.of(a, b)) { // the transfers' totals, every partition
+      JsonNode byStatus = read(instance, "/api/v1/totals/transfers/byStatus").json();
+      assertThat(byStatus.get("groups").toString()).isEqualTo("{\"COMPLETED\":{\"count\":1}}");
+      JsonNode moved = read(instance, "/api/v1/totals/transfers/moved").json().get("groups");
+      assertThat(moved.get("EUR").get("count").asLong()).isEqualTo(1);
+      assertThat(new BigDecimal(moved.get("EUR").get("amount").asText()))
+          .isEqualByComparingTo("1.50");
+      assertThat(read(instance, "/api/v1/totals/transfers/nothing").status()).isEqualTo(404);
+    }
     Instant requestedAt =
         Instant.parse(read(a, "/api/v1/transfers/move-1").json().get("requestedAt").asText());
     for (ProjectionService instance : List.of(a, b)) { // the transfers' view keeps its history
@@ -417,7 +426,7 @@ class ProjectionIT {
       Map<String, String> live =
           Digests.of(List.of(ProjectionInstances.url(a), ProjectionInstances.url(b)));
       Map<String, String> fresh = Digests.of(List.of(ProjectionInstances.url(rebuilt)));
-      assertThat(fresh).as("digests per store partition").hasSize(42).isEqualTo(live);
+      assertThat(fresh).as("digests per store partition").hasSize(54).isEqualTo(live);
     }
   }
 

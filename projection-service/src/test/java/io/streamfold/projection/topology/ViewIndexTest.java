@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A plugged-in view's secondary index follows its views' keys: entries come and go. */
+/**
+ * A plugged-in view's secondary indexes and totals follow its views: index entries come and go,
+ * each view counts in one group of a total at a time.
+ */
 class ViewIndexTest {
 
   /** Tasks: events {@code id,version,assignee,watcher}; the view is the assignee and watcher. */
@@ -74,6 +77,16 @@ class ViewIndexTest {
     }
 
     @Override
+    public List<Total<String[]>> totals() {
+      return List.of(
+          new Total<>(
+              "byAssignee",
+              view -> view[0],
+              view -> Map.of("weight", new java.math.BigDecimal(view[1].length() + ".5"))),
+          new Total<>("watched", view -> view[1].isEmpty() ? null : view[1], view -> null));
+    }
+
+    @Override
     public List<Index<String[]>> indexes() {
       return List.of(
           new Index<>("assignee", view -> List.of(view[0])),
@@ -120,6 +133,36 @@ class ViewIndexTest {
       it.forEachRemaining(e -> entries.add(e.key.replace('\u0000', '/') + "=" + e.value));
     }
     return entries;
+  }
+
+  Map<String, String> totals(String total) {
+    KeyValueStore<String, GroupTotal> store = driver.getKeyValueStore("task-views-totals-" + total);
+    Map<String, String> groups = new java.util.TreeMap<>();
+    try (var it = store.all()) {
+      it.forEachRemaining(e -> groups.put(e.key, e.value.count() + " " + e.value.sums()));
+    }
+    return groups;
+  }
+
+  @Test
+  void shouldMoveEachViewBetweenTheGroupsOfATotalAndDropEmptyGroups() {
+    events.pipeInput("t1", "t1,1,ada,bob"); // weight: the watcher's length + 0.5
+    events.pipeInput("t2", "t2,1,ada,");
+    assertThat(totals("byAssignee")).containsExactly(Map.entry("ada", "2 {weight=4.0}"));
+    assertThat(totals("watched")).containsExactly(Map.entry("bob", "1 {}"));
+
+    events.pipeInput("t1", "t1,2,bob,cyril");
+    events.pipeInput("t1", "t1,2,zed,zed"); // a duplicate version: counted once
+    events.pipeInput("t2", "t2,2,ada,bob");
+
+    assertThat(totals("byAssignee"))
+        .containsExactly(Map.entry("ada", "1 {weight=3.5}"), Map.entry("bob", "1 {weight=5.5}"));
+    assertThat(totals("watched"))
+        .containsExactly(Map.entry("bob", "1 {}"), Map.entry("cyril", "1 {}"));
+
+    events.pipeInput("t2", "t2,3,bob,");
+    assertThat(totals("byAssignee")).containsExactly(Map.entry("bob", "2 {weight=6.0}"));
+    assertThat(totals("watched")).containsExactly(Map.entry("cyril", "1 {}"));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.streamfold.projection.plugin;
 
 import io.streamfold.schemas.registry.SchemaRegistry;
+import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,34 @@ public interface ViewProjection<E, V> {
     public Index {
       if (!name.matches("[A-Za-z][A-Za-z0-9]{0,31}")) {
         throw new IllegalArgumentException("An index name is 1 to 32 letters and digits: " + name);
+      }
+    }
+  }
+
+  /**
+   * Totals over all the views, by group: {@code GET /api/v1/totals/<collection>/<name>} answers,
+   * for each group, how many views are in it and the sums of their amounts (e.g. the money moved
+   * per currency). The platform keeps them per partition in the views' own task (a store {@code
+   * <store>-totals-<name>}: a view's change moves its contribution from its old group to its new
+   * one, with no repartition) and adds the partitions up when read, from every instance (503 while
+   * a partition has no active owner). None by default.
+   */
+  default List<Total<V>> totals() {
+    return List.of();
+  }
+
+  /**
+   * A total over all the views of a projection.
+   *
+   * @param name the route segment and part of the store's name; letters and digits, never changed
+   * @param group the group a view counts in (e.g. its currency), or null for none; pure
+   * @param amounts the view's amounts to add up in its group (e.g. {@code amount → 10.00}); pure
+   */
+  record Total<V>(
+      String name, Function<V, String> group, Function<V, Map<String, BigDecimal>> amounts) {
+    public Total {
+      if (!name.matches("[A-Za-z][A-Za-z0-9]{0,31}")) {
+        throw new IllegalArgumentException("A total's name is 1 to 32 letters and digits: " + name);
       }
     }
   }
