@@ -16,9 +16,11 @@ import java.util.Map;
  * The transfer's HTTP body: {@code request {from, to, amount, currency}}. A transfer is a process:
  * the request is answered 202 once the transfer is recorded, and its steps follow ({@code GET
  * /api/v1/transfers/{id}} here for the write model, or on the projection service). A request naming
- * an account that does not exist, or one in another currency, is refused at once (422) with nothing
- * written: neither can change before the transfer runs. An account that closes meanwhile, or funds
- * that run short, are the process's to find (the transfer ends {@code FAILED} or {@code REFUNDED}).
+ * an account that does not exist, is closed, or holds another currency is refused at once (422)
+ * with nothing written: none of these can change before the transfer runs (an account is never
+ * reopened, and its currency is fixed when it is opened). An account that closes meanwhile, or
+ * funds that run short, are the process's to find (the transfer ends {@code FAILED} or {@code
+ * REFUNDED}).
  */
 public final class TransferResource
     implements AggregateResource<TransferCommand, TransferEvent, Transfer> {
@@ -69,6 +71,10 @@ public final class TransferResource
       if (account == null) {
         return Rejection.businessRule(
             "unknown-account", "No account " + id + " (the " + role + " account)");
+      }
+      if ("CLOSED".equals(account.path("status").asText())) {
+        return Rejection.businessRule(
+            "account-closed", "The " + role + " account " + id + " is closed");
       }
       String currency = account.path("currency").asText();
       if (!currency.equals(request.currency())) {

@@ -61,6 +61,13 @@ class TransferResourceTest {
     assertThat(resource.check(request, io.streamfold.bank.transfer.Transfer.NONE, states))
         .isEqualTo(unknown);
 
+    states.put(
+        new Reference("accounts", "b"),
+        new ObjectMapper().createObjectNode().put("status", "CLOSED").put("currency", "EUR"));
+    Rejection closed = resource.check(request, null, states);
+    assertThat(closed.code()).isEqualTo("account-closed");
+    assertThat(closed.message()).contains("credit", "b");
+
     states.put(new Reference("accounts", "b"), account("EUR"));
     states.put(new Reference("accounts", "a"), account("USD"));
     Rejection other = resource.check(request, null, states);

@@ -128,7 +128,7 @@ class TransferIT {
   }
 
   @Test
-  void shouldRefuseAtOnceWithNothingWrittenAnUnknownAccountOrAnotherCurrency() {
+  void shouldRefuseAtOnceWithNothingWrittenAnUnknownClosedOrOtherCurrencyAccount() {
     String from = account("EUR", "10.00");
     String unknown = id("t");
     CommandHttpIT.assertProblem(
@@ -145,6 +145,13 @@ class TransferIT {
     CommandHttpIT.assertProblem( // the debit account's currency too
         request(mismatch, from, dollars, "1.00", "USD"), 422, "currency-mismatch");
     assertThat(Http.get(base + "transfers/" + mismatch).status()).isEqualTo(404);
+
+    String closed = account("EUR", "0");
+    assertThat(Http.post(base + "accounts/" + closed + "/close", "").status()).isEqualTo(200);
+    String toClosed = id("t");
+    CommandHttpIT.assertProblem(
+        request(toClosed, from, closed, "1.00", "EUR"), 422, "account-closed");
+    assertThat(Http.get(base + "transfers/" + toClosed).status()).isEqualTo(404);
     assertThat(balance(from)).isEqualTo("10.00");
     assertThat(balance(dollars)).isEqualTo("0.00");
   }
