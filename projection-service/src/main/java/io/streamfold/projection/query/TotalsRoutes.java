@@ -102,7 +102,9 @@ public final class TotalsRoutes {
         (group, total) -> {
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("count", total.count());
-          total.sums().forEach((amount, sum) -> entry.put(amount, sum.toPlainString()));
+          Map<String, String> sums = new TreeMap<>();
+          total.sums().forEach((amount, sum) -> sums.put(amount, sum.toPlainString()));
+          entry.put("sums", sums);
           byGroup.put(group, entry);
         });
     body.put("groups", byGroup);

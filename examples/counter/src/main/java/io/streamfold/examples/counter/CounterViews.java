@@ -5,11 +5,17 @@ import io.streamfold.examples.counter.avro.Incremented;
 import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The count as the projection service serves it: {@code GET /api/v1/counters/{id}}. */
+/**
+ * The count as the projection service serves it: {@code GET /api/v1/counters/{id}}; and over all
+ * counters, how many there are and the sum of their counts: {@code GET
+ * /api/v1/totals/counters/all}.
+ */
 public final class CounterViews implements ViewProjection<CounterEvent, Long> {
   @Override
   public String store() {
@@ -41,6 +47,12 @@ public final class CounterViews implements ViewProjection<CounterEvent, Long> {
     return event.getPayload() instanceof Incremented i
         ? (count == null ? 0 : count) + i.getBy()
         : 0L;
+  }
+
+  @Override
+  public List<Total<Long>> totals() {
+    return List.of(
+        new Total<>("all", count -> "counters", count -> Map.of("sum", BigDecimal.valueOf(count))));
   }
 
   @Override

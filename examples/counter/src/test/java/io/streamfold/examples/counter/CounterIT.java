@@ -51,6 +51,10 @@ class CounterIT {
           .isZero();
       assertThat(Http.get(ProjectionInstances.url(projections) + "/api/v1/counters/c2").status())
           .isEqualTo(404);
+      Http.Response totals =
+          Http.get(ProjectionInstances.url(projections) + "/api/v1/totals/counters/all");
+      assertThat(totals.json().get("groups").get("counters").toString())
+          .isEqualTo("{\"count\":1,\"sums\":{\"sum\":\"0\"}}"); // one counter, reset
       Http.Response noHistory = Http.get(view + "?asOf=" + java.time.Instant.now());
       assertThat(noHistory.status()).isEqualTo(400); // the counter's view keeps no history
       assertThat(noHistory.raw().body()).contains("asOf is not served");
