@@ -318,6 +318,9 @@ public final class ViewProjections {
     private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
     private ProcessorContext<String, IndexChange> context;
     private final List<KeyValueStore<String, GroupTotal>> totals = new java.util.ArrayList<>();
+    // asked of the plug-in once: its methods may build new lists at every call
+    private final List<ViewProjection.Index<V>> indexes;
+    private final List<ViewProjection.Total<V>> totalsOf;
 
     Projector(
         ViewProjection<E, V> view,
@@ -325,6 +328,8 @@ public final class ViewProjections {
         ProjectionCounters counters,
         StoreHandles handles) {
       this.view = view;
+      this.indexes = List.copyOf(view.indexes());
+      this.totalsOf = List.copyOf(view.totals());
       this.waiters = waiters;
       this.counters = counters;
       this.handles = handles;
@@ -337,7 +342,7 @@ public final class ViewProjections {
       partition = context.taskId().partition();
       handles.register(view.store(), partition, store);
       totals.clear();
-      for (ViewProjection.Total<V> total : view.totals()) {
+      for (ViewProjection.Total<V> total : totalsOf) {
         String name = totalsStore(view, total.name());
         totals.add(context.getStateStore(name));
         handles.register(name, partition, totals.get(totals.size() - 1));
@@ -355,7 +360,7 @@ public final class ViewProjections {
         handles.remove(historyStore(view), partition, history);
       }
       for (int i = 0; i < totals.size(); i++) {
-        handles.remove(totalsStore(view, view.totals().get(i).name()), partition, totals.get(i));
+        handles.remove(totalsStore(view, totalsOf.get(i).name()), partition, totals.get(i));
       }
     }
 
@@ -389,13 +394,13 @@ public final class ViewProjections {
             StoreNames.historyKey(id, version), new ViewVersion<>(record.timestamp(), stored));
       }
       for (int i = 0; i < totals.size(); i++) {
-        ViewProjection.Total<V> total = view.totals().get(i);
+        ViewProjection.Total<V> total = totalsOf.get(i);
         if (current != null) {
           count(totals.get(i), total, current.view(), -1);
         }
         count(totals.get(i), total, next, 1);
       }
-      for (ViewProjection.Index<V> index : view.indexes()) {
+      for (ViewProjection.Index<V> index : indexes) {
         Set<String> before = current == null ? Set.of() : keys(index, current.view(), id);
         Set<String> after = keys(index, next, id);
         for (String key : before) {
