@@ -385,8 +385,6 @@ final class Committer<C> implements AutoCloseable {
     long lap = context.metrics().phase(WriterMetrics.Phase.DECIDE, start);
     if (begun[0]) {
       try {
-        producer.flush(); // what commitTransaction would do first; timed apart
-        lap = context.metrics().phase(WriterMetrics.Phase.FLUSH, lap);
         if (!inboxPositions.isEmpty()) {
           // refused for a member of an earlier generation: a zombie decides no message
           producer.sendOffsetsToTransaction(inboxPositions, groupMetadata());

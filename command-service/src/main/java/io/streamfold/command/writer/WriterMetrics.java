@@ -30,9 +30,7 @@ public final class WriterMetrics {
     QUEUED,
     /** Deciding the round's commands and handing their records to the producer. */
     DECIDE,
-    /** Sending the round's records (one produce request) until the broker has them all. */
-    FLUSH,
-    /** Committing the transaction (the inbox positions, when any, then EndTxn). */
+    /** Flushing the records and committing the transaction. */
     COMMIT,
     /** From the commit until a read_committed consumer has read the round back. */
     VISIBLE,
