@@ -189,8 +189,17 @@ public final class ProjectionService implements AutoCloseable {
             clock,
             serdes.events()::decode,
             personal);
+    var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
+    Map<String, Integer> viewPartitions =
+        ProjectionTopics.partitionsOf(
+            config,
+            views.stream()
+                .map(view -> config.eventsTopicOf(view.collection()))
+                .distinct()
+                .toList());
     List<ViewRoutes<?>> viewRoutes = new ArrayList<>();
     for (ViewProjection<?, ?> view : views) {
+      String topic = config.eventsTopicOf(view.collection());
       viewRoutes.add(
           new ViewRoutes<>(
               view,
@@ -200,21 +209,13 @@ public final class ProjectionService implements AutoCloseable {
               config.minVersionWait(),
               config.minVersionMaxWait(),
               clock,
-              config.historyRetention()));
+              config.historyRetention(),
+              lists,
+              topic,
+              viewPartitions.get(topic)));
     }
-    var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     TotalsRoutes totalsRoutes =
-        new TotalsRoutes(
-            views,
-            config::eventsTopicOf,
-            ProjectionTopics.partitionsOf(
-                config,
-                views.stream()
-                    .filter(view -> !view.totals().isEmpty())
-                    .map(view -> config.eventsTopicOf(view.collection()))
-                    .toList()),
-            stores,
-            lists);
+        new TotalsRoutes(views, config::eventsTopicOf, viewPartitions, stores, lists);
     var digests =
         new StoreDigests(
             streams.streams(),
@@ -252,9 +253,11 @@ public final class ProjectionService implements AutoCloseable {
     viewRoutes.forEach(
         route -> {
           routesOfPlugins.put("GET " + route.path(), route.summary());
-          if (route.indexSummary() != null) {
-            routesOfPlugins.put("GET " + route.indexPath(), route.indexSummary());
-          }
+          routesOfPlugins.put("GET " + route.listPath(), route.listSummary());
+          routesOfPlugins.put(
+              "GET " + route.listPartPath(),
+              "Instance-to-instance: this instance's part of the list, a page of each of its"
+                  + " partitions");
         });
     Operations operations =
         new Operations("openapi/projection-service.json").documentMissing(routesOfPlugins);

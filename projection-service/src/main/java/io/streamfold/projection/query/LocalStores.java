@@ -11,7 +11,6 @@ import io.streamfold.projection.view.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -248,30 +247,44 @@ public final class LocalStores {
    * A page of summaries of this instance's active partitions: ids above {@code after}, in id order.
    */
   public Part<List<AccountSummary>> page(String status, String after, int limit) {
-    Set<Integer> partitions = activePartitions(StoreNames.SUMMARIES, eventsTopic);
-    TreeMap<String, AccountSummary> merged = new TreeMap<>();
+    return this.<AccountSummary, AccountSummary>page(
+        StoreNames.SUMMARIES,
+        eventsTopic,
+        after,
+        limit,
+        summary -> status == null || status.equals(summary.status()),
+        (id, summary) -> summary);
+  }
+
+  /**
+   * A page of {@code store} over this instance's active partitions of {@code topic}: the first
+   * {@code limit} entries with keys above {@code after} (all when null) that pass {@code filter},
+   * in key order, each as {@code item} makes it.
+   */
+  public <V, T> Part<List<T>> page(
+      String store,
+      String topic,
+      String after,
+      int limit,
+      java.util.function.Predicate<V> filter,
+      java.util.function.BiFunction<String, V, T> item) {
+    Set<Integer> partitions = activePartitions(store, topic);
+    TreeMap<String, T> merged = new TreeMap<>();
     for (int partition : partitions) {
-      ReadOnlyKeyValueStore<String, AccountSummary> store =
-          keyValue(StoreNames.SUMMARIES, partition, false);
+      ReadOnlyKeyValueStore<String, V> values = keyValue(store, partition, false);
       int taken = 0;
-      try (KeyValueIterator<String, AccountSummary> it =
-          after == null ? store.all() : store.range(after, null)) {
+      try (KeyValueIterator<String, V> it =
+          after == null ? values.all() : values.range(after, null)) {
         while (it.hasNext() && taken < limit) {
           var kv = it.next();
-          if ((after == null || kv.key.compareTo(after) > 0)
-              && (status == null || status.equals(kv.value.status()))) {
-            merged.put(kv.key, kv.value);
+          if ((after == null || kv.key.compareTo(after) > 0) && filter.test(kv.value)) {
+            merged.put(kv.key, item.apply(kv.key, kv.value));
             taken++;
           }
         }
       }
     }
-    return new Part<>(
-        partitions,
-        merged.values().stream()
-            .sorted(Comparator.comparing(AccountSummary::accountId))
-            .limit(limit)
-            .toList());
+    return new Part<>(partitions, merged.values().stream().limit(limit).toList());
   }
 
   /** The ledger statistics of each of this instance's active partitions of the event log. */

@@ -1,5 +1,6 @@
 package io.streamfold.projection.query;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamfold.projection.plugin.Versioned;
@@ -16,6 +17,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/<collection>/{id}} (with {@code minVersion}, and {@code asOf} for a view that
@@ -23,8 +26,14 @@ import java.util.Map;
  * partition, forwarded otherwise; 503 while no instance does. {@code asOf} answers the view right
  * after the last version not after that time, with that version: 404 if the aggregate had none
  * then, 410 before the retained history, 400 on a view without history.
+ *
+ * <p>{@code GET /api/v1/<collection>} lists every view exactly once, in id order, a page at a time,
+ * gathered from every instance as the accounts' list is (503 unless the parts cover every partition
+ * once); with an index's name as a parameter it answers the ids under that key instead.
  */
 public final class ViewRoutes<V> {
+  private static final TypeReference<LocalStores.Part<List<Map<String, Object>>>> PAGE =
+      new TypeReference<>() {};
   private final ViewProjection<?, V> view;
   private final LocalStores stores;
   private final Forwarder forwarder;
@@ -33,7 +42,14 @@ public final class ViewRoutes<V> {
   private final Duration maxWait;
   private final Clock clock;
   private final Duration historyRetention;
+  private final ScatterGatherRoutes gather;
+  private final String topic;
+  private final int partitions;
 
+  /**
+   * @param topic the views' events topic
+   * @param partitions its partition count
+   */
   public ViewRoutes(
       ViewProjection<?, V> view,
       LocalStores stores,
@@ -42,7 +58,13 @@ public final class ViewRoutes<V> {
       Duration defaultWait,
       Duration maxWait,
       Clock clock,
-      Duration historyRetention) {
+      Duration historyRetention,
+      ScatterGatherRoutes gather,
+      String topic,
+      int partitions) {
+    this.gather = gather;
+    this.topic = topic;
+    this.partitions = partitions;
     this.view = view;
     this.stores = stores;
     this.forwarder = forwarder;
@@ -63,29 +85,94 @@ public final class ViewRoutes<V> {
     return "A view of a plug-in (minVersion" + (view.history() ? ", asOf)" : ")");
   }
 
-  /** The index route's path, when the view has indexes. */
-  public String indexPath() {
+  /** The list's path (and the indexes'). */
+  public String listPath() {
     return "/api/v1/" + view.collection();
   }
 
-  /** The index route's one-line description, for the OpenAPI document; null without indexes. */
-  public String indexSummary() {
-    return view.indexes().isEmpty()
-        ? null
-        : "Ids of the "
-            + view.collection()
-            + " by a secondary index of a plug-in ("
-            + view.indexes().stream()
-                .map(index -> index.name() + "=…")
-                .collect(java.util.stream.Collectors.joining(", "))
-            + ", cursor, limit)";
+  /** The list's one-line description, for the OpenAPI document. */
+  public String listSummary() {
+    return "Every view of the "
+        + view.collection()
+        + " once, in id order, a page at a time (cursor, limit)"
+        + (view.indexes().isEmpty()
+            ? ""
+            : "; or the ids by a secondary index ("
+                + view.indexes().stream()
+                    .map(index -> index.name() + "=…")
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + ")");
+  }
+
+  /** The path on which another instance asks this one for its part of the list. */
+  public String listPartPath() {
+    return "/internal/v1/views/" + view.collection();
   }
 
   public void install(JavalinConfig config) {
     config.routes.get(path(), this::read);
-    if (!view.indexes().isEmpty()) {
-      config.routes.get(indexPath(), this::indexed);
+    config.routes.get(listPath(), this::listOrIndexed);
+    config.routes.get(
+        listPartPath(),
+        ctx -> {
+          gather.requireRunning();
+          ctx.json(localPage(cursor(ctx), QueryParams.limit(ctx, 100, 1000)));
+        });
+  }
+
+  /**
+   * {@code GET /api/v1/<collection>[?cursor=<id>&limit=N]}: {@code {<collection>: [views, as {@code
+   * GET /api/v1/<collection>/{id}} answers each], nextCursor}}; with an index's parameter, {@link
+   * #indexed}. Any other parameter is a 400, so that a misspelt index is not taken for "all".
+   */
+  private void listOrIndexed(Context ctx) {
+    Set<String> indexes = new java.util.TreeSet<>();
+    view.indexes().forEach(index -> indexes.add(index.name()));
+    for (String parameter : ctx.queryParamMap().keySet()) {
+      if (!parameter.equals("cursor") && !parameter.equals("limit")) {
+        if (indexes.contains(parameter)) {
+          indexed(ctx);
+          return;
+        }
+        throw ProblemException.badRequest(
+            "invalid-parameter",
+            "Unknown parameter "
+                + parameter
+                + " of the "
+                + view.collection()
+                + "' list; known: cursor, limit"
+                + (indexes.isEmpty() ? "" : " and the indexes " + indexes));
+      }
     }
+    String after = cursor(ctx);
+    int limit = QueryParams.limit(ctx, 100, 1000);
+    TreeMap<String, Map<String, Object>> merged = new TreeMap<>();
+    for (List<Map<String, Object>> part :
+        gather.gather(
+            ctx,
+            listPartPath() + "?limit=" + limit + (after == null ? "" : "&cursor=" + after),
+            PAGE,
+            () -> localPage(after, limit),
+            view.store(),
+            partitions)) {
+      part.forEach(item -> merged.put((String) item.get("id"), item));
+    }
+    List<Map<String, Object>> page = merged.values().stream().limit(limit).toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(view.collection(), page);
+    body.put("nextCursor", page.size() == limit ? page.get(limit - 1).get("id") : null);
+    ctx.json(body);
+  }
+
+  private LocalStores.Part<List<Map<String, Object>>> localPage(String after, int limit) {
+    return stores.<Versioned<V>, Map<String, Object>>page(
+        view.store(), topic, after, limit, found -> true, this::body);
+  }
+
+  /** A page's cursor: the last id of the page before, so an id (a 400 otherwise). */
+  private static String cursor(Context ctx) {
+    String after = ctx.queryParam("cursor");
+    return after == null ? null : Ids.aggregateId(after);
   }
 
   /**
@@ -104,19 +191,8 @@ public final class ViewRoutes<V> {
         index = candidate;
       }
     }
-    if (index == null) {
-      throw ProblemException.badRequest(
-          "invalid-parameter",
-          "Name an index of the "
-              + view.collection()
-              + ": "
-              + view.indexes().stream().map(i -> i.name() + "=…").toList());
-    }
     String key = Ids.aggregateId(ctx.queryParam(index.name()));
-    String after = ctx.queryParam("cursor");
-    if (after != null) {
-      Ids.aggregateId(after);
-    }
+    String after = cursor(ctx);
     int limit = QueryParams.limit(ctx, 100, 1000);
     String store = ViewProjections.indexStore(view, index.name());
     Location location = stores.locate(store, key);
@@ -172,13 +248,21 @@ public final class ViewRoutes<V> {
     if (found == null) {
       throw ProblemException.notFound("No " + view.collection() + " " + id);
     }
-    Map<String, Object> body = new LinkedHashMap<>(view.render(id, found.view()));
+    ctx.header("ETag", "\"" + found.version() + "\"")
+        .header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
+        .json(body(id, found));
+  }
+
+  /** A view as a read answers it: the plug-in's rendering with its id, version and gaps. */
+  private Map<String, Object> body(String id, Versioned<V> found) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.putAll(view.render(id, found.view()));
+    body.put("id", id); // the store's key, whatever the plug-in renders: the list merges by it
     body.put("version", found.version());
     if (found.missingVersions() > 0) {
       body.put("missingVersions", found.missingVersions());
     }
-    ctx.header("ETag", "\"" + found.version() + "\"")
-        .header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
-        .json(body);
+    return body;
   }
 }

@@ -233,15 +233,31 @@ class HostileQueryIT {
     refused(transfer ? "/api/v1/transfers/q-transfer" : "/api/v1/accounts/q-target", "asOf", value);
   }
 
-  /** The transfers' index by account: a bad key, cursor or limit, or no index named. */
+  /**
+   * The transfers' list and their index by account: a bad key, cursor or limit, or a parameter that
+   * names no index (a misspelt index is never taken for "all").
+   */
   @Property(tries = 120)
-  void badIndexQueriesAreRefused(
-      @ForAll("badIds") String id, @ForAll("notPositiveNumbers") String limit) {
+  void badListAndIndexQueriesAreRefused(
+      @ForAll("badIds") String id,
+      @ForAll("notPositiveNumbers") String limit,
+      @ForAll("notListParameters") String parameter) {
     refused("/api/v1/transfers", "account", id);
     refused("/api/v1/transfers", "cursor", id);
     Hostile.assertRefused(
         Http.get(api + "/api/v1/transfers?account=q-target&limit=" + encoded(limit)),
         "limit=" + limit);
+    Hostile.assertRefused(Http.get(api + "/api/v1/transfers?limit=" + encoded(limit)), limit);
+    Hostile.assertRefused(
+        Http.get(api + "/api/v1/transfers?" + encoded(parameter) + "=q-target"), parameter);
+  }
+
+  @Provide
+  Arbitrary<String> notListParameters() {
+    return Arbitraries.oneOf(
+            Arbitraries.of("acount", "Account", "status", "id", "from", "to", "cursor[]"),
+            Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(20))
+        .filter(p -> !p.equals("account") && !p.equals("cursor") && !p.equals("limit"));
   }
 
   /** A total that does not exist, under any name: 404, never a 5xx or someone else's total. */

@@ -253,7 +253,18 @@ class ProjectionIT {
       }
       assertThat(read(instance, "/api/v1/transfers?account=acc-3").json().get("transfers"))
           .isEmpty();
-      assertThat(read(instance, "/api/v1/transfers").status()).isEqualTo(400);
+      JsonNode listed = read(instance, "/api/v1/transfers").json(); // every transfer once
+      assertThat(listed.get("transfers")).hasSize(1);
+      assertThat(listed.get("transfers").get(0).get("id").asText()).isEqualTo("move-1");
+      assertThat(listed.get("transfers").get(0).get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(listed.get("transfers").get(0).get("version").asLong()).isEqualTo(4);
+      assertThat(listed.get("nextCursor").isNull()).isTrue();
+      assertThat(read(instance, "/api/v1/transfers?limit=1").json().get("nextCursor").asText())
+          .isEqualTo("move-1");
+      assertThat(read(instance, "/api/v1/transfers?cursor=move-1").json().get("transfers"))
+          .isEmpty();
+      assertThat(read(instance, "/api/v1/transfers?acount=acc-1").status()).isEqualTo(400);
+      assertThat(read(instance, "/api/v1/transfers?cursor=bad%20id").status()).isEqualTo(400);
       assertThat(read(instance, "/api/v1/transfers?account=bad%20id").status()).isEqualTo(400);
     }
     for (ProjectionService instance : List.of(a, b)) { // the transfers' totals, every partition

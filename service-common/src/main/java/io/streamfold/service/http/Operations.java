@@ -109,8 +109,8 @@ public final class Operations {
     }
     for (String problem :
         method.equals("post")
-            ? new String[] {"400", "404", "409", "412", "422", "503", "504"}
-            : new String[] {"400", "404", "503"}) {
+            ? new String[] {"400", "401", "403", "404", "409", "412", "422", "429", "503", "504"}
+            : new String[] {"400", "401", "403", "404", "429", "503"}) {
       responses.putObject(problem).put("$ref", "#/components/responses/Problem");
     }
     return operation;

@@ -55,6 +55,31 @@ class CounterIT {
           Http.get(ProjectionInstances.url(projections) + "/api/v1/totals/counters/all");
       assertThat(totals.json().get("groups").get("counters").toString())
           .isEqualTo("{\"count\":1,\"sums\":{\"sum\":\"0\"}}"); // one counter, reset
+      assertThat(
+              Http.post(Instances.url(commands) + "/api/v1/counters/c0/increment", "{\"by\":7}")
+                  .status())
+          .isEqualTo(200);
+      String list = ProjectionInstances.url(projections) + "/api/v1/counters";
+      await() // every counter once, in id order, from the platform's list of a plug-in's views
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Http.get(list).json().get("counters").size() == 2);
+      Http.Response all = Http.get(list);
+      assertThat(all.json().get("counters").toString())
+          .isEqualTo(
+              "[{\"id\":\"c0\",\"count\":7,\"version\":1},{\"id\":\"c1\",\"count\":0,\"version\":3}]");
+      assertThat(all.json().get("nextCursor").isNull()).isTrue();
+      Http.Response first = Http.get(list + "?limit=1");
+      assertThat(first.json().get("nextCursor").asText()).isEqualTo("c0");
+      assertThat(
+              Http.get(list + "?limit=1&cursor=c0")
+                  .json()
+                  .get("counters")
+                  .get(0)
+                  .get("id")
+                  .asText())
+          .isEqualTo("c1");
+      assertThat(Http.get(list + "?cursor=c1").json().get("counters")).isEmpty();
+      assertThat(Http.get(list + "?by=c1").status()).isEqualTo(400); // the counters have no index
       Http.Response noHistory = Http.get(view + "?asOf=" + java.time.Instant.now());
       assertThat(noHistory.status()).isEqualTo(400); // the counter's view keeps no history
       assertThat(noHistory.raw().body()).contains("asOf is not served");
@@ -65,7 +90,7 @@ class CounterIT {
       assertThat(
               OpenApi.operations(
                   Http.get(ProjectionInstances.url(projections) + "/openapi.json").raw().body()))
-          .contains("GET /api/v1/counters/{id}");
+          .contains("GET /api/v1/counters/{id}", "GET /api/v1/counters");
     }
   }
 }
