@@ -13,6 +13,7 @@ import io.streamfold.projection.query.ProjectionLag;
 import io.streamfold.projection.query.ProjectionMetrics;
 import io.streamfold.projection.query.Retirement;
 import io.streamfold.projection.query.ScatterGatherRoutes;
+import io.streamfold.projection.query.StandbyReads;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.query.StoreDigests;
 import io.streamfold.projection.query.TotalsRoutes;
@@ -177,6 +178,7 @@ public final class ProjectionService implements AutoCloseable {
                     views.stream().flatMap(ProjectionService::indexStores))
                 .toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
+    var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
     var accounts =
         new AccountQueryRoutes(
             stores,
@@ -184,7 +186,7 @@ public final class ProjectionService implements AutoCloseable {
             waiters,
             config.minVersionWait(),
             config.minVersionMaxWait(),
-            config.maxStandbyLag(),
+            standby,
             config.historyRetention(),
             clock,
             serdes.events()::decode,
@@ -205,6 +207,7 @@ public final class ProjectionService implements AutoCloseable {
               view,
               stores,
               forwarder,
+              standby,
               viewWaiters.get(view.store()),
               config.minVersionWait(),
               config.minVersionMaxWait(),

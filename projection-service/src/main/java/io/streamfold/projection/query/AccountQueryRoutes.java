@@ -20,21 +20,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * One account: {@code GET /api/v1/accounts/{id}} (with {@code minVersion} or {@code asOf}), its
  * transactions, its stream of events ({@code GET /api/v1/streams/accounts/{id}/events}), and the
- * accounts of an owner. Answered here when this instance owns the key, forwarded otherwise; when
- * the owner is gone, a standby within {@code maxStandbyLag} answers and says how stale it is
- * ({@code X-Streamfold-Staleness}, in records).
+ * accounts of an owner. Answered here when this instance owns the key, forwarded otherwise; a
+ * summary may come from a standby copy ({@link StandbyReads}).
  */
 public final class AccountQueryRoutes {
-  static final String ALLOW_STALE = "X-Streamfold-Allow-Stale";
   static final String COLLECTION = "accounts";
 
   private final LocalStores stores;
@@ -42,7 +37,7 @@ public final class AccountQueryRoutes {
   private final VersionWaiters waiters;
   private final Duration defaultWait;
   private final Duration maxWait;
-  private final long maxStandbyLag;
+  private final StandbyReads standby;
   private final Duration historyRetention;
   private final Clock clock;
   private final Function<byte[], ? extends IndexedRecord> events;
@@ -58,7 +53,7 @@ public final class AccountQueryRoutes {
       VersionWaiters waiters,
       Duration defaultWait,
       Duration maxWait,
-      long maxStandbyLag,
+      StandbyReads standby,
       Duration historyRetention,
       Clock clock,
       Function<byte[], ? extends IndexedRecord> events,
@@ -69,7 +64,7 @@ public final class AccountQueryRoutes {
     this.waiters = waiters;
     this.defaultWait = defaultWait;
     this.maxWait = maxWait;
-    this.maxStandbyLag = maxStandbyLag;
+    this.standby = standby;
     this.historyRetention = historyRetention;
     this.clock = clock;
     this.events = events;
@@ -100,63 +95,15 @@ public final class AccountQueryRoutes {
             wait,
             (summary, partition) -> answer(ctx, id, summary, null));
       }
-    } else if (location instanceof Location.Elsewhere elsewhere) {
-      if (asOf == null
-          && minVersion == null
-          && ctx.header(ALLOW_STALE) != null
-          && tryStandby(ctx, id, elsewhere.partition())) {
-        return;
-      }
-      boolean staleAllowed = asOf == null && minVersion == null;
-      ctx.future(
-          () ->
-              Forwarder.unreachableUnless(
-                  forwarder
-                      .tryForwardAsync(ctx, elsewhere.active(), Map.of())
-                      .thenCompose(
-                          answered ->
-                              answered
-                                  ? CompletableFuture.completedFuture(true)
-                                  : failOver(ctx, id, elsewhere, staleAllowed)),
-                  "The instance owning " + id + " does not answer and no standby can"));
     } else {
-      throw ProblemException.unavailable(
-          "not-ready", ((Location.Unavailable) location).reason(), 1);
+      standby.answer(
+          ctx,
+          StoreNames.SUMMARIES,
+          id,
+          location,
+          asOf == null && minVersion == null,
+          partition -> answer(ctx, id, stores.summary(id, partition, true), null));
     }
-  }
-
-  /**
-   * The active owner did not answer: a standby within the staleness bound answers instead, the
-   * first that can; completes with false when none can.
-   */
-  private CompletableFuture<Boolean> failOver(
-      Context ctx, String id, Location.Elsewhere elsewhere, boolean staleAllowed) {
-    CompletableFuture<Boolean> answered = CompletableFuture.completedFuture(false);
-    if (!staleAllowed) {
-      return answered;
-    }
-    for (HostInfo standby : elsewhere.standbys()) {
-      answered =
-          answered.thenCompose(
-              done ->
-                  done
-                      ? CompletableFuture.completedFuture(true)
-                      : standby.equals(stores.self())
-                          ? CompletableFuture.completedFuture(
-                              tryStandby(ctx, id, elsewhere.partition()))
-                          : forwarder.tryForwardAsync(ctx, standby, Map.of(ALLOW_STALE, "true")));
-    }
-    return answered;
-  }
-
-  private boolean tryStandby(Context ctx, String id, int partition) {
-    OptionalLong lag = stores.standbyLag(StoreNames.SUMMARIES, partition);
-    if (lag.isEmpty() || lag.getAsLong() > maxStandbyLag) {
-      return false;
-    }
-    ctx.header("X-Streamfold-Staleness", Long.toString(lag.getAsLong()));
-    answer(ctx, id, stores.summary(id, partition, true), null);
-    return true;
   }
 
   /**

@@ -158,7 +158,12 @@ public final class LocalStores {
 
   /** A plugged-in view of {@code id}, or null. */
   public <V> Versioned<V> view(String store, String id, int partition) {
-    return this.<Versioned<V>>keyValue(store, partition, false).get(id);
+    return view(store, id, partition, false);
+  }
+
+  /** A plugged-in view of {@code id}, or null; from a standby copy when {@code stale}. */
+  public <V> Versioned<V> view(String store, String id, int partition, boolean stale) {
+    return this.<Versioned<V>>keyValue(store, partition, stale).get(id);
   }
 
   /**

@@ -23,9 +23,10 @@ import java.util.TreeMap;
 /**
  * {@code GET /api/v1/<collection>/{id}} (with {@code minVersion}, and {@code asOf} for a view that
  * keeps its history) of one plugged-in view: answered here when this instance owns the key's
- * partition, forwarded otherwise; 503 while no instance does. {@code asOf} answers the view right
- * after the last version not after that time, with that version: 404 if the aggregate had none
- * then, 410 before the retained history, 400 on a view without history.
+ * partition, forwarded otherwise, or from a standby copy when the read may be stale ({@link
+ * StandbyReads}); 503 while no instance does. {@code asOf} answers the view right after the last
+ * version not after that time, with that version: 404 if the aggregate had none then, 410 before
+ * the retained history, 400 on a view without history.
  *
  * <p>{@code GET /api/v1/<collection>} lists every view exactly once, in id order, a page at a time,
  * gathered from every instance as the accounts' list is (503 unless the parts cover every partition
@@ -37,6 +38,7 @@ public final class ViewRoutes<V> {
   private final ViewProjection<?, V> view;
   private final LocalStores stores;
   private final Forwarder forwarder;
+  private final StandbyReads standby;
   private final VersionWaiters waiters;
   private final Duration defaultWait;
   private final Duration maxWait;
@@ -54,6 +56,7 @@ public final class ViewRoutes<V> {
       ViewProjection<?, V> view,
       LocalStores stores,
       Forwarder forwarder,
+      StandbyReads standby,
       VersionWaiters waiters,
       Duration defaultWait,
       Duration maxWait,
@@ -68,6 +71,7 @@ public final class ViewRoutes<V> {
     this.view = view;
     this.stores = stores;
     this.forwarder = forwarder;
+    this.standby = standby;
     this.waiters = waiters;
     this.defaultWait = defaultWait;
     this.maxWait = maxWait;
@@ -220,7 +224,13 @@ public final class ViewRoutes<V> {
     Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
     Location location = stores.locate(view.store(), id);
     if (!(location instanceof Location.Here here)) {
-      Location.forwardOrUnavailable(ctx, location, forwarder);
+      standby.answer(
+          ctx,
+          view.store(),
+          id,
+          location,
+          asOf == null && minVersion == null,
+          partition -> answer(ctx, id, stores.<V>view(view.store(), id, partition, true)));
       return;
     }
     int partition = here.partition();

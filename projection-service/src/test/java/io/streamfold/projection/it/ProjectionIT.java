@@ -466,6 +466,28 @@ class ProjectionIT {
       assertThat(fresh.header("X-Streamfold-Served-By")).doesNotEndWith(":" + other.port());
       assertThat(fresh.header("X-Streamfold-Staleness")).isNull();
     }
+    String transfer = "/api/v1/transfers/move-1"; // a plugged-in view reads the same way
+    ProjectionService other =
+        read(a, transfer).header("X-Streamfold-Served-By").endsWith(":" + a.port()) ? b : a;
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Http.Response stale = read(other, transfer, "X-Streamfold-Allow-Stale", "true");
+              assertThat(stale.status()).as(stale.raw().body()).isEqualTo(200);
+              assertThat(stale.header("X-Streamfold-Served-By")).endsWith(":" + other.port());
+              assertThat(Long.parseLong(stale.header("X-Streamfold-Staleness")))
+                  .isBetween(0L, 10_000L);
+              assertThat(stale.json().get("status").asText()).isEqualTo("COMPLETED");
+            });
+    for (Http.Response fresh : // without the header, or a minVersion read: never stale
+        List.of(
+            read(other, transfer),
+            read(other, transfer + "?minVersion=4", "X-Streamfold-Allow-Stale", "true"))) {
+      assertThat(fresh.status()).isEqualTo(200);
+      assertThat(fresh.header("X-Streamfold-Served-By")).doesNotEndWith(":" + other.port());
+      assertThat(fresh.header("X-Streamfold-Staleness")).isNull();
+    }
   }
 
   @Test
