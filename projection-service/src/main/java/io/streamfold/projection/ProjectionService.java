@@ -257,6 +257,9 @@ public final class ProjectionService implements AutoCloseable {
         route -> {
           routesOfPlugins.put("GET " + route.path(), route.summary());
           routesOfPlugins.put("GET " + route.listPath(), route.listSummary());
+          if (route.historySummary() != null) {
+            routesOfPlugins.put("GET " + route.historyPath(), route.historySummary());
+          }
           routesOfPlugins.put(
               "GET " + route.listPartPath(),
               "Instance-to-instance: this instance's part of the list, a page of each of its"

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads of a history store (one entry per version of an aggregate): an account's transactions, its
- * summary at a past time, and any history's entry at a past time.
+ * summary at a past time, and any history's entries by version or at a past time.
  */
 public final class History {
   private History() {}
@@ -80,22 +80,17 @@ public final class History {
   /** Up to {@code limit} transactions of the account with a version above {@code after}. */
   public static List<Transaction> transactions(
       ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long after, int limit) {
-    List<Transaction> page = new ArrayList<>();
-    try (KeyValueIterator<String, HistoryEntry> it =
-        store.range(
-            StoreNames.historyKey(id, after + 1), StoreNames.historyKey(id, Long.MAX_VALUE))) {
-      while (it.hasNext() && page.size() < limit) {
-        page.add(it.next().value.transaction());
-      }
-    }
-    return page;
+    return entries(store, id, after + 1, limit).stream().map(HistoryEntry::transaction).toList();
   }
 
-  /** Up to {@code limit} entries of the account from version {@code from} on, in version order. */
-  public static List<HistoryEntry> entries(
-      ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long from, int limit) {
-    List<HistoryEntry> page = new ArrayList<>();
-    try (KeyValueIterator<String, HistoryEntry> it =
+  /**
+   * Up to {@code limit} entries of an aggregate's history store (keyed by {@link
+   * StoreNames#historyKey}) from version {@code from} on, in version order.
+   */
+  public static <T> List<T> entries(
+      ReadOnlyKeyValueStore<String, T> store, String id, long from, int limit) {
+    List<T> page = new ArrayList<>();
+    try (KeyValueIterator<String, T> it =
         store.range(StoreNames.historyKey(id, from), StoreNames.historyKey(id, Long.MAX_VALUE))) {
       while (it.hasNext() && page.size() < limit) {
         page.add(it.next().value);

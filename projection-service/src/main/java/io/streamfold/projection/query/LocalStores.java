@@ -185,6 +185,16 @@ public final class LocalStores {
   }
 
   /**
+   * A plugged-in view's history ({@code historyStore}) of {@code id} from version {@code from} on,
+   * at most {@code limit} entries, in version order.
+   */
+  public <V> List<ViewVersion<V>> viewHistory(
+      String historyStore, String id, int partition, long from, int limit) {
+    return History.entries(
+        this.<ViewVersion<V>>keyValue(historyStore, partition, false), id, from, limit);
+  }
+
+  /**
    * The summary as it was at {@code asOf} (business time), or null if the account did not exist
    * then ({@link History#asOf}).
    */

@@ -89,6 +89,18 @@ public final class ViewRoutes<V> {
     return "A view of a plug-in (minVersion" + (view.history() ? ", asOf)" : ")");
   }
 
+  /** The history route's path: only for a view that keeps its history. */
+  public String historyPath() {
+    return path() + "/history";
+  }
+
+  /** The history route's one-line description, for the OpenAPI document; null without history. */
+  public String historySummary() {
+    return view.history()
+        ? "A view of a plug-in after each of its versions, in version order (from, limit)"
+        : null;
+  }
+
   /** The list's path (and the indexes'). */
   public String listPath() {
     return "/api/v1/" + view.collection();
@@ -116,6 +128,9 @@ public final class ViewRoutes<V> {
   public void install(JavalinConfig config) {
     config.routes.get(path(), this::read);
     config.routes.get(listPath(), this::listOrIndexed);
+    if (view.history()) {
+      config.routes.get(historyPath(), this::history);
+    }
     config.routes.get(
         listPartPath(),
         ctx -> {
@@ -252,6 +267,42 @@ public final class ViewRoutes<V> {
         () -> stores.<V>view(view.store(), id, partition),
         Versioned::version,
         found -> answer(ctx, id, found));
+  }
+
+  /**
+   * {@code GET /api/v1/<collection>/{id}/history[?from=V&limit=N]}: the id, the view right after
+   * each version from V on (1 by default) as a read answers it with {@code at}, that version's
+   * business time, and {@code nextCursor}, the {@code from} of the next page; 404 for an aggregate
+   * with no view.
+   */
+  private void history(Context ctx) {
+    String id = Ids.aggregateId(ctx.pathParam("id"));
+    long from = Math.max(1, QueryParams.nonNegativeLong(ctx, "from", 1));
+    int limit = QueryParams.limit(ctx, 50, 500);
+    Location location = stores.locate(view.store(), id);
+    if (!(location instanceof Location.Here here)) {
+      Location.forwardOrUnavailable(ctx, location, forwarder);
+      return;
+    }
+    if (stores.view(view.store(), id, here.partition()) == null) {
+      throw ProblemException.notFound("No " + view.collection() + " " + id);
+    }
+    List<ViewVersion<V>> page =
+        stores.viewHistory(ViewProjections.historyStore(view), id, here.partition(), from, limit);
+    List<Map<String, Object>> versions = new java.util.ArrayList<>(page.size());
+    for (ViewVersion<V> entry : page) {
+      Map<String, Object> item = body(id, entry.state());
+      item.put("at", entry.time().toString());
+      versions.add(item);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("versions", versions);
+    body.put(
+        "nextCursor",
+        page.size() == limit ? Long.toString(page.get(limit - 1).version() + 1) : null);
+    ctx.header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
+        .json(body);
   }
 
   private void answer(Context ctx, String id, Versioned<V> found) {

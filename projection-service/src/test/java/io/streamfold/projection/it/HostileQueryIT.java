@@ -87,6 +87,7 @@ class HostileQueryIT {
   void badStreamStartsAreRefused(@ForAll("notPositiveNumbers") String value) {
     Assume.that(!value.equals("0"));
     refused("/api/v1/streams/accounts/q-target/events", "from", value);
+    refused("/api/v1/transfers/q-transfer/history", "from", value);
   }
 
   @Property(tries = 60)
@@ -354,7 +355,9 @@ class HostileQueryIT {
         "/api/v1/accounts/q-target/transactions",
         "/api/v1/owners/Ada/accounts",
         "/api/v1/streams/accounts/q-target/events",
-        "/api/v1/dead-letters");
+        "/api/v1/dead-letters",
+        "/api/v1/transfers",
+        "/api/v1/transfers/q-transfer/history");
   }
 
   @Provide

@@ -293,6 +293,23 @@ class ProjectionIT {
       assertThat(read(instance, asOf + "2000-01-01T00:00:00Z").status()).isEqualTo(410);
       assertThat(read(instance, asOf + requestedAt + "&minVersion=1").status()).isEqualTo(400);
     }
+    for (ProjectionService instance : List.of(a, b)) { // the transfer after each version
+      JsonNode history = read(instance, "/api/v1/transfers/move-1/history").json();
+      assertThat(history.get("versions").findValuesAsText("status"))
+          .containsExactly("REQUESTED", "DEBITING", "CREDITING", "COMPLETED");
+      assertThat(history.get("versions").findValuesAsText("version"))
+          .containsExactly("1", "2", "3", "4");
+      assertThat(Instant.parse(history.get("versions").get(0).get("at").asText()))
+          .isBetween(requestedAt.minusMillis(1), requestedAt); // the record's time, in ms
+      assertThat(history.get("nextCursor").isNull()).isTrue();
+      JsonNode page = read(instance, "/api/v1/transfers/move-1/history?from=2&limit=2").json();
+      assertThat(page.get("versions").findValuesAsText("version")).containsExactly("2", "3");
+      assertThat(page.get("nextCursor").asText()).isEqualTo("4");
+      assertThat(read(instance, "/api/v1/transfers/no-such-transfer/history").status())
+          .isEqualTo(404);
+      assertThat(read(instance, "/api/v1/transfers/move-1/history?limit=0").status())
+          .isEqualTo(400);
+    }
     versions.put("acc-1", 3L);
     versions.put("acc-2", 3L);
     balances.put("acc-1", balances.get("acc-1").subtract(new BigDecimal("1.50")));

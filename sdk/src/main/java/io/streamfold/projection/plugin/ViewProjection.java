@@ -17,10 +17,12 @@ import java.util.function.Function;
  * #store()}, with its changelog), idempotency by version (an event not newer than the view is
  * skipped and counted), gaps (applied, counted and kept with the view), the dead-letter queue for
  * events that cannot be read or fold, the route {@code GET /api/v1/<collection>/{id}} with {@code
- * minVersion}, forwarding to the instance that owns the key, {@code ETag}, the store's digests,
- * lag, metrics and the route's OpenAPI entry. With {@link #history()}, the platform also keeps the
- * view as it was after each version, and the route answers {@code asOf} (the view at a past
- * business time).
+ * minVersion}, forwarding to the instance that owns the key (or a standby copy's answer, for a read
+ * that allows it), {@code ETag}, the list of every view ({@code GET /api/v1/<collection>}, in id
+ * order, a page at a time), the store's digests, lag, metrics and the routes' OpenAPI entries. With
+ * {@link #history()}, the platform also keeps the view as it was after each version: the route
+ * answers {@code asOf} (the view at a past business time), and {@code GET
+ * /api/v1/<collection>/{id}/history} lists the versions.
  *
  * @param <E> the events, as {@link #decoder} reads them
  * @param <V> the view
@@ -53,11 +55,12 @@ public interface ViewProjection<E, V> {
   /**
    * Whether the platform keeps every version of the view, in a store {@code <store>-history} with
    * its changelog, so that {@code GET /api/v1/<collection>/{id}?asOf=<ISO-8601>} answers the view
-   * as it was right after the last event at or before that time. An event's time is its record's
-   * timestamp, which the command service sets to the event's business time (never decreasing along
-   * an aggregate's versions). Costs one more store write per event and the view's bytes per
-   * version. False (the default): the latest view only. Turning it on for a view that has been
-   * running needs a rebuild under a new application id, or its history starts at the change.
+   * as it was right after the last event at or before that time, and {@code GET
+   * /api/v1/<collection>/{id}/history?from=V&limit=N} the view after each version. An event's time
+   * is its record's timestamp, which the command service sets to the event's business time (never
+   * decreasing along an aggregate's versions). Costs one more store write per event and the view's
+   * bytes per version. False (the default): the latest view only. Turning it on for a view that has
+   * been running needs a rebuild under a new application id, or its history starts at the change.
    */
   default boolean history() {
     return false;

@@ -83,6 +83,7 @@ class CounterIT {
       Http.Response noHistory = Http.get(view + "?asOf=" + java.time.Instant.now());
       assertThat(noHistory.status()).isEqualTo(400); // the counter's view keeps no history
       assertThat(noHistory.raw().body()).contains("asOf is not served");
+      assertThat(Http.get(view + "/history").status()).isEqualTo(404); // nor its versions
 
       assertThat(
               OpenApi.operations(Http.get(Instances.url(commands) + "/openapi.json").raw().body()))
