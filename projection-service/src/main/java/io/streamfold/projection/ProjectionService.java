@@ -179,18 +179,7 @@ public final class ProjectionService implements AutoCloseable {
                 .toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
-    var accounts =
-        new AccountQueryRoutes(
-            stores,
-            forwarder,
-            waiters,
-            config.minVersionWait(),
-            config.minVersionMaxWait(),
-            standby,
-            config.historyRetention(),
-            clock,
-            serdes.events()::decode,
-            personal);
+    var genericEvents = new io.streamfold.projection.events.GenericEvents(registry);
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     Map<String, Integer> viewPartitions =
         ProjectionTopics.partitionsOf(
@@ -215,8 +204,30 @@ public final class ProjectionService implements AutoCloseable {
               config.historyRetention(),
               lists,
               topic,
-              viewPartitions.get(topic)));
+              viewPartitions.get(topic),
+              genericEvents::decode,
+              personal));
     }
+    Map<String, java.util.function.Consumer<io.javalin.http.Context>> otherStreams =
+        new java.util.HashMap<>();
+    for (int i = 0; i < views.size(); i++) {
+      if (views.get(i).history()) {
+        otherStreams.put(views.get(i).collection(), viewRoutes.get(i)::stream);
+      }
+    }
+    var accounts =
+        new AccountQueryRoutes(
+            stores,
+            forwarder,
+            waiters,
+            config.minVersionWait(),
+            config.minVersionMaxWait(),
+            standby,
+            config.historyRetention(),
+            clock,
+            serdes.events()::decode,
+            personal,
+            otherStreams);
     TotalsRoutes totalsRoutes =
         new TotalsRoutes(views, config::eventsTopicOf, viewPartitions, stores, lists);
     var digests =

@@ -53,6 +53,9 @@ public final class EventJson {
 
   /** The event's type: its payload's record name. */
   static String type(IndexedRecord event) {
+    if (event.getSchema().getField("payload") == null) {
+      return "unknown";
+    }
     Object payload = event.get(event.getSchema().getField("payload").pos());
     return payload instanceof GenericContainer record ? record.getSchema().getName() : "unknown";
   }
@@ -86,13 +89,10 @@ public final class EventJson {
       out.writeFieldName("aggregateId");
       value(out, schema.getField("aggregateId").schema(), field(event, "aggregateId"), personal);
     }
-    out.writeFieldName("eventId");
-    value(out, schema.getField("eventId").schema(), field(event, "eventId"), personal);
+    envelope(out, event, "eventId", personal);
     out.writeStringField("type", type(event));
-    out.writeFieldName("version");
-    value(out, schema.getField("version").schema(), field(event, "version"), personal);
-    out.writeFieldName("occurredAt");
-    value(out, schema.getField("occurredAt").schema(), field(event, "occurredAt"), personal);
+    envelope(out, event, "version", personal);
+    envelope(out, event, "occurredAt", personal);
     out.writeObjectFieldStart("metadata");
     for (Schema.Field f : schema.getFields()) {
       if (!ENVELOPE.contains(f.name())) {
@@ -102,9 +102,23 @@ public final class EventJson {
     }
     out.writeEndObject();
     out.writeFieldName("data");
-    Object payload = field(event, "payload");
-    value(out, schema.getField("payload").schema(), payload, personal);
+    if (schema.getField("payload") == null) {
+      out.writeNull(); // a plug-in's envelope without the conventional payload union
+    } else {
+      value(out, schema.getField("payload").schema(), field(event, "payload"), personal);
+    }
     out.writeEndObject();
+  }
+
+  /** An envelope field by convention, when the event's schema has it (a plug-in's may not). */
+  private static void envelope(
+      JsonGenerator out, IndexedRecord event, String name, PersonalData personal)
+      throws IOException {
+    Schema.Field f = event.getSchema().getField(name);
+    if (f != null) {
+      out.writeFieldName(name);
+      value(out, f.schema(), event.get(f.pos()), personal);
+    }
   }
 
   /** A personal field, opened: its value, or null and why. */

@@ -2,17 +2,13 @@ package io.streamfold.projection.query;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.streamfold.projection.events.EventJson;
 import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.projection.view.AccountSummary;
-import io.streamfold.projection.view.HistoryEntry;
 import io.streamfold.projection.view.Transaction;
 import io.streamfold.schemas.crypto.PersonalData;
-import io.streamfold.schemas.registry.RegistryUnavailableException;
 import io.streamfold.service.http.Forwarder;
 import io.streamfold.service.http.Ids;
-import io.streamfold.service.http.Problem;
 import io.streamfold.service.http.ProblemException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,10 +38,13 @@ public final class AccountQueryRoutes {
   private final Clock clock;
   private final Function<byte[], ? extends IndexedRecord> events;
   private final PersonalData personal;
+  private final Map<String, java.util.function.Consumer<Context>> otherStreams;
 
   /**
    * @param events decodes an event's bytes as kept in the history (registry wire format), its
    *     writer's schema resolved to this service's
+   * @param otherStreams the stream reads of the plugged-in views that keep their history, by
+   *     collection
    */
   public AccountQueryRoutes(
       LocalStores stores,
@@ -57,7 +56,9 @@ public final class AccountQueryRoutes {
       Duration historyRetention,
       Clock clock,
       Function<byte[], ? extends IndexedRecord> events,
-      PersonalData personal) {
+      PersonalData personal,
+      Map<String, java.util.function.Consumer<Context>> otherStreams) {
+    this.otherStreams = Map.copyOf(otherStreams);
     this.personal = personal;
     this.stores = stores;
     this.forwarder = forwarder;
@@ -165,6 +166,11 @@ public final class AccountQueryRoutes {
    */
   private void stream(Context ctx) {
     String collection = ctx.pathParam("collection");
+    java.util.function.Consumer<Context> other = otherStreams.get(collection);
+    if (other != null) {
+      other.accept(ctx);
+      return;
+    }
     if (!collection.equals(COLLECTION)) {
       throw ProblemException.notFound(
           "No collection "
@@ -194,48 +200,16 @@ public final class AccountQueryRoutes {
     if (summary == null) {
       throw ProblemException.notFound("No stream " + id + " in " + COLLECTION);
     }
-    List<HistoryEntry> page = stores.history(id, partition, Math.max(1, from), limit);
-    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(256 + 320 * page.size());
-    try (com.fasterxml.jackson.core.JsonGenerator out =
-        io.streamfold.service.http.Json.mapper().getFactory().createGenerator(body)) {
-      out.writeStartObject();
-      out.writeStringField("aggregateId", id);
-      out.writeNumberField("version", summary.version());
-      out.writeArrayFieldStart("events");
-      for (HistoryEntry entry : page) {
-        if (entry.event() == null) {
-          throw new ProblemException(
-              Problem.of(
-                  503,
-                  "stream-not-indexed",
-                  "Stream not indexed",
-                  "Version "
-                      + entry.version()
-                      + " of "
-                      + id
-                      + " was projected before the history kept events: rebuild the projections"
-                      + " under a new APPLICATION_ID to read this stream"));
-        }
-        IndexedRecord event;
-        try {
-          event = events.apply(entry.event());
-        } catch (RegistryUnavailableException e) {
-          throw ProblemException.unavailable(
-              "registry-unavailable", "The schema registry cannot be used: " + e.getMessage(), 5);
-        }
-        EventJson.write(out, null, event, personal);
-      }
-      out.writeEndArray();
-      out.writeStringField(
-          "nextCursor",
-          page.size() == limit ? Long.toString(page.get(page.size() - 1).version() + 1) : null);
-      out.writeEndObject();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    ctx.header("ETag", "\"" + summary.version() + "\"")
-        .contentType("application/json")
-        .result(body.toByteArray());
+    StreamPages.answer(
+        ctx,
+        id,
+        summary.version(),
+        stores.history(id, partition, Math.max(1, from), limit).stream()
+            .map(entry -> new StreamPages.Kept(entry.version(), entry.event()))
+            .toList(),
+        limit,
+        events,
+        personal);
   }
 
   private void owner(Context ctx) {

@@ -47,10 +47,15 @@ public final class ViewRoutes<V> {
   private final ScatterGatherRoutes gather;
   private final String topic;
   private final int partitions;
+  private final java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord>
+      events;
+  private final io.streamfold.schemas.crypto.PersonalData personal;
 
   /**
    * @param topic the views' events topic
    * @param partitions its partition count
+   * @param events decodes an event's bytes as the log holds them, for stream reads
+   * @param personal opens an event's personal fields, for stream reads
    */
   public ViewRoutes(
       ViewProjection<?, V> view,
@@ -64,7 +69,11 @@ public final class ViewRoutes<V> {
       Duration historyRetention,
       ScatterGatherRoutes gather,
       String topic,
-      int partitions) {
+      int partitions,
+      java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord> events,
+      io.streamfold.schemas.crypto.PersonalData personal) {
+    this.events = events;
+    this.personal = personal;
     this.gather = gather;
     this.topic = topic;
     this.partitions = partitions;
@@ -303,6 +312,51 @@ public final class ViewRoutes<V> {
         page.size() == limit ? Long.toString(page.get(limit - 1).version() + 1) : null);
     ctx.header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
         .json(body);
+  }
+
+  /**
+   * {@code GET /api/v1/streams/<collection>/{id}/events[?from=V&limit=N&minVersion=M&waitMs=W]} of
+   * a view that keeps its history: the aggregate's events in version order, from the bytes the
+   * history keeps ({@link StreamPages}); 404 for an aggregate with no view. Called by the stream
+   * route for this collection.
+   */
+  public void stream(Context ctx) {
+    String id = Ids.aggregateId(ctx.pathParam("id"));
+    long from = Math.max(1, QueryParams.nonNegativeLong(ctx, "from", 1));
+    int limit = QueryParams.limit(ctx, 100, 1000);
+    Long minVersion = QueryParams.positiveLong(ctx, "minVersion");
+    Duration wait = QueryParams.wait(ctx, defaultWait, maxWait);
+    Location location = stores.locate(view.store(), id);
+    if (!(location instanceof Location.Here here)) {
+      Location.forwardOrUnavailable(ctx, location, forwarder);
+      return;
+    }
+    ReadYourWrites.answer(
+        ctx,
+        waiters,
+        id,
+        minVersion,
+        wait,
+        () -> stores.<V>view(view.store(), id, here.partition()),
+        Versioned::version,
+        found -> {
+          if (found == null) {
+            throw ProblemException.notFound("No stream " + id + " in " + view.collection());
+          }
+          StreamPages.answer(
+              ctx,
+              id,
+              found.version(),
+              stores
+                  .<V>viewHistory(
+                      ViewProjections.historyStore(view), id, here.partition(), from, limit)
+                  .stream()
+                  .map(entry -> new StreamPages.Kept(entry.version(), entry.event()))
+                  .toList(),
+              limit,
+              events,
+              personal);
+        });
   }
 
   private void answer(Context ctx, String id, Versioned<V> found) {

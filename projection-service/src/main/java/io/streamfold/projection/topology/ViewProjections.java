@@ -105,12 +105,12 @@ public final class ViewProjections {
       stores[stores.length - 1] = totalsStore(view, total.name());
     }
     Function<byte[], E> decoder = view.decoder(registry);
-    Serde<E> events =
+    Serde<Sourced<E>> events = // bytes that cannot be read fail here: dead-lettered by the handler
         Serdes.serdeFrom(
             (t, value) -> {
               throw new UnsupportedOperationException("The projections never write events");
             },
-            (t, data) -> data == null ? null : decoder.apply(data));
+            (t, data) -> data == null ? null : new Sourced<>(decoder.apply(data), data));
     KStream<String, IndexChange> changes =
         builder.stream(
                 topic, Consumed.with(Serdes.String(), events).withName(view.store() + "-source"))
@@ -145,6 +145,11 @@ public final class ViewProjections {
   public static String indexStore(ViewProjection<?, ?> view, String index) {
     return view.store() + "-by-" + index;
   }
+
+  /**
+   * An event as the projector gets it: read by the plug-in, with its bytes as the log holds them.
+   */
+  record Sourced<E>(E event, byte[] bytes) {}
 
   /** An id entering or leaving an index key (the record's key). */
   record IndexChange(String index, String id, boolean present) {
@@ -222,7 +227,9 @@ public final class ViewProjections {
   }
 
   /**
-   * A history entry as stored: format 1, the event's timestamp, then the view as {@link #serde}.
+   * A history entry as stored: format 2, the event's timestamp, the length of the view as {@link
+   * #serde} stores it, the view, then the event's bytes. Format 1 (timestamp, then the view) is
+   * still read, with no event: a stream read of it answers 503 {@code stream-not-indexed}.
    */
   public static <V> Serde<ViewVersion<V>> historySerde(ViewProjection<?, V> view) {
     Serde<Versioned<V>> state = serde(view);
@@ -231,16 +238,35 @@ public final class ViewProjections {
           if (value == null) {
             return null;
           }
-          return framed(state.serializer().serialize(topic, value.state()), value.timestamp());
+          byte[] stored = state.serializer().serialize(topic, value.state());
+          byte[] event = value.event() == null ? new byte[0] : value.event();
+          return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES + stored.length + event.length)
+              .put((byte) 2)
+              .putLong(value.timestamp())
+              .putInt(stored.length)
+              .put(stored)
+              .put(event)
+              .array();
         },
         (topic, data) -> {
           if (data == null) {
             return null;
           }
-          ByteBuffer buffer = unframed(data, historyStore(view));
+          ByteBuffer buffer = ByteBuffer.wrap(data);
+          byte format = buffer.get();
+          if (format == 1) {
+            long timestamp = buffer.getLong();
+            return new ViewVersion<>(
+                timestamp, state.deserializer().deserialize(topic, rest(buffer)), null);
+          }
+          if (format != 2) {
+            throw new IllegalStateException("Unknown format of a " + historyStore(view) + " entry");
+          }
           long timestamp = buffer.getLong();
+          byte[] stored = new byte[buffer.getInt()];
+          buffer.get(stored);
           return new ViewVersion<>(
-              timestamp, state.deserializer().deserialize(topic, rest(buffer)));
+              timestamp, state.deserializer().deserialize(topic, stored), rest(buffer));
         });
   }
 
@@ -308,7 +334,8 @@ public final class ViewProjections {
     return keys;
   }
 
-  private static final class Projector<E, V> implements Processor<String, E, String, IndexChange> {
+  private static final class Projector<E, V>
+      implements Processor<String, Sourced<E>, String, IndexChange> {
     private final ViewProjection<E, V> view;
     private final VersionWaiters waiters;
     private final ProjectionCounters counters;
@@ -365,11 +392,11 @@ public final class ViewProjections {
     }
 
     @Override
-    public void process(Record<String, E> record) {
-      E event = record.value();
-      if (event == null) {
+    public void process(Record<String, Sourced<E>> record) {
+      if (record.value() == null) {
         return; // the event log has no tombstones, and a projection never deletes on one
       }
+      E event = record.value().event();
       String id = view.key(event);
       long version = view.version(event);
       Versioned<V> current = store.get(id);
@@ -391,7 +418,8 @@ public final class ViewProjections {
       store.put(id, stored);
       if (history != null) {
         history.put(
-            StoreNames.historyKey(id, version), new ViewVersion<>(record.timestamp(), stored));
+            StoreNames.historyKey(id, version),
+            new ViewVersion<>(record.timestamp(), stored, record.value().bytes()));
       }
       for (int i = 0; i < totals.size(); i++) {
         ViewProjection.Total<V> total = totalsOf.get(i);

@@ -4,10 +4,11 @@ import io.streamfold.projection.plugin.Versioned;
 import java.time.Instant;
 
 /**
- * An entry of a plugged-in view's history: the view right after one version, and that event's
- * business time (its record's timestamp).
+ * An entry of a plugged-in view's history: the view right after one version, that event's business
+ * time (its record's timestamp), and the event's bytes as the log holds them (for stream reads;
+ * null in entries written before the history kept them).
  */
-public record ViewVersion<V>(long timestamp, Versioned<V> state) {
+public record ViewVersion<V>(long timestamp, Versioned<V> state, byte[] event) {
 
   public Instant time() {
     return Instant.ofEpochMilli(timestamp);

@@ -88,6 +88,7 @@ class HostileQueryIT {
     Assume.that(!value.equals("0"));
     refused("/api/v1/streams/accounts/q-target/events", "from", value);
     refused("/api/v1/transfers/q-transfer/history", "from", value);
+    refused("/api/v1/streams/transfers/q-transfer/events", "from", value);
   }
 
   @Property(tries = 60)
@@ -357,7 +358,8 @@ class HostileQueryIT {
         "/api/v1/streams/accounts/q-target/events",
         "/api/v1/dead-letters",
         "/api/v1/transfers",
-        "/api/v1/transfers/q-transfer/history");
+        "/api/v1/transfers/q-transfer/history",
+        "/api/v1/streams/transfers/q-transfer/events");
   }
 
   @Provide

@@ -310,6 +310,25 @@ class ProjectionIT {
       assertThat(read(instance, "/api/v1/transfers/move-1/history?limit=0").status())
           .isEqualTo(400);
     }
+    for (ProjectionService instance : List.of(a, b)) { // the transfer's stream of events
+      Http.Response stream = read(instance, "/api/v1/streams/transfers/move-1/events");
+      assertThat(stream.status()).as(stream.raw().body()).isEqualTo(200);
+      assertThat(stream.header("ETag")).isEqualTo("\"4\"");
+      JsonNode events = stream.json().get("events");
+      assertThat(events.findValuesAsText("type"))
+          .containsExactly(
+              "TransferRequested", "CreditAccountVerified", "TransferDebited", "TransferCompleted");
+      assertThat(events.findValuesAsText("version")).containsExactly("1", "2", "3", "4");
+      assertThat(events.get(0).get("data").get("amount").asText()).isEqualTo("1.50");
+      assertThat(events.get(0).get("data").get("from").asText()).isEqualTo("acc-1");
+      assertThat(Instant.parse(events.get(0).get("occurredAt").asText())).isEqualTo(requestedAt);
+      JsonNode page =
+          read(instance, "/api/v1/streams/transfers/move-1/events?from=3&limit=1").json();
+      assertThat(page.get("events").findValuesAsText("version")).containsExactly("3");
+      assertThat(page.get("nextCursor").asText()).isEqualTo("4");
+      assertThat(read(instance, "/api/v1/streams/transfers/no-such-transfer/events").status())
+          .isEqualTo(404);
+    }
     versions.put("acc-1", 3L);
     versions.put("acc-2", 3L);
     balances.put("acc-1", balances.get("acc-1").subtract(new BigDecimal("1.50")));

@@ -517,6 +517,43 @@ class ProjectionTopologyTest {
     assertThat(debited.time()).isEqualTo(T0.plusSeconds(3));
     assertThat(asOf.apply(T0.plusSeconds(60)).state()).isEqualTo(transfer("t4"));
     assertThat(transfer("t4").view().status()).isEqualTo("COMPLETED");
+    assertThat(history.get(StoreNames.historyKey("t4", 3)).event()) // for stream reads
+        .isEqualTo(transferEvent("t4", 3, new io.streamfold.schemas.transfer.TransferDebited()));
+  }
+
+  @Test
+  void shouldReadAViewHistoryEntryWrittenBeforeTheHistoryKeptEvents() {
+    var view = new io.streamfold.bank.projection.TransferViews();
+    var serde = ViewProjections.historySerde(view);
+    var state =
+        new io.streamfold.projection.plugin.Versioned<>(
+            2,
+            1,
+            new io.streamfold.bank.projection.TransferView(
+                "a", "b", money("1.50"), "EUR", "CREDITING", null, null, false, T0, T0));
+    byte[] stored = ViewProjections.serde(view).serializer().serialize("t", state);
+    byte[] formatOne =
+        java.nio.ByteBuffer.allocate(1 + Long.BYTES + stored.length)
+            .put((byte) 1)
+            .putLong(42)
+            .put(stored)
+            .array();
+
+    ViewVersion<io.streamfold.bank.projection.TransferView> old =
+        serde.deserializer().deserialize("t", formatOne);
+    assertThat(old.timestamp()).isEqualTo(42);
+    assertThat(old.state()).isEqualTo(state);
+    assertThat(old.event()).isNull(); // a stream read of it answers 503 stream-not-indexed
+
+    byte[] event = {0, 0, 0, 0, 7, 1, 2, 3};
+    ViewVersion<io.streamfold.bank.projection.TransferView> now =
+        serde
+            .deserializer()
+            .deserialize(
+                "t", serde.serializer().serialize("t", new ViewVersion<>(43, state, event)));
+    assertThat(now.timestamp()).isEqualTo(43);
+    assertThat(now.state()).isEqualTo(state);
+    assertThat(now.event()).isEqualTo(event);
   }
 
   @Test

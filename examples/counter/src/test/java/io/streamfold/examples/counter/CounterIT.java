@@ -84,6 +84,10 @@ class CounterIT {
       assertThat(noHistory.status()).isEqualTo(400); // the counter's view keeps no history
       assertThat(noHistory.raw().body()).contains("asOf is not served");
       assertThat(Http.get(view + "/history").status()).isEqualTo(404); // nor its versions
+      assertThat( // nor its events: stream reads come from a kept history
+              Http.get(ProjectionInstances.url(projections) + "/api/v1/streams/counters/c1/events")
+                  .status())
+          .isEqualTo(404);
 
       assertThat(
               OpenApi.operations(Http.get(Instances.url(commands) + "/openapi.json").raw().body()))

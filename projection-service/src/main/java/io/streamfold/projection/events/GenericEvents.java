@@ -1,0 +1,65 @@
+package io.streamfold.projection.events;
+
+import io.streamfold.schemas.registry.SchemaRegistry;
+import io.streamfold.schemas.serde.WireFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Conversions;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Decodes an event in the registry's wire format with its writer's schema, as a generic record
+ * (decimals, times and dates as their Java types): the stream reads of plugged-in views, whose
+ * event types this service does not know. Each schema is fetched from the registry once.
+ */
+public final class GenericEvents {
+  private static final GenericData DATA = new GenericData();
+
+  static {
+    DATA.addLogicalTypeConversion(new Conversions.DecimalConversion());
+    DATA.addLogicalTypeConversion(new Conversions.UUIDConversion());
+    DATA.addLogicalTypeConversion(new TimeConversions.DateConversion());
+    DATA.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    DATA.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+    DATA.addLogicalTypeConversion(new TimeConversions.LocalTimestampMillisConversion());
+    DATA.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
+  }
+
+  private final SchemaRegistry registry;
+  private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
+
+  public GenericEvents(SchemaRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * The event in {@code data}.
+   *
+   * @throws io.streamfold.schemas.registry.RegistryUnavailableException when its schema is not
+   *     known here yet and the registry cannot be used
+   */
+  public GenericRecord decode(byte[] data) {
+    GenericDatumReader<GenericRecord> reader =
+        readers.computeIfAbsent(
+            WireFormat.schemaId(data),
+            id -> {
+              var schema = registry.schemaById(id);
+              return new GenericDatumReader<>(schema, schema, DATA);
+            });
+    try {
+      return reader.read(
+          null,
+          DecoderFactory.get()
+              .binaryDecoder(
+                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+    } catch (IOException e) {
+      throw new UncheckedIOException("An event that its own schema cannot read", e);
+    }
+  }
+}
