@@ -252,15 +252,27 @@ public final class ProjectionService implements AutoCloseable {
             config.maxSubscribers(),
             config.subscriberWriteTimeout(),
             personal);
-    DeadLetterRoutes deadLetters =
-        new DeadLetterRoutes(
-            config.clientProperties(),
-            config.deadLetterTopic(),
+    List<DeadLetterRoutes.Log> deadLetterLogs = new ArrayList<>();
+    deadLetterLogs.add(
+        new DeadLetterRoutes.Log(
+            config.collection(),
             config.eventsTopic(),
             config.replayTopic(),
-            config.collection(),
-            serdes.events()::decode,
-            personal);
+            serdes.events()::decode));
+    for (ViewProjection<?, ?> view : views) { // a plug-in's events decode as generic records
+      String topic = config.eventsTopicOf(view.collection());
+      if (deadLetterLogs.stream().noneMatch(log -> log.events().equals(topic))) {
+        deadLetterLogs.add(
+            new DeadLetterRoutes.Log(
+                view.collection(),
+                topic,
+                io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
+                genericEvents::decode));
+      }
+    }
+    DeadLetterRoutes deadLetters =
+        new DeadLetterRoutes(
+            config.clientProperties(), config.deadLetterTopic(), deadLetterLogs, personal);
     var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
     Retirement retirement = new Retirement();
     Map<String, String> routesOfPlugins = new LinkedHashMap<>();

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event log belongs to the command side: this service waits (up to a minute) for it to exist
- * and reads its partition count; it creates only its own dead-letter topic and the log's replay
- * topic (dead letters put back for the projections), and the transfers' event log when the command
- * service has not created it yet (with the spec the command service gives it: same partitions, kept
- * forever), since Kafka Streams refuses to start on a missing source topic.
+ * and reads its partition count; it creates only its own dead-letter topic, the replay topics of
+ * the log and of each plugged-in view's events (dead letters put back for the projections), and the
+ * transfers' event log when the command service has not created it yet (with the spec the command
+ * service gives it: same partitions, kept forever), since Kafka Streams refuses to start on a
+ * missing source topic.
  */
 final class ProjectionTopics {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionTopics.class);
@@ -51,6 +52,17 @@ final class ProjectionTopics {
           TopicSpec.eventLog(topic, partitions, config.replication(), config.minInsyncReplicas()));
     }
     new TopicProvisioner(config.clientProperties()).ensure(sources);
+    List<TopicSpec> replays = new java.util.ArrayList<>();
+    partitionsOf(config, viewSources)
+        .forEach( // co-partitioned with each view's events, as the accounts' replays are
+            (topic, count) ->
+                replays.add(
+                    new TopicSpec(
+                        io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
+                        count,
+                        config.replication(),
+                        twoWeeks)));
+    new TopicProvisioner(config.clientProperties()).ensure(replays);
     return partitions;
   }
 

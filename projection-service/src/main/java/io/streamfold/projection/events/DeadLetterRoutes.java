@@ -71,33 +71,44 @@ public final class DeadLetterRoutes {
 
   private final Properties clients;
   private final String deadLetters;
-  private final String events;
-  private final String replays;
-  private final String collection;
-  private final Function<byte[], ? extends IndexedRecord> decoder;
+  private final List<Log> logs;
   private final Object lock = new Object();
   private KafkaProducer<byte[], byte[]> producer;
-
-  /**
-   * @param decoder decodes an event in registry wire format; throws when it cannot
-   */
   private final PersonalData personal;
 
-  public DeadLetterRoutes(
-      Properties clients,
-      String deadLetters,
+  /**
+   * An event log whose dead letters can be replayed: the accounts' and each plugged-in view's.
+   *
+   * @param events the log's topic
+   * @param replays its replay topic, which the projections read beside it
+   * @param decoder decodes one of its events in registry wire format; throws when it cannot
+   */
+  public record Log(
+      String collection,
       String events,
       String replays,
-      String collection,
-      Function<byte[], ? extends IndexedRecord> decoder,
-      PersonalData personal) {
+      Function<byte[], ? extends IndexedRecord> decoder) {}
+
+  /**
+   * @param logs the logs the projections read, the first being the accounts' (it decodes a dead
+   *     letter that names no log)
+   */
+  public DeadLetterRoutes(
+      Properties clients, String deadLetters, List<Log> logs, PersonalData personal) {
     this.clients = clients;
     this.personal = personal;
     this.deadLetters = deadLetters;
-    this.events = events;
-    this.replays = replays;
-    this.collection = collection;
-    this.decoder = decoder;
+    this.logs = List.copyOf(logs);
+  }
+
+  /** The log whose events or replays {@code topic} holds, or null. */
+  private Log logOf(String topic) {
+    for (Log log : logs) {
+      if (log.events().equals(topic) || log.replays().equals(topic)) {
+        return log;
+      }
+    }
+    return null;
   }
 
   public void install(JavalinConfig config) {
@@ -159,9 +170,20 @@ public final class DeadLetterRoutes {
     synchronized (lock) {
       try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
         ConsumerRecord<byte[], byte[]> dead = one(consumer, deadLetters, id);
+        if (header(dead, "__streams.errors.topic") == null) {
+          throw conflict(id, "it does not say where it came from (no __streams.errors.* headers)");
+        }
+        Log log = logOf(header(dead, "__streams.errors.topic"));
+        if (log == null) {
+          throw conflict(
+              id,
+              "it came from "
+                  + header(dead, "__streams.errors.topic")
+                  + ", not from an event log the projections read");
+        }
         IndexedRecord event;
         try {
-          event = decoder.apply(dead.value());
+          event = log.decoder().apply(dead.value());
         } catch (RegistryUnavailableException e) {
           throw ProblemException.unavailable(
               "registry-unavailable", "The schema registry cannot be used: " + e.getMessage(), 5);
@@ -178,7 +200,7 @@ public final class DeadLetterRoutes {
                       + "): fix its cause first (a schema missing from the registry, a projector"
                       + " that rejects it), then replay it"));
         }
-        Origin origin = origin(consumer, dead, id);
+        Origin origin = origin(consumer, dead, id, log);
         ConsumerRecord<byte[], byte[]> original =
             at(consumer, new TopicPartition(origin.topic(), origin.partition()), origin.offset());
         if (original == null || !Arrays.equals(original.value(), dead.value())) {
@@ -203,8 +225,13 @@ public final class DeadLetterRoutes {
           written =
               producer()
                   .send(
-                      new ProducerRecord<>(
-                          replays, origin.partition(), null, dead.key(), dead.value(), headers))
+                      new ProducerRecord<>( // at the event's own time, as the log holds it
+                          log.replays(),
+                          origin.partition(),
+                          original.timestamp(),
+                          dead.key(),
+                          dead.value(),
+                          headers))
                   .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
           throw ProblemException.unavailable(
@@ -214,18 +241,24 @@ public final class DeadLetterRoutes {
             "Replayed dead letter {} ({}) into {}-{} at offset {}",
             id,
             origin,
-            replays,
+            log.replays(),
             written.partition(),
             written.offset());
         body.put("id", id.toString());
-        body.put("collection", collection);
+        body.put("collection", log.collection());
         body.put("aggregateId", field(event, "aggregateId"));
         body.put("version", field(event, "version"));
         body.put("type", EventJson.type(event));
         body.put("source", origin.asMap());
         body.put(
             "replay",
-            Map.of("topic", replays, "partition", written.partition(), "offset", written.offset()));
+            Map.of(
+                "topic",
+                log.replays(),
+                "partition",
+                written.partition(),
+                "offset",
+                written.offset()));
       }
     }
     ctx.status(202).json(body);
@@ -236,7 +269,10 @@ public final class DeadLetterRoutes {
    * the source its replay record names.
    */
   private Origin origin(
-      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> dead, Position id) {
+      KafkaConsumer<byte[], byte[]> consumer,
+      ConsumerRecord<byte[], byte[]> dead,
+      Position id,
+      Log log) {
     String topic = header(dead, "__streams.errors.topic");
     String partition = header(dead, "__streams.errors.partition");
     String offset = header(dead, "__streams.errors.offset");
@@ -249,17 +285,18 @@ public final class DeadLetterRoutes {
     } catch (NumberFormatException e) {
       throw conflict(id, "its __streams.errors.* headers are not a position");
     }
-    if (origin.topic().equals(replays)) {
+    if (origin.topic().equals(log.replays())) {
       ConsumerRecord<byte[], byte[]> replayed =
-          at(consumer, new TopicPartition(replays, origin.partition()), origin.offset());
+          at(consumer, new TopicPartition(log.replays(), origin.partition()), origin.offset());
       String source = replayed == null ? null : header(replayed, SOURCE_HEADER);
       if (source == null) {
         throw conflict(id, "its replay record at " + origin + " is gone");
       }
       origin = Origin.parse(source);
     }
-    if (!origin.topic().equals(events)) {
-      throw conflict(id, "it came from " + origin.topic() + ", not from the event log " + events);
+    if (!origin.topic().equals(log.events())) {
+      throw conflict(
+          id, "it came from " + origin.topic() + ", not from the event log " + log.events());
     }
     return origin;
   }
@@ -295,9 +332,14 @@ public final class DeadLetterRoutes {
     if (replayOf != null) {
       body.put("replayOf", replayOf);
     }
+    Log log = logOf(header(record, "__streams.errors.topic"));
+    if (log == null) {
+      log = logs.get(0);
+    }
     try {
-      IndexedRecord event = decoder.apply(record.value());
-      body.put("event", Json.mapper().readTree(EventJson.render(collection, event, personal)));
+      IndexedRecord event = log.decoder().apply(record.value());
+      body.put(
+          "event", Json.mapper().readTree(EventJson.render(log.collection(), event, personal)));
       body.put("decodable", true);
     } catch (RegistryUnavailableException e) {
       body.put("decodable", null); // unknown until the registry answers
@@ -426,6 +468,9 @@ public final class DeadLetterRoutes {
   }
 
   private static Object field(IndexedRecord event, String name) {
+    if (event.getSchema().getField(name) == null) {
+      return null; // a plug-in's envelope may name it otherwise
+    }
     Object value = event.get(event.getSchema().getField(name).pos());
     return value instanceof CharSequence text ? text.toString() : value;
   }

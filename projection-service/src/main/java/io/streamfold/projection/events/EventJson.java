@@ -86,8 +86,7 @@ public final class EventJson {
     out.writeStartObject();
     if (collection != null) {
       out.writeStringField("collection", collection);
-      out.writeFieldName("aggregateId");
-      value(out, schema.getField("aggregateId").schema(), field(event, "aggregateId"), personal);
+      envelope(out, event, "aggregateId", personal);
     }
     envelope(out, event, "eventId", personal);
     out.writeStringField("type", type(event));

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -26,11 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The topology of the plugged-in {@link ViewProjection}s: for each, a source on its aggregate
- * type's events ({@code <store>-source}), a processor ({@code <store>-projector}) and a cached
- * key-value store, in a sub-topology of its own (its log is keyed by its own ids, so its partitions
- * are placed independently of the accounts'; reads locate them through Kafka Streams' metadata). A
- * view that asks for its {@link ViewProjection#history() history} gets a second store, {@link
- * #historyStore}, written by the same processor: the view after each version under {@link
+ * type's events and their replay topic ({@code <store>-source}; dead letters put back, which fill
+ * the gaps they left in a view that keeps its history), a processor ({@code <store>-projector}) and
+ * a cached key-value store, in a sub-topology of its own (its log is keyed by its own ids, so its
+ * partitions are placed independently of the accounts'; reads locate them through Kafka Streams'
+ * metadata). A view that asks for its {@link ViewProjection#history() history} gets a second store,
+ * {@link #historyStore}, written by the same processor: the view after each version under {@link
  * StoreNames#historyKey}, in version order per aggregate, with the event's time. Each of its {@link
  * ViewProjection#indexes() indexes} gets a repartition topic and a store ({@link #indexStore}): the
  * projector forwards, keyed by index key, the ids entering and leaving each key as views change,
@@ -113,9 +115,10 @@ public final class ViewProjections {
             (t, data) -> data == null ? null : new Sourced<>(decoder.apply(data), data));
     KStream<String, IndexChange> changes =
         builder.stream(
-                topic, Consumed.with(Serdes.String(), events).withName(view.store() + "-source"))
+                List.of(topic, ProjectionTopology.replayTopic(topic)),
+                Consumed.with(Serdes.String(), events).withName(view.store() + "-source"))
             .process(
-                () -> new Projector<>(view, waiters.get(view.store()), counters, handles),
+                () -> new Projector<>(view, decoder, waiters.get(view.store()), counters, handles),
                 Named.as(view.store() + "-projector"),
                 stores);
     for (ViewProjection.Index<V> index : view.indexes()) {
@@ -265,8 +268,11 @@ public final class ViewProjections {
           long timestamp = buffer.getLong();
           byte[] stored = new byte[buffer.getInt()];
           buffer.get(stored);
+          byte[] event = rest(buffer); // empty: an entry written without its event
           return new ViewVersion<>(
-              timestamp, state.deserializer().deserialize(topic, stored), rest(buffer));
+              timestamp,
+              state.deserializer().deserialize(topic, stored),
+              event.length == 0 ? null : event);
         });
   }
 
@@ -337,6 +343,7 @@ public final class ViewProjections {
   private static final class Projector<E, V>
       implements Processor<String, Sourced<E>, String, IndexChange> {
     private final ViewProjection<E, V> view;
+    private final Function<byte[], E> decoder;
     private final VersionWaiters waiters;
     private final ProjectionCounters counters;
     private final StoreHandles handles;
@@ -351,10 +358,12 @@ public final class ViewProjections {
 
     Projector(
         ViewProjection<E, V> view,
+        Function<byte[], E> decoder,
         VersionWaiters waiters,
         ProjectionCounters counters,
         StoreHandles handles) {
       this.view = view;
+      this.decoder = decoder;
       this.indexes = List.copyOf(view.indexes());
       this.totalsOf = List.copyOf(view.totals());
       this.waiters = waiters;
@@ -402,6 +411,12 @@ public final class ViewProjections {
       Versioned<V> current = store.get(id);
       long known = current == null ? 0 : current.version();
       if (version <= known) {
+        if (history != null
+            && current.missingVersions() > 0
+            && history.get(StoreNames.historyKey(id, version)) == null) {
+          fill(current, record, id, version);
+          return;
+        }
         counters.duplicate();
         return;
       }
@@ -421,6 +436,82 @@ public final class ViewProjections {
             StoreNames.historyKey(id, version),
             new ViewVersion<>(record.timestamp(), stored, record.value().bytes()));
       }
+      moved(record, id, current, next);
+      waiters.applied(id, version);
+      counters.applied(System.currentTimeMillis() - record.timestamp());
+    }
+
+    /**
+     * Applies a version the view is missing (a gap), arriving after later versions were applied: a
+     * dead-lettered event replayed once its cause is fixed. The view right before it (from the
+     * history) takes it, then the events the history keeps after it are folded again on top, each
+     * entry rewritten with its own time and bytes; the view, its totals and its indexes end as if
+     * the event had come in its turn (a rebuild gives the same digests). A history whose later
+     * entries were written before it kept events cannot be folded again: the event fails, and is
+     * dead-lettered again with that reason.
+     */
+    private void fill(
+        Versioned<V> latest, Record<String, Sourced<E>> record, String id, long late) {
+      ViewVersion<V> previous = null;
+      try (KeyValueIterator<String, ViewVersion<V>> it =
+          history.reverseRange(StoreNames.historyKey(id, 0), StoreNames.historyKey(id, late - 1))) {
+        if (it.hasNext()) {
+          previous = it.next().value;
+        }
+      }
+      List<ViewVersion<V>> later = new java.util.ArrayList<>();
+      try (KeyValueIterator<String, ViewVersion<V>> it =
+          history.range(
+              StoreNames.historyKey(id, late + 1), StoreNames.historyKey(id, Long.MAX_VALUE))) {
+        it.forEachRemaining(entry -> later.add(entry.value));
+      }
+      for (ViewVersion<V> entry : later) {
+        if (entry.event() == null) {
+          throw new IllegalStateException(
+              "Cannot fill version "
+                  + late
+                  + " of "
+                  + view.collection()
+                  + " "
+                  + id
+                  + ": version "
+                  + entry.version()
+                  + " was kept before the history kept events; rebuild under a new"
+                  + " APPLICATION_ID to fill it");
+        }
+      }
+      long last = previous == null ? 0 : previous.version();
+      long missing = previous == null ? 0 : previous.state().missingVersions();
+      V folded = previous == null ? null : previous.state().view();
+      missing += late - last - 1;
+      folded = view.apply(folded, record.value().event());
+      Versioned<V> state = new Versioned<>(late, missing, folded);
+      history.put(
+          StoreNames.historyKey(id, late),
+          new ViewVersion<>(record.timestamp(), state, record.value().bytes()));
+      last = late;
+      for (ViewVersion<V> entry : later) {
+        missing += entry.version() - last - 1;
+        folded = view.apply(folded, decoder.apply(entry.event()));
+        state = new Versioned<>(entry.version(), missing, folded);
+        history.put(
+            StoreNames.historyKey(id, entry.version()),
+            new ViewVersion<>(entry.timestamp(), state, entry.event()));
+        last = entry.version();
+      }
+      store.put(id, state);
+      moved(record, id, latest, folded);
+      counters.fill();
+      LOG.info(
+          "Filled version {} of {} {}: {} later version(s) folded again",
+          late,
+          view.collection(),
+          id,
+          later.size());
+    }
+
+    /** Moves the view's contribution to its totals, and its ids in its indexes, to {@code next}. */
+    private void moved(Record<String, Sourced<E>> record, String id, Versioned<V> current, V next) {
       for (int i = 0; i < totals.size(); i++) {
         ViewProjection.Total<V> total = totalsOf.get(i);
         if (current != null) {
@@ -443,8 +534,6 @@ public final class ViewProjections {
           }
         }
       }
-      waiters.applied(id, version);
-      counters.applied(System.currentTimeMillis() - record.timestamp());
     }
   }
 }

@@ -162,6 +162,75 @@ class DeadLetterReplayIT {
     }
   }
 
+  /**
+   * The same for a plugged-in view that keeps its history (the transfers'): the replay reaches the
+   * view through its own replay topic and fills the gap, the versions after it folded again from
+   * the events its history keeps; the stores then equal a rebuild's.
+   */
+  @Test
+  void shouldReplayAFixedDeadLetterOfAPluggedInViewAndFillItsGap() {
+    Map<String, String> env = Instances.environment("replay-view");
+    String bootstrap = SharedStack.broker().bootstrapServers();
+    FixablePoison.createEventLog(bootstrap, env.get("TOPIC_PREFIX") + "accounts.events");
+    String events = env.get("TOPIC_PREFIX") + "transfers.events";
+    try (ProjectionService projections = ProjectionInstances.start(env)) {
+      String url = ProjectionInstances.url(projections);
+      await().atMost(Duration.ofSeconds(90)).until(projections::isReady);
+      FixablePoison poison =
+          FixablePoison.writeTransfer(bootstrap, SharedStack.registry().url(), events, "move-9");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Http.get(url + "/api/v1/transfers/move-9?minVersion=4").status() == 200);
+      assertThat(Http.get(url + "/api/v1/transfers/move-9").json().get("missingVersions").asLong())
+          .isEqualTo(1);
+      JsonNode listed = awaitDeadLetters(url, 1).get(0);
+      String id = listed.get("id").asText();
+      assertThat(listed.get("source").get("topic").asText()).isEqualTo(events);
+      assertThat(listed.get("decodable").asBoolean()).isFalse();
+      Http.Response early = Http.post(url + "/api/v1/dead-letters/" + id + "/replay", "");
+      assertThat(early.status()).as(early.raw().body()).isEqualTo(409);
+
+      poison.fix();
+      JsonNode fixed = Http.get(url + "/api/v1/dead-letters/" + id).json();
+      assertThat(fixed.get("event").get("type").asText()).isEqualTo("CreditAccountVerified");
+      Http.Response replayed = Http.post(url + "/api/v1/dead-letters/" + id + "/replay", "");
+      assertThat(replayed.status()).as(replayed.raw().body()).isEqualTo(202);
+      assertThat(replayed.json().get("collection").asText()).isEqualTo("transfers");
+      assertThat(replayed.json().get("aggregateId").asText()).isEqualTo("move-9");
+      assertThat(replayed.json().get("version").asLong()).isEqualTo(2);
+      assertThat(replayed.json().get("replay").get("topic").asText()).isEqualTo(events + ".replay");
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !Http.get(url + "/api/v1/transfers/move-9").json().has("missingVersions"));
+      assertThat(Http.get(url + "/api/v1/status").json().get("gapsFilled").asLong()).isEqualTo(1);
+      JsonNode history = Http.get(url + "/api/v1/transfers/move-9/history").json();
+      assertThat(history.get("versions").findValuesAsText("status"))
+          .containsExactly("REQUESTED", "DEBITING", "CREDITING", "COMPLETED");
+      assertThat(
+              Http.get(url + "/api/v1/streams/transfers/move-9/events")
+                  .json()
+                  .get("events")
+                  .findValuesAsText("version"))
+          .containsExactly("1", "2", "3", "4");
+      assertThat(EventLog.readRaw(bootstrap, events)).as("the log is not written").hasSize(4);
+
+      Map<String, String> rebuildEnv = new HashMap<>(env);
+      rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
+      try (ProjectionService rebuild = ProjectionInstances.start(rebuildEnv)) {
+        String rebuilt = ProjectionInstances.url(rebuild);
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () -> Http.get(rebuilt + "/api/v1/transfers/move-9?minVersion=4").status() == 200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> assertThat(Digests.of(List.of(rebuilt))).isEqualTo(Digests.of(List.of(url))));
+      }
+    }
+  }
+
   /** The bytes of the lost event (version 2), as they are on the log. */
   static byte[] bytes(String bootstrap, String events) {
     return EventLog.readRaw(bootstrap, events).get(1).value();

@@ -9,6 +9,11 @@ import io.streamfold.schemas.account.MoneyDeposited;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.AvroSerde;
+import io.streamfold.schemas.transfer.CreditAccountVerified;
+import io.streamfold.schemas.transfer.TransferCompleted;
+import io.streamfold.schemas.transfer.TransferDebited;
+import io.streamfold.schemas.transfer.TransferEvent;
+import io.streamfold.schemas.transfer.TransferRequested;
 import io.streamfold.service.kafka.TopicProvisioner;
 import io.streamfold.service.kafka.TopicSpec;
 import java.math.BigDecimal;
@@ -38,11 +43,13 @@ public final class FixablePoison {
   private final SchemaRegistry registry;
   private final String subject;
   private final int futureId;
+  private final Schema schema;
 
-  private FixablePoison(SchemaRegistry registry, String subject, int futureId) {
+  private FixablePoison(SchemaRegistry registry, String subject, int futureId, Schema schema) {
     this.registry = registry;
     this.subject = subject;
     this.futureId = futureId;
+    this.schema = schema;
   }
 
   /** Creates the events topic (3 partitions) if it is missing. */
@@ -69,33 +76,87 @@ public final class FixablePoison {
         serde.encode(
             eventsTopic,
             event(accountId, 3, t0.plusSeconds(2), new MoneyDeposited(LATER, null, null)));
+    return lose(
+        bootstrap,
+        registry,
+        eventsTopic,
+        accountId,
+        AccountEvent.getClassSchema(),
+        opened,
+        lost,
+        later);
+  }
+
+  /**
+   * Writes versions 1 to 4 of the money transfer {@code transferId} (requested, verified, debited,
+   * completed); version 2 cannot be decoded until fixed.
+   */
+  public static FixablePoison writeTransfer(
+      String bootstrap, String registryUrl, String eventsTopic, String transferId) {
+    SchemaRegistry registry = HttpSchemaRegistry.cached(registryUrl);
+    AvroSerde<TransferEvent> serde = AvroSerde.of(TransferEvent.class, registry, true);
+    Instant t0 = Instant.parse("2026-11-01T09:00:00Z");
+    Object[] payloads = {
+      new TransferRequested("acc-a", "acc-b", new BigDecimal("2.5000"), "EUR", t0.plusSeconds(60)),
+      new CreditAccountVerified(),
+      new TransferDebited(),
+      new TransferCompleted()
+    };
+    byte[][] encoded = new byte[payloads.length][];
+    for (int i = 0; i < payloads.length; i++) {
+      encoded[i] =
+          serde.encode(
+              eventsTopic,
+              TransferEvent.newBuilder()
+                  .setEventId(transferId + "-" + (i + 1))
+                  .setAggregateType("transfer")
+                  .setAggregateId(transferId)
+                  .setVersion(i + 1)
+                  .setOccurredAt(t0.plusSeconds(i))
+                  .setCommandId("c-" + transferId + "-" + (i + 1))
+                  .setCorrelationId("corr-" + transferId)
+                  .setPayload(payloads[i])
+                  .build());
+    }
+    return lose(
+        bootstrap, registry, eventsTopic, transferId, TransferEvent.getClassSchema(), encoded);
+  }
+
+  /** Writes {@code events} of {@code id} in order, the second naming a schema id not issued yet. */
+  private static FixablePoison lose(
+      String bootstrap,
+      SchemaRegistry registry,
+      String eventsTopic,
+      String id,
+      Schema schema,
+      byte[]... events) {
     String subject = "replay-fix-" + UUID.randomUUID() + "-value";
-    int latest = registry.register(subject, variant(0));
+    int latest = registry.register(subject, variant(schema, 0));
     int futureId = latest + 1;
-    ByteBuffer.wrap(lost).putInt(1, futureId); // the writer's schema: one the registry lacks yet
-    byte[] key = accountId.getBytes(StandardCharsets.UTF_8);
-    EventLog.writeRaw(bootstrap, eventsTopic, key, opened);
-    EventLog.writeRaw(bootstrap, eventsTopic, key, lost);
-    EventLog.writeRaw(bootstrap, eventsTopic, key, later);
-    return new FixablePoison(registry, subject, futureId);
+    ByteBuffer.wrap(events[1]).putInt(1, futureId); // the writer's schema: one the registry lacks
+    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+    for (byte[] event : events) {
+      EventLog.writeRaw(bootstrap, eventsTopic, key, event);
+    }
+    return new FixablePoison(registry, subject, futureId, schema);
   }
 
   /** Registers the schema that the lost event names: from now on it can be decoded. */
   public void fix() {
     int id = 0;
     for (int i = 1; id < futureId && i < 20; i++) {
-      id = registry.register(subject, variant(i));
+      id = registry.register(subject, variant(schema, i));
     }
     assertThat(id)
         .as("the registry issued the id the lost event names (ids were predicted consecutive)")
         .isEqualTo(futureId);
   }
 
-  /** The account event schema with a mark of its own, so the registry takes it as new content. */
-  private static Schema variant(int mark) {
-    Schema schema = new Schema.Parser().parse(AccountEvent.getClassSchema().toString());
-    schema.addProp("x-replay-fix", UUID.randomUUID() + "-" + mark);
-    return schema;
+  /** {@code schema} with a mark of its own, so the registry takes it as new content. */
+  private static Schema variant(Schema schema, int mark) {
+    Schema marked = new Schema.Parser().parse(schema.toString());
+    marked.addProp("x-replay-fix", UUID.randomUUID() + "-" + mark);
+    return marked;
   }
 
   private static AccountEvent event(String id, long version, Instant at, Object payload) {

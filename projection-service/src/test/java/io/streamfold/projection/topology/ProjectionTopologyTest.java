@@ -56,6 +56,7 @@ class ProjectionTopologyTest {
   TestInputTopic<String, byte[]> events;
   TestInputTopic<String, byte[]> replays;
   TestInputTopic<String, byte[]> transfers;
+  TestInputTopic<String, byte[]> transferReplays;
   final AvroSerde<io.streamfold.schemas.transfer.TransferEvent> transferWriter =
       AvroSerde.of(io.streamfold.schemas.transfer.TransferEvent.class, registry, true);
   TestOutputTopic<byte[], byte[]> deadLetters;
@@ -74,6 +75,11 @@ class ProjectionTopologyTest {
     transfers =
         driver.createInputTopic(
             TRANSFERS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    transferReplays =
+        driver.createInputTopic(
+            ProjectionTopology.replayTopic(TRANSFERS),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
     deadLetters =
         driver.createOutputTopic(
             DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -519,6 +525,64 @@ class ProjectionTopologyTest {
     assertThat(transfer("t4").view().status()).isEqualTo("COMPLETED");
     assertThat(history.get(StoreNames.historyKey("t4", 3)).event()) // for stream reads
         .isEqualTo(transferEvent("t4", 3, new io.streamfold.schemas.transfer.TransferDebited()));
+  }
+
+  @Test
+  void shouldFillAGapOfAViewWithHistoryWhenItsEventIsReplayed() {
+    var verified = new io.streamfold.schemas.transfer.CreditAccountVerified();
+    pipeTransfer("t6", 1, REQUESTED); // version 2 was dead-lettered: a gap
+    pipeTransfer("t6", 3, new io.streamfold.schemas.transfer.TransferDebited());
+    pipeTransfer("t6", 4, new io.streamfold.schemas.transfer.TransferCompleted());
+    assertThat(transfer("t6").missingVersions()).isEqualTo(1);
+    pipeTransfer("t7", 1, REQUESTED); // the same transfer with nothing lost
+    pipeTransfer("t7", 2, verified);
+    pipeTransfer("t7", 3, new io.streamfold.schemas.transfer.TransferDebited());
+    pipeTransfer("t7", 4, new io.streamfold.schemas.transfer.TransferCompleted());
+
+    transferReplays.pipeInput(
+        new TestRecord<>("t6", transferEvent("t6", 2, verified), T0.plusSeconds(2)));
+
+    assertThat(counters.filled()).isEqualTo(1);
+    assertThat(transfer("t6")).isEqualTo(transfer("t7"));
+    KeyValueStore<String, ViewVersion<io.streamfold.bank.projection.TransferView>> history =
+        driver.getKeyValueStore("transfer-views-history");
+    for (long version = 1; version <= 4; version++) {
+      var filled = history.get(StoreNames.historyKey("t6", version));
+      var inOrder = history.get(StoreNames.historyKey("t7", version));
+      assertThat(filled.state()).as("version %d", version).isEqualTo(inOrder.state());
+      assertThat(filled.time()).isEqualTo(inOrder.time());
+      assertThat(filled.event()).isNotNull();
+    }
+    assertThat(history.get(StoreNames.historyKey("t6", 2)).state().view().status())
+        .isEqualTo("DEBITING");
+    KeyValueStore<String, GroupTotal> byStatus =
+        driver.getKeyValueStore("transfer-views-totals-byStatus");
+    assertThat(byStatus.get("COMPLETED").count()).isEqualTo(2); // moved, not counted again
+
+    transferReplays.pipeInput( // replayed twice: the view has it now
+        new TestRecord<>("t6", transferEvent("t6", 2, verified), T0.plusSeconds(2)));
+    assertThat(counters.filled()).isEqualTo(1);
+    assertThat(counters.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldDeadLetterAReplayThatCannotBeFoldedAgain() {
+    pipeTransfer("t8", 1, REQUESTED);
+    pipeTransfer("t8", 3, new io.streamfold.schemas.transfer.TransferDebited());
+    KeyValueStore<String, ViewVersion<io.streamfold.bank.projection.TransferView>> history =
+        driver.getKeyValueStore("transfer-views-history");
+    String three = StoreNames.historyKey("t8", 3);
+    history.put(three, new ViewVersion<>(history.get(three).timestamp(), transfer("t8"), null));
+
+    transferReplays.pipeInput(
+        new TestRecord<>(
+            "t8",
+            transferEvent("t8", 2, new io.streamfold.schemas.transfer.CreditAccountVerified()),
+            T0.plusSeconds(2)));
+
+    assertThat(deadLetters.readRecordsToList()).hasSize(1); // with the reason: rebuild
+    assertThat(transfer("t8").missingVersions()).isEqualTo(1);
+    assertThat(counters.filled()).isZero();
   }
 
   @Test

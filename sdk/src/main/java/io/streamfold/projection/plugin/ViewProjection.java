@@ -59,11 +59,13 @@ public interface ViewProjection<E, V> {
    * /api/v1/<collection>/{id}/history?from=V&limit=N} the view after each version, and {@code GET
    * /api/v1/streams/<collection>/{id}/events} the events themselves (the history keeps each event's
    * bytes; they are rendered from their writer's schema, with {@code eventId}, {@code version},
-   * {@code occurredAt} and a {@code payload} union by convention). An event's time is its record's
-   * timestamp, which the command service sets to the event's business time (never decreasing along
-   * an aggregate's versions). Costs one more store write per event and the view's and the event's
-   * bytes per version. False (the default): the latest view only. Turning it on for a view that has
-   * been running needs a rebuild under a new application id, or its history starts at the change.
+   * {@code occurredAt} and a {@code payload} union by convention). A history also lets a replayed
+   * dead letter fill the gap it left: the versions after it are folded again from the events kept.
+   * An event's time is its record's timestamp, which the command service sets to the event's
+   * business time (never decreasing along an aggregate's versions). Costs one more store write per
+   * event and the view's and the event's bytes per version. False (the default): the latest view
+   * only. Turning it on for a view that has been running needs a rebuild under a new application
+   * id, or its history starts at the change.
    */
   default boolean history() {
     return false;
