@@ -11,7 +11,6 @@ import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 
 /**
  * Decodes an event in the registry's wire format with its writer's schema, as a generic record
@@ -53,11 +52,7 @@ public final class GenericEvents {
               return new GenericDatumReader<>(schema, schema, DATA);
             });
     try {
-      return reader.read(
-          null,
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+      return reader.read(null, WireFormat.body(data));
     } catch (IOException e) {
       throw new UncheckedIOException("An event that its own schema cannot read", e);
     }

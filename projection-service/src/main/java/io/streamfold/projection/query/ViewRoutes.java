@@ -267,6 +267,17 @@ public final class ViewRoutes<V> {
       answer(ctx, id, then.state());
       return;
     }
+    whenApplied(ctx, id, partition, minVersion, wait, found -> answer(ctx, id, found));
+  }
+
+  /** Answers with the view once it has {@code minVersion} (at once without one), or 503. */
+  private void whenApplied(
+      Context ctx,
+      String id,
+      int partition,
+      Long minVersion,
+      Duration wait,
+      java.util.function.Consumer<Versioned<V>> answer) {
     ReadYourWrites.answer(
         ctx,
         waiters,
@@ -275,7 +286,7 @@ public final class ViewRoutes<V> {
         wait,
         () -> stores.<V>view(view.store(), id, partition),
         Versioned::version,
-        found -> answer(ctx, id, found));
+        answer);
   }
 
   /**
@@ -331,14 +342,12 @@ public final class ViewRoutes<V> {
       Location.forwardOrUnavailable(ctx, location, forwarder);
       return;
     }
-    ReadYourWrites.answer(
+    whenApplied(
         ctx,
-        waiters,
         id,
+        here.partition(),
         minVersion,
         wait,
-        () -> stores.<V>view(view.store(), id, here.partition()),
-        Versioned::version,
         found -> {
           if (found == null) {
             throw ProblemException.notFound("No stream " + id + " in " + view.collection());

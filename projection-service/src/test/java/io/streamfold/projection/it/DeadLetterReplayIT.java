@@ -143,18 +143,7 @@ class DeadLetterReplayIT {
       assertThat(notTheSame.json().get("detail").asText()).contains("different event");
 
       // a rebuild, which meets version 2 in its turn now that it can be decoded, holds the same
-      Map<String, String> rebuildEnv = new HashMap<>(env);
-      rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
-      try (ProjectionService rebuild = ProjectionInstances.start(rebuildEnv)) {
-        String rebuilt = ProjectionInstances.url(rebuild);
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .until(() -> Http.get(rebuilt + "/api/v1/accounts/acc-1?minVersion=3").status() == 200);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .untilAsserted(
-                () -> assertThat(Digests.of(List.of(rebuilt))).isEqualTo(Digests.of(List.of(url))));
-      }
+      assertRebuildHoldsTheSame(env, url, "/api/v1/accounts/acc-1?minVersion=3");
 
       assertThat(Http.get(url + "/api/v1/dead-letters/x").status()).isEqualTo(400);
       assertThat(Http.get(url + "/api/v1/dead-letters/0-999999").status()).isEqualTo(404);
@@ -215,19 +204,24 @@ class DeadLetterReplayIT {
           .containsExactly("1", "2", "3", "4");
       assertThat(EventLog.readRaw(bootstrap, events)).as("the log is not written").hasSize(4);
 
-      Map<String, String> rebuildEnv = new HashMap<>(env);
-      rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
-      try (ProjectionService rebuild = ProjectionInstances.start(rebuildEnv)) {
-        String rebuilt = ProjectionInstances.url(rebuild);
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .until(
-                () -> Http.get(rebuilt + "/api/v1/transfers/move-9?minVersion=4").status() == 200);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .untilAsserted(
-                () -> assertThat(Digests.of(List.of(rebuilt))).isEqualTo(Digests.of(List.of(url))));
-      }
+      assertRebuildHoldsTheSame(env, url, "/api/v1/transfers/move-9?minVersion=4");
+    }
+  }
+
+  /**
+   * A rebuild under a new application id, once {@code ready} answers on it, holds the same stores
+   * as the instance at {@code url}.
+   */
+  static void assertRebuildHoldsTheSame(Map<String, String> env, String url, String ready) {
+    Map<String, String> rebuildEnv = new HashMap<>(env);
+    rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-rebuild");
+    try (ProjectionService rebuild = ProjectionInstances.start(rebuildEnv)) {
+      String rebuilt = ProjectionInstances.url(rebuild);
+      await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(rebuilt + ready).status() == 200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(Digests.of(List.of(rebuilt))).isEqualTo(Digests.of(List.of(url))));
     }
   }
 

@@ -125,11 +125,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     int id = WireFormat.schemaId(data);
     DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
     try {
-      return reader.read(
-          null,
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+      return reader.read(null, WireFormat.body(data));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "Could not read " + schema.getFullName() + " written with schema id " + id + ": " + e, e);

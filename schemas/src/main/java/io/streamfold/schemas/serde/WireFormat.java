@@ -12,6 +12,12 @@ public final class WireFormat {
 
   private WireFormat() {}
 
+  /** A decoder of the Avro body of {@code data}, after its header. */
+  public static org.apache.avro.io.BinaryDecoder body(byte[] data) {
+    return org.apache.avro.io.DecoderFactory.get()
+        .binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
+  }
+
   /**
    * The bytes of an Avro {@code bytes} field (a {@link ByteBuffer}), copied without moving its
    * position, e.g. an embedded wire-format record.
