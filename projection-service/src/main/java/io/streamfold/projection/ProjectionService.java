@@ -188,25 +188,24 @@ public final class ProjectionService implements AutoCloseable {
                 .map(view -> config.eventsTopicOf(view.collection()))
                 .distinct()
                 .toList());
+    var shared =
+        new ViewRoutes.Shared(
+            stores,
+            forwarder,
+            standby,
+            lists,
+            config.minVersionWait(),
+            config.minVersionMaxWait(),
+            clock,
+            config.historyRetention(),
+            genericEvents::decode,
+            personal);
     List<ViewRoutes<?>> viewRoutes = new ArrayList<>();
     for (ViewProjection<?, ?> view : views) {
       String topic = config.eventsTopicOf(view.collection());
       viewRoutes.add(
           new ViewRoutes<>(
-              view,
-              stores,
-              forwarder,
-              standby,
-              viewWaiters.get(view.store()),
-              config.minVersionWait(),
-              config.minVersionMaxWait(),
-              clock,
-              config.historyRetention(),
-              lists,
-              topic,
-              viewPartitions.get(topic),
-              genericEvents::decode,
-              personal));
+              view, viewWaiters.get(view.store()), topic, viewPartitions.get(topic), shared));
     }
     Map<String, java.util.function.Consumer<io.javalin.http.Context>> otherStreams =
         new java.util.HashMap<>();
@@ -242,13 +241,29 @@ public final class ProjectionService implements AutoCloseable {
                         io.streamfold.projection.topology.StoreNames.STATS),
                     views.stream().flatMap(ProjectionService::viewStores))
                 .toList());
+    List<Subscriptions.Collection> subscribable = new ArrayList<>();
+    subscribable.add(
+        new Subscriptions.Collection(
+            config.collection(),
+            config.eventsTopic(),
+            serdes.events()::decode,
+            EventJson.types(serdes.events().schema()),
+            true));
+    for (ViewProjection<?, ?> view : views) { // by name only, decoded as generic records
+      if (subscribable.stream().noneMatch(c -> c.name().equals(view.collection()))) {
+        subscribable.add(
+            new Subscriptions.Collection(
+                view.collection(),
+                config.eventsTopicOf(view.collection()),
+                genericEvents::decode,
+                null,
+                false));
+      }
+    }
     Subscriptions subscriptions =
         new Subscriptions(
             config.clientProperties(),
-            java.util.List.of(
-                new Subscriptions.Collection(config.collection(), config.eventsTopic())),
-            serdes.events()::decode,
-            EventJson.types(serdes.events().schema()),
+            subscribable,
             config.maxSubscribers(),
             config.subscriberWriteTimeout(),
             personal);

@@ -3,7 +3,6 @@ package io.streamfold.projection.events;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.WireFormat;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Conversions;
@@ -15,7 +14,9 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * Decodes an event in the registry's wire format with its writer's schema, as a generic record
  * (decimals, times and dates as their Java types): the stream reads of plugged-in views, whose
- * event types this service does not know. Each schema is fetched from the registry once.
+ * event types this service does not know. Each schema is fetched from the registry once. Bytes that
+ * are not an event (no wire-format header, or a body its schema cannot read) throw {@link
+ * org.apache.kafka.common.errors.SerializationException}.
  */
 public final class GenericEvents {
   private static final GenericData DATA = new GenericData();
@@ -44,17 +45,24 @@ public final class GenericEvents {
    *     known here yet and the registry cannot be used
    */
   public GenericRecord decode(byte[] data) {
-    GenericDatumReader<GenericRecord> reader =
-        readers.computeIfAbsent(
-            WireFormat.schemaId(data),
-            id -> {
-              var schema = registry.schemaById(id);
-              return new GenericDatumReader<>(schema, schema, DATA);
-            });
+    GenericDatumReader<GenericRecord> reader;
+    try {
+      reader =
+          readers.computeIfAbsent(
+              WireFormat.schemaId(data),
+              id -> {
+                var schema = registry.schemaById(id);
+                return new GenericDatumReader<>(schema, schema, DATA);
+              });
+    } catch (io.streamfold.schemas.registry.SchemaNotFoundException e) {
+      throw new org.apache.kafka.common.errors.SerializationException(e.getMessage(), e);
+    }
     try {
       return reader.read(null, WireFormat.body(data));
-    } catch (IOException e) {
-      throw new UncheckedIOException("An event that its own schema cannot read", e);
+    } catch (IOException | org.apache.avro.AvroRuntimeException e) {
+      throw new org.apache.kafka.common.errors.SerializationException(
+          "An event that its own schema (id " + WireFormat.schemaId(data) + ") cannot read: " + e,
+          e);
     }
   }
 }

@@ -62,13 +62,25 @@ public final class Subscriptions implements AutoCloseable {
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
   private static final String UNDECODABLE = "undecodable";
 
-  /** A collection whose events can be subscribed to. */
-  public record Collection(String name, String topic) {}
+  /**
+   * A collection whose events can be subscribed to.
+   *
+   * @param decoder decodes one of its events (registry wire format) to its envelope; throws {@link
+   *     SerializationException} for bad data
+   * @param types the payload types of its envelope, for the {@code types=} filter; null when this
+   *     service does not know them (a plug-in's events): any name is then taken
+   * @param byDefault subscribed to when the request names no collection (the accounts: a plug-in's
+   *     collection is subscribed to by name, so a subscriber's positions stay what they were)
+   */
+  public record Collection(
+      String name,
+      String topic,
+      Function<byte[], ? extends IndexedRecord> decoder,
+      List<String> types,
+      boolean byDefault) {}
 
   private final Properties clientProperties;
   private final Map<String, Collection> collections = new LinkedHashMap<>();
-  private final Function<byte[], ? extends IndexedRecord> decoder;
-  private final List<String> types;
   private final Semaphore slots;
   private final Duration writeTimeout;
   private final Duration heartbeat;
@@ -80,28 +92,21 @@ public final class Subscriptions implements AutoCloseable {
   private final AtomicInteger numbered = new AtomicInteger();
   private volatile boolean closed;
 
+  private final PersonalData personal;
+
   /**
-   * @param decoder decodes an events-topic value (registry wire format) to its envelope, resolved
-   *     to this service's schema; throws {@link SerializationException} for bad data
-   * @param types the payload types of the envelope, for the {@code types=} filter
    * @param maxSubscribers more at once are refused with 503
    * @param writeTimeout how long a write to a subscriber that does not read may block
    */
-  private final PersonalData personal;
-
   public Subscriptions(
       Properties clientProperties,
       List<Collection> collections,
-      Function<byte[], ? extends IndexedRecord> decoder,
-      List<String> types,
       int maxSubscribers,
       Duration writeTimeout,
       PersonalData personal) {
     this.clientProperties = clientProperties;
     this.personal = personal;
     collections.forEach(c -> this.collections.put(c.name(), c));
-    this.decoder = decoder;
-    this.types = List.copyOf(types);
     this.slots = new Semaphore(maxSubscribers);
     this.writeTimeout = writeTimeout;
     this.heartbeat =
@@ -137,7 +142,7 @@ public final class Subscriptions implements AutoCloseable {
               "A subscription is a stream of Server-Sent Events: send Accept: text/event-stream"));
     }
     List<Collection> chosen = chosen(ctx.queryParam("collection"));
-    Set<String> wanted = wanted(ctx.queryParam("types"));
+    Set<String> wanted = wanted(ctx.queryParam("types"), chosen);
     String lastEventId = ctx.header("Last-Event-ID");
     String from =
         lastEventId != null && !lastEventId.isBlank() ? lastEventId : ctx.queryParam("from");
@@ -193,7 +198,7 @@ public final class Subscriptions implements AutoCloseable {
 
   private List<Collection> chosen(String collection) {
     if (collection == null || collection.isBlank()) {
-      return List.copyOf(collections.values());
+      return defaults();
     }
     Collection known = collections.get(collection);
     if (known == null) {
@@ -204,14 +209,26 @@ public final class Subscriptions implements AutoCloseable {
     return List.of(known);
   }
 
-  private Set<String> wanted(String filter) {
+  /** The collections subscribed to when none is named. */
+  private List<Collection> defaults() {
+    return collections.values().stream().filter(Collection::byDefault).toList();
+  }
+
+  /**
+   * The types asked for; a name is refused when every chosen collection knows its types and none
+   * has it.
+   */
+  private Set<String> wanted(String filter, List<Collection> chosen) {
     if (filter == null || filter.isBlank()) {
       return null;
     }
+    boolean known = chosen.stream().allMatch(c -> c.types() != null);
+    List<String> types =
+        chosen.stream().filter(c -> c.types() != null).flatMap(c -> c.types().stream()).toList();
     Set<String> wanted = new LinkedHashSet<>();
     for (String type : filter.split(",", -1)) { // "types=," names no type: refused, not "none"
       String name = type.trim();
-      if (!types.contains(name)) {
+      if (name.isEmpty() || (known && !types.contains(name))) {
         throw ProblemException.badRequest(
             "unknown-event-type", "No event type " + truncated(name) + "; there are " + types);
       }
@@ -276,7 +293,15 @@ public final class Subscriptions implements AutoCloseable {
       Map<String, long[]> position) {
     Map<String, String> names = new LinkedHashMap<>();
     collections.values().forEach(c -> names.put(c.topic(), c.name()));
-    LiveTail tail = position.size() == collections.size() ? tail() : null;
+    LiveTail tail = // the live tail follows the default collections
+        position
+                .keySet()
+                .equals(
+                    defaults().stream()
+                        .map(Collection::name)
+                        .collect(java.util.stream.Collectors.toSet()))
+            ? tail()
+            : null;
     long seq = -1; // reading the live tail's ring from here, or -1: reading its own consumer
     try {
       OutputStream out = ctx.res().getOutputStream();
@@ -389,7 +414,7 @@ public final class Subscriptions implements AutoCloseable {
     synchronized (tailLock) {
       if (tail == null && !closed) {
         Map<String, String> topics = new LinkedHashMap<>();
-        collections.values().forEach(c -> topics.put(c.topic(), c.name()));
+        defaults().forEach(c -> topics.put(c.topic(), c.name()));
         KafkaConsumer<byte[], byte[]> consumer = consumer(true);
         try {
           tail = new LiveTail(consumer, topics, this::rendered, 8_192);
@@ -409,7 +434,7 @@ public final class Subscriptions implements AutoCloseable {
       return done;
     }
     try {
-      IndexedRecord event = decoder.apply(record.value());
+      IndexedRecord event = collections.get(collection).decoder().apply(record.value());
       done =
           new Rendered.Event(
               record.offset(),

@@ -52,40 +52,48 @@ public final class ViewRoutes<V> {
   private final io.streamfold.schemas.crypto.PersonalData personal;
 
   /**
-   * @param topic the views' events topic
-   * @param partitions its partition count
+   * What every plugged-in view's routes share with the instance.
+   *
    * @param events decodes an event's bytes as the log holds them, for stream reads
    * @param personal opens an event's personal fields, for stream reads
    */
-  public ViewRoutes(
-      ViewProjection<?, V> view,
+  public record Shared(
       LocalStores stores,
       Forwarder forwarder,
       StandbyReads standby,
-      VersionWaiters waiters,
+      ScatterGatherRoutes gather,
       Duration defaultWait,
       Duration maxWait,
       Clock clock,
       Duration historyRetention,
-      ScatterGatherRoutes gather,
+      java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord> events,
+      io.streamfold.schemas.crypto.PersonalData personal) {}
+
+  /**
+   * @param waiters the view's read-your-writes waiters
+   * @param topic the views' events topic
+   * @param partitions its partition count
+   */
+  public ViewRoutes(
+      ViewProjection<?, V> view,
+      VersionWaiters waiters,
       String topic,
       int partitions,
-      java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord> events,
-      io.streamfold.schemas.crypto.PersonalData personal) {
-    this.events = events;
-    this.personal = personal;
-    this.gather = gather;
+      Shared shared) {
+    this.view = view;
+    this.waiters = waiters;
     this.topic = topic;
     this.partitions = partitions;
-    this.view = view;
-    this.stores = stores;
-    this.forwarder = forwarder;
-    this.standby = standby;
-    this.waiters = waiters;
-    this.defaultWait = defaultWait;
-    this.maxWait = maxWait;
-    this.clock = clock;
-    this.historyRetention = historyRetention;
+    this.stores = shared.stores();
+    this.forwarder = shared.forwarder();
+    this.standby = shared.standby();
+    this.gather = shared.gather();
+    this.defaultWait = shared.defaultWait();
+    this.maxWait = shared.maxWait();
+    this.clock = shared.clock();
+    this.historyRetention = shared.historyRetention();
+    this.events = shared.events();
+    this.personal = shared.personal();
   }
 
   /** The route's path. */

@@ -221,7 +221,8 @@ class ProjectionIT {
 
   @Test
   @Order(4)
-  void shouldFollowAMoneyTransferOnEveryInstanceAndShowItInBothAccounts() {
+  void shouldFollowAMoneyTransferOnEveryInstanceAndShowItInBothAccounts()
+      throws java.io.IOException {
     String transfers = Instances.url(commands) + "/api/v1/transfers/";
     Http.Response requested =
         Http.post(
@@ -329,6 +330,20 @@ class ProjectionIT {
       assertThat(read(instance, "/api/v1/streams/transfers/no-such-transfer/events").status())
           .isEqualTo(404);
     }
+    try (SseClient subscribed = // a plug-in's events, subscribed to by name
+        EventAccessIT.subscribe(b, "?collection=transfers&from=start", null)) {
+      List<JsonNode> events = EventAccessIT.read(subscribed, 4);
+      assertThat(events.stream().map(e -> e.get("type").asText()).toList())
+          .containsExactly(
+              "TransferRequested", "CreditAccountVerified", "TransferDebited", "TransferCompleted");
+      assertThat(events.get(0).get("collection").asText()).isEqualTo("transfers");
+      assertThat(events.get(0).get("aggregateId").asText()).isEqualTo("move-1");
+      assertThat(events.get(0).get("data").get("amount").asText()).isEqualTo("1.50");
+    }
+    Http.Response notByDefault = // the default stays the accounts': their types only
+        read(a, "/api/v1/events?types=TransferRequested", "Accept", "text/event-stream");
+    assertThat(notByDefault.status()).isEqualTo(400);
+    assertThat(notByDefault.json().get("type").asText()).endsWith("unknown-event-type");
     versions.put("acc-1", 3L);
     versions.put("acc-2", 3L);
     balances.put("acc-1", balances.get("acc-1").subtract(new BigDecimal("1.50")));
