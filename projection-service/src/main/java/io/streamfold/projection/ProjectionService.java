@@ -116,9 +116,14 @@ public final class ProjectionService implements AutoCloseable {
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
     List<ViewProjection<?, ?>> views = ProjectionDomain.loadViews();
-    int partitions =
+    ProjectionTopics.Partitions topicPartitions =
         ProjectionTopics.awaitEventsAndCreateDeadLetters(
             config, views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
+    int partitions = topicPartitions.events();
+    Map<String, Integer> viewPartitions = topicPartitions.views();
+    Map<String, String> pluggedIn = new LinkedHashMap<>(); // collection → its events topic
+    views.forEach(
+        view -> pluggedIn.putIfAbsent(view.collection(), config.eventsTopicOf(view.collection())));
     PersonalDataSettings keySettings = config.personalData();
     KafkaDataKeys keys =
         new KafkaDataKeys(
@@ -181,13 +186,6 @@ public final class ProjectionService implements AutoCloseable {
     var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
     var genericEvents = new io.streamfold.projection.events.GenericEvents(registry);
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
-    Map<String, Integer> viewPartitions =
-        ProjectionTopics.partitionsOf(
-            config,
-            views.stream()
-                .map(view -> config.eventsTopicOf(view.collection()))
-                .distinct()
-                .toList());
     var shared =
         new ViewRoutes.Shared(
             stores,
@@ -249,24 +247,6 @@ public final class ProjectionService implements AutoCloseable {
             serdes.events()::decode,
             EventJson.types(serdes.events().schema()),
             true));
-    for (ViewProjection<?, ?> view : views) { // by name only, decoded as generic records
-      if (subscribable.stream().noneMatch(c -> c.name().equals(view.collection()))) {
-        subscribable.add(
-            new Subscriptions.Collection(
-                view.collection(),
-                config.eventsTopicOf(view.collection()),
-                genericEvents::decode,
-                null,
-                false));
-      }
-    }
-    Subscriptions subscriptions =
-        new Subscriptions(
-            config.clientProperties(),
-            subscribable,
-            config.maxSubscribers(),
-            config.subscriberWriteTimeout(),
-            personal);
     List<DeadLetterRoutes.Log> deadLetterLogs = new ArrayList<>();
     deadLetterLogs.add(
         new DeadLetterRoutes.Log(
@@ -274,17 +254,25 @@ public final class ProjectionService implements AutoCloseable {
             config.eventsTopic(),
             config.replayTopic(),
             serdes.events()::decode));
-    for (ViewProjection<?, ?> view : views) { // a plug-in's events decode as generic records
-      String topic = config.eventsTopicOf(view.collection());
-      if (deadLetterLogs.stream().noneMatch(log -> log.events().equals(topic))) {
-        deadLetterLogs.add(
-            new DeadLetterRoutes.Log(
-                view.collection(),
-                topic,
-                io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
-                genericEvents::decode));
-      }
-    }
+    // a plug-in's events: subscribed to by name only, and decoded as generic records
+    pluggedIn.forEach(
+        (collection, topic) -> {
+          subscribable.add(
+              new Subscriptions.Collection(collection, topic, genericEvents::decode, null, false));
+          deadLetterLogs.add(
+              new DeadLetterRoutes.Log(
+                  collection,
+                  topic,
+                  io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
+                  genericEvents::decode));
+        });
+    Subscriptions subscriptions =
+        new Subscriptions(
+            config.clientProperties(),
+            subscribable,
+            config.maxSubscribers(),
+            config.subscriberWriteTimeout(),
+            personal);
     DeadLetterRoutes deadLetters =
         new DeadLetterRoutes(
             config.clientProperties(), config.deadLetterTopic(), deadLetterLogs, personal);

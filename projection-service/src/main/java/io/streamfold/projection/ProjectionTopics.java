@@ -27,9 +27,14 @@ final class ProjectionTopics {
   private ProjectionTopics() {}
 
   /**
-   * @return the partition count of the events topic
+   * The partition counts this service works with.
+   *
+   * @param events the account event log's
+   * @param views each plugged-in view's events topic's
    */
-  static int awaitEventsAndCreateDeadLetters(
+  record Partitions(int events, Map<String, Integer> views) {}
+
+  static Partitions awaitEventsAndCreateDeadLetters(
       ProjectionServiceConfig config, List<String> viewSources) {
     int partitions = awaitEvents(config);
     Map<String, String> twoWeeks =
@@ -52,18 +57,18 @@ final class ProjectionTopics {
           TopicSpec.eventLog(topic, partitions, config.replication(), config.minInsyncReplicas()));
     }
     new TopicProvisioner(config.clientProperties()).ensure(sources);
+    Map<String, Integer> views = partitionsOf(config, viewSources.stream().distinct().toList());
     List<TopicSpec> replays = new java.util.ArrayList<>();
-    partitionsOf(config, viewSources)
-        .forEach( // co-partitioned with each view's events, as the accounts' replays are
-            (topic, count) ->
-                replays.add(
-                    new TopicSpec(
-                        io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
-                        count,
-                        config.replication(),
-                        twoWeeks)));
+    views.forEach( // co-partitioned with each view's events, as the accounts' replays are
+        (topic, count) ->
+            replays.add(
+                new TopicSpec(
+                    io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
+                    count,
+                    config.replication(),
+                    twoWeeks)));
     new TopicProvisioner(config.clientProperties()).ensure(replays);
-    return partitions;
+    return new Partitions(partitions, views);
   }
 
   /** The partition count of each of {@code topics}, which exist. */
