@@ -1,10 +1,8 @@
 package io.streamfold.service.logging;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.spi.FilterReply;
-import org.slf4j.Marker;
 
 /**
  * Drops the Kafka producer's WARN about a produce request refused with {@code
@@ -18,17 +16,16 @@ import org.slf4j.Marker;
  * while a cold broker is slow, and the retry loses and duplicates nothing: the line says nothing an
  * operator can act on. Every other producer error is still logged.
  */
-public final class ExpectedTransactionRetries extends TurboFilter {
+public final class ExpectedTransactionRetries extends KafkaLineFilter {
   static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
 
   @Override
-  public FilterReply decide(
-      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level != Level.WARN || !SENDER.equals(logger.getName()) || logger.isDebugEnabled()) {
+  protected FilterReply decide(ILoggingEvent event, String message, Object[] params) {
+    if (event.getLevel() != Level.WARN || !SENDER.equals(event.getLoggerName())) {
       return FilterReply.NEUTRAL;
     }
     if (params == null) { // Kafka's LogContext formats the arguments into the message
-      return format != null && format.endsWith("Error: CONCURRENT_TRANSACTIONS")
+      return message != null && message.endsWith("Error: CONCURRENT_TRANSACTIONS")
           ? FilterReply.DENY
           : FilterReply.NEUTRAL;
     }

@@ -1,11 +1,9 @@
 package io.streamfold.service.logging;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.Map;
-import org.slf4j.Marker;
 
 /**
  * Drops the Kafka client's WARN that a metadata answer named unknown topics when every one of them
@@ -17,19 +15,17 @@ import org.slf4j.Marker;
  * creates them a moment later, and the line says nothing an operator can act on. An unknown topic
  * of any other kind (a source topic, a dead-letter topic) is still logged.
  */
-public final class InternalTopicsNotYetCreated extends TurboFilter {
+public final class InternalTopicsNotYetCreated extends KafkaLineFilter {
   static final String CLIENT = "org.apache.kafka.clients.NetworkClient";
   private static final String MESSAGE =
       "The metadata response from the cluster reported a recoverable";
 
   @Override
-  public FilterReply decide(
-      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level != Level.WARN
+  protected FilterReply decide(ILoggingEvent event, String format, Object[] params) {
+    if (event.getLevel() != Level.WARN
         || format == null
-        || !CLIENT.equals(logger.getName())
-        || !format.contains(MESSAGE)
-        || logger.isDebugEnabled()) {
+        || !CLIENT.equals(event.getLoggerName())
+        || !format.contains(MESSAGE)) {
       return FilterReply.NEUTRAL;
     }
     // Kafka's clients log through their LogContext, which formats the arguments into the message

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.spi.FilterReply;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,16 @@ class ExpectedTransactionRetriesTest {
   private final LoggerContext context = new LoggerContext();
   private final ExpectedTransactionRetries filter = new ExpectedTransactionRetries();
 
+  ExpectedTransactionRetriesTest() {
+    filter.setContext(context);
+  }
+
   private FilterReply decide(String loggerName, Level level, Object error) {
-    Logger logger = context.getLogger(loggerName);
-    return filter.decide(null, logger, level, FORMAT, new Object[] {7, "t-0", 9, error}, null);
+    return decide(context.getLogger(loggerName), level, FORMAT, new Object[] {7, "t-0", 9, error});
+  }
+
+  private FilterReply decide(Logger logger, Level level, String message, Object[] params) {
+    return filter.decide(new LoggingEvent(Logger.FQCN, logger, level, message, null, params));
   }
 
   /** The producer's WARN-or-other line about a refusal with CONCURRENT_TRANSACTIONS. */
@@ -48,13 +56,9 @@ class ExpectedTransactionRetriesTest {
     String formatted =
         "[Producer clientId=w] Got error produce response with correlation id 7 on topic-partition"
             + " t-0, retrying (9 attempts left). Error: ";
-    assertThat(
-            filter.decide(
-                null, sender, Level.WARN, formatted + "CONCURRENT_TRANSACTIONS", null, null))
+    assertThat(decide(sender, Level.WARN, formatted + "CONCURRENT_TRANSACTIONS", null))
         .isEqualTo(FilterReply.DENY);
-    assertThat(
-            filter.decide(
-                null, sender, Level.WARN, formatted + "OUT_OF_ORDER_SEQUENCE_NUMBER", null, null))
+    assertThat(decide(sender, Level.WARN, formatted + "OUT_OF_ORDER_SEQUENCE_NUMBER", null))
         .isEqualTo(FilterReply.NEUTRAL);
   }
 

@@ -3,7 +3,9 @@ package io.streamfold.service.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
@@ -17,9 +19,16 @@ class InternalTopicsNotYetCreatedTest {
   private final LoggerContext context = new LoggerContext();
   private final InternalTopicsNotYetCreated filter = new InternalTopicsNotYetCreated();
 
+  InternalTopicsNotYetCreatedTest() {
+    filter.setContext(context);
+  }
+
   private FilterReply decide(String loggerName, Level level, Map<String, Errors> errors) {
-    return filter.decide(
-        null, context.getLogger(loggerName), level, FORMAT, new Object[] {2, errors}, null);
+    return decide(context.getLogger(loggerName), level, FORMAT, new Object[] {2, errors});
+  }
+
+  private FilterReply decide(Logger logger, Level level, String message, Object[] params) {
+    return filter.decide(new LoggingEvent(Logger.FQCN, logger, level, message, null, params));
   }
 
   @Test
@@ -52,15 +61,13 @@ class InternalTopicsNotYetCreatedTest {
         "[Consumer clientId=c, groupId=g] The metadata response from the cluster reported a"
             + " recoverable issue with correlation id 2 : {app-accounts-by-owner-repartition"
             + "=UNKNOWN_TOPIC_OR_PARTITION}";
-    assertThat(filter.decide(null, context.getLogger(client), Level.WARN, formatted, null, null))
+    assertThat(decide(context.getLogger(client), Level.WARN, formatted, null))
         .isEqualTo(FilterReply.DENY);
     assertThat(
-            filter.decide(
-                null,
+            decide(
                 context.getLogger(client),
                 Level.WARN,
                 formatted.replace("}", ", accounts.events=UNKNOWN_TOPIC_OR_PARTITION}"),
-                null,
                 null))
         .isEqualTo(FilterReply.NEUTRAL);
 
