@@ -1,23 +1,39 @@
 package io.streamfold.devstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /** Where this module's build put the broker classpath and the registry distribution. */
 final class BuildInfo {
   private BuildInfo() {}
 
-  /** The broker's classpath: {@code STREAMFOLD_KAFKA_CLASSPATH} if set, else the build's file. */
+  /**
+   * The broker's classpath: {@code STREAMFOLD_KAFKA_CLASSPATH} if set, else the build's: the broker
+   * and its dependencies, and the clients' runtime dependencies (the compression codecs, without
+   * which the broker refuses lz4, zstd and snappy batches).
+   */
   static String kafkaClasspath() {
     String override = System.getenv("STREAMFOLD_KAFKA_CLASSPATH");
     if (override != null && !override.isBlank()) {
       return override;
     }
-    return resource("kafka.classpath").trim();
+    Set<String> entries = new LinkedHashSet<>();
+    for (String file : List.of("kafka.classpath", "kafka-runtime.classpath")) {
+      for (String entry : resource(file).trim().split(File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          entries.add(entry);
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /**

@@ -20,6 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KafkaBrokerIT {
   private static KafkaBroker broker;
@@ -77,6 +79,36 @@ class KafkaBrokerIT {
     } finally {
       Dirs.deleteRecursively(dir);
     }
+  }
+
+  /**
+   * The broker validates a compressed batch by reading it: it needs every codec a client may use.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "lz4", "zstd", "snappy"})
+  void shouldTakeBatchesInEveryCompressionTheClientsOffer(String codec) throws Exception {
+    String topic = "compressed-" + codec;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                codec,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                15_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000),
+            new StringSerializer(),
+            new StringSerializer())) {
+      producer.send(new ProducerRecord<>(topic, "k", codec + "-1")).get();
+      producer.send(new ProducerRecord<>(topic, "k", codec + "-2")).get();
+    }
+
+    assertThat(readAll(topic, 2)).containsExactly(codec + "-1", codec + "-2");
   }
 
   private KafkaProducer<String, String> transactionalProducer(String transactionalId) {
