@@ -90,6 +90,19 @@ public final class ProjectionService implements AutoCloseable {
     this.deadLetters = deadLetters;
   }
 
+  /**
+   * The event types of a plugged-in collection, as its views name them (the union of theirs); null,
+   * so that a subscription takes any name, when a view of it does not name them.
+   */
+  private static List<String> eventTypes(List<ViewProjection<?, ?>> views, String collection) {
+    List<ViewProjection<?, ?>> of =
+        views.stream().filter(view -> view.collection().equals(collection)).toList();
+    if (of.stream().anyMatch(view -> view.eventTypes().isEmpty())) {
+      return null;
+    }
+    return of.stream().flatMap(view -> view.eventTypes().stream()).distinct().toList();
+  }
+
   /** Every store of a view: its views, its history when it keeps one, its indexes and totals. */
   private static java.util.stream.Stream<String> viewStores(ViewProjection<?, ?> view) {
     return java.util.stream.Stream.concat(
@@ -258,7 +271,8 @@ public final class ProjectionService implements AutoCloseable {
     pluggedIn.forEach(
         (collection, topic) -> {
           subscribable.add(
-              new Subscriptions.Collection(collection, topic, genericEvents::decode, null, false));
+              new Subscriptions.Collection(
+                  collection, topic, genericEvents::decode, eventTypes(views, collection), false));
           deadLetterLogs.add(
               new DeadLetterRoutes.Log(
                   collection,

@@ -86,6 +86,17 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
             view -> view.amount() == null ? Map.of() : Map.of("amount", view.amount())));
   }
 
+  /**
+   * The payload union's records: a subscription's {@code types=} names are checked against them.
+   */
+  @Override
+  public List<String> eventTypes() {
+    return TransferEvent.getClassSchema().getField("payload").schema().getTypes().stream()
+        .filter(branch -> branch.getType() == org.apache.avro.Schema.Type.RECORD)
+        .map(org.apache.avro.Schema::getName)
+        .toList();
+  }
+
   @Override
   public TransferView apply(TransferView current, TransferEvent event) {
     Object payload = event.getPayload();

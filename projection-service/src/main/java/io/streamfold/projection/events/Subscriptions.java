@@ -68,7 +68,7 @@ public final class Subscriptions implements AutoCloseable {
    * @param decoder decodes one of its events (registry wire format) to its envelope; throws {@link
    *     SerializationException} for bad data
    * @param types the payload types of its envelope, for the {@code types=} filter; null when this
-   *     service does not know them (a plug-in's events): any name is then taken
+   *     service does not know them (a plug-in whose views do not name them): any name is then taken
    * @param byDefault subscribed to when the request names no collection (the accounts: a plug-in's
    *     collection is subscribed to by name, so a subscriber's positions stay what they were)
    */

@@ -340,6 +340,23 @@ class ProjectionIT {
       assertThat(events.get(0).get("aggregateId").asText()).isEqualTo("move-1");
       assertThat(events.get(0).get("data").get("amount").asText()).isEqualTo("1.50");
     }
+    try (SseClient filtered = // the plug-in names its types: a filter on them
+        EventAccessIT.subscribe(
+            b,
+            "?collection=transfers&types=TransferRequested,TransferCompleted&from=start",
+            null)) {
+      assertThat(EventAccessIT.read(filtered, 2).stream().map(e -> e.get("type").asText()).toList())
+          .containsExactly("TransferRequested", "TransferCompleted");
+    }
+    Http.Response unknownType =
+        read(
+            b,
+            "/api/v1/events?collection=transfers&types=TransferRequested,MoneyDeposited",
+            "Accept",
+            "text/event-stream");
+    assertThat(unknownType.status()).isEqualTo(400);
+    assertThat(unknownType.json().get("type").asText()).endsWith("unknown-event-type");
+    assertThat(unknownType.json().get("detail").asText()).contains("TransferDebited");
     Http.Response notByDefault = // the default stays the accounts': their types only
         read(a, "/api/v1/events?types=TransferRequested", "Accept", "text/event-stream");
     assertThat(notByDefault.status()).isEqualTo(400);

@@ -127,6 +127,17 @@ public interface ViewProjection<E, V> {
     }
   }
 
+  /**
+   * The names of its events' payload types (by convention the record names of the envelope's {@code
+   * payload} union), so that a subscription to the collection ({@code GET
+   * /api/v1/events?collection=<collection>&types=…}) refuses a name that is none of them with 400
+   * {@code unknown-event-type}, as it does for the accounts. Empty (the default): the platform does
+   * not know them and takes any name.
+   */
+  default List<String> eventTypes() {
+    return List.of();
+  }
+
   /** The view as stored; read back by {@link #read} across releases. */
   byte[] write(V view);
 
