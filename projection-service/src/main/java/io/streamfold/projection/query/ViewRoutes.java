@@ -3,6 +3,7 @@ package io.streamfold.projection.query;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.streamfold.projection.plugin.PersonalFields;
 import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.projection.topology.VersionWaiters;
@@ -50,12 +51,14 @@ public final class ViewRoutes<V> {
   private final java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord>
       events;
   private final io.streamfold.schemas.crypto.PersonalData personal;
+  private final PersonalFields fields;
 
   /**
    * What every plugged-in view's routes share with the instance.
    *
    * @param events decodes an event's bytes as the log holds them, for stream reads
-   * @param personal opens an event's personal fields, for stream reads
+   * @param personal opens personal values: an event's fields in stream reads, a view's in its
+   *     answers
    */
   public record Shared(
       LocalStores stores,
@@ -94,6 +97,7 @@ public final class ViewRoutes<V> {
     this.historyRetention = shared.historyRetention();
     this.events = shared.events();
     this.personal = shared.personal();
+    this.fields = new OpenedPersonalFields(personal);
   }
 
   /** The route's path. */
@@ -385,11 +389,19 @@ public final class ViewRoutes<V> {
         .json(body(id, found));
   }
 
-  /** A view as a read answers it: the plug-in's rendering with its id, version and gaps. */
   private Map<String, Object> body(String id, Versioned<V> found) {
+    return body(view, id, found, fields);
+  }
+
+  /**
+   * A view as a read answers it: the plug-in's rendering, its personal values opened, with its id,
+   * version and gaps.
+   */
+  static <V> Map<String, Object> body(
+      ViewProjection<?, V> view, String id, Versioned<V> found, PersonalFields fields) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
-    body.putAll(view.render(id, found.view()));
+    body.putAll(view.render(id, found.view(), fields));
     body.put("id", id); // the store's key, whatever the plug-in renders: the list merges by it
     body.put("version", found.version());
     if (found.missingVersions() > 0) {

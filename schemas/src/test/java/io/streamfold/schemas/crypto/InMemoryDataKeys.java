@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Data keys in memory, for unit tests of what uses them. */
-final class InMemoryDataKeys implements DataKeys {
+public final class InMemoryDataKeys implements DataKeys {
   private final Map<String, DataKey> keys = new HashMap<>();
   private final Set<String> erased = new HashSet<>();
   private final java.util.List<java.util.function.Consumer<String>> listeners =

@@ -143,6 +143,21 @@ public interface ViewProjection<E, V> {
 
   V read(byte[] stored);
 
-  /** The view as the route answers it (the platform adds {@code version}). */
-  Map<String, Object> render(String id, V view);
+  /**
+   * The view as the route answers it (the platform adds {@code version}). A view that keeps
+   * personal values sealed renders through {@link #render(String, Object, PersonalFields)} instead.
+   */
+  default Map<String, Object> render(String id, V view) {
+    throw new UnsupportedOperationException(
+        "A view renders through render(id, view) or render(id, view, personal)");
+  }
+
+  /**
+   * The view as the route answers it, its sealed personal values opened through {@code personal}
+   * ({@link PersonalFields#put}); what the platform calls. By default {@link #render(String,
+   * Object)}: override one of the two.
+   */
+  default Map<String, Object> render(String id, V view, PersonalFields personal) {
+    return render(id, view);
+  }
 }
