@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.temporal.TemporalAccessor;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,14 +125,15 @@ public final class EventJson {
   private static void personal(
       JsonGenerator out, String name, Object stored, String subject, PersonalData personal)
       throws IOException {
-    String text = stored == null ? null : stored.toString();
-    PersonalData.Opened opened = personal.open(subject, name, text);
-    out.writeStringField(name, opened.value());
-    if (opened.erased()) {
-      out.writeBooleanField(name + "Erased", true);
-    }
-    if (opened.error() != null) {
-      out.writeStringField(name + "Unreadable", opened.error());
+    Map<String, Object> shown = new LinkedHashMap<>(4);
+    new OpenedPersonalFields(personal)
+        .put(shown, name, subject, stored == null ? null : stored.toString());
+    for (Map.Entry<String, Object> field : shown.entrySet()) {
+      if (field.getValue() instanceof Boolean flag) {
+        out.writeBooleanField(field.getKey(), flag);
+      } else {
+        out.writeStringField(field.getKey(), (String) field.getValue());
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.streamfold.projection.query;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.streamfold.projection.events.OpenedPersonalFields;
 import io.streamfold.projection.plugin.PersonalFields;
 import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.projection.plugin.ViewProjection;

@@ -2,6 +2,7 @@ package io.streamfold.projection.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamfold.projection.events.OpenedPersonalFields;
 import io.streamfold.projection.plugin.PersonalFields;
 import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.projection.plugin.ViewProjection;

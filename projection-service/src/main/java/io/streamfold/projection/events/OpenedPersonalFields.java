@@ -1,15 +1,15 @@
-package io.streamfold.projection.query;
+package io.streamfold.projection.events;
 
 import io.streamfold.projection.plugin.PersonalFields;
 import io.streamfold.schemas.crypto.PersonalData;
 import java.util.Map;
 
 /**
- * A plug-in view's personal values opened with this instance's data keys, shown as the accounts'
- * {@code owner} is ({@link AccountView}): the value, or null with {@code <field>Erased} or {@code
- * <field>Unreadable}.
+ * Personal values opened with this instance's data keys, shown as the accounts' {@code owner} is
+ * ({@code AccountView}): the value, or null with {@code <field>Erased} or {@code
+ * <field>Unreadable}; for a plug-in view's answers and an event's fields ({@code EventJson}).
  */
-record OpenedPersonalFields(PersonalData personal) implements PersonalFields {
+public record OpenedPersonalFields(PersonalData personal) implements PersonalFields {
 
   @Override
   public void put(Map<String, Object> body, String field, String subjectId, String stored) {
