@@ -210,7 +210,8 @@ public final class ProjectionService implements AutoCloseable {
             clock,
             config.historyRetention(),
             genericEvents::decode,
-            personal);
+            personal,
+            registry);
     List<ViewRoutes<?>> viewRoutes = new ArrayList<>();
     for (ViewProjection<?, ?> view : views) {
       String topic = config.eventsTopicOf(view.collection());

@@ -1,5 +1,6 @@
 package io.streamfold.bank.projection;
 
+import io.streamfold.projection.plugin.PersonalFields;
 import io.streamfold.projection.plugin.ViewProjection;
 import io.streamfold.schemas.account.Amounts;
 import io.streamfold.schemas.registry.SchemaRegistry;
@@ -154,6 +155,18 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
     body.put("timedOut", view.timedOut());
     body.put("requestedAt", view.requestedAt() == null ? null : view.requestedAt().toString());
     body.put("updatedAt", view.updatedAt() == null ? null : view.updatedAt().toString());
+    return body;
+  }
+
+  /** Each step of a transfer's history names the event that took it there. */
+  @Override
+  public Map<String, Object> renderVersion(
+      String id, TransferView after, TransferEvent event, PersonalFields personal) {
+    Map<String, Object> body = render(id, after);
+    if (event != null
+        && event.getPayload() instanceof org.apache.avro.specific.SpecificRecord step) {
+      body.put("event", step.getSchema().getName());
+    }
     return body;
   }
 

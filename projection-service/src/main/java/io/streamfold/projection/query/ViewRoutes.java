@@ -53,6 +53,7 @@ public final class ViewRoutes<V> {
       events;
   private final io.streamfold.schemas.crypto.PersonalData personal;
   private final PersonalFields fields;
+  private final Versions<V> versions;
 
   /**
    * What every plugged-in view's routes share with the instance.
@@ -71,7 +72,8 @@ public final class ViewRoutes<V> {
       Clock clock,
       Duration historyRetention,
       java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord> events,
-      io.streamfold.schemas.crypto.PersonalData personal) {}
+      io.streamfold.schemas.crypto.PersonalData personal,
+      io.streamfold.schemas.registry.SchemaRegistry registry) {}
 
   /**
    * @param waiters the view's read-your-writes waiters
@@ -99,6 +101,7 @@ public final class ViewRoutes<V> {
     this.events = shared.events();
     this.personal = shared.personal();
     this.fields = new OpenedPersonalFields(personal);
+    this.versions = Versions.of(view, shared.registry(), fields);
   }
 
   /** The route's path. */
@@ -324,7 +327,7 @@ public final class ViewRoutes<V> {
         stores.viewHistory(ViewProjections.historyStore(view), id, here.partition(), from, limit);
     List<Map<String, Object>> versions = new java.util.ArrayList<>(page.size());
     for (ViewVersion<V> entry : page) {
-      Map<String, Object> item = body(id, entry.state());
+      Map<String, Object> item = this.versions.body(id, entry);
       item.put("at", entry.time().toString());
       versions.add(item);
     }
@@ -400,9 +403,64 @@ public final class ViewRoutes<V> {
    */
   static <V> Map<String, Object> body(
       ViewProjection<?, V> view, String id, Versioned<V> found, PersonalFields fields) {
+    return framed(id, found, view.render(id, found.view(), fields));
+  }
+
+  /**
+   * One version as the view's history answers it ({@link ViewProjection#renderVersion}), its event
+   * decoded from the bytes the history keeps, only for a view that renders it.
+   */
+  record Versions<V>(ViewProjection<?, V> view, PersonalFields fields, Renderer<V> renderer) {
+
+    interface Renderer<V> {
+      Map<String, Object> render(String id, ViewVersion<V> entry);
+    }
+
+    static <E, V> Versions<V> of(
+        ViewProjection<E, V> view,
+        io.streamfold.schemas.registry.SchemaRegistry registry,
+        PersonalFields fields) {
+      if (!rendersVersions(view)) {
+        return new Versions<>(view, fields, null);
+      }
+      java.util.function.Function<byte[], E> decoder = view.decoder(registry);
+      return new Versions<>(
+          view,
+          fields,
+          (id, entry) ->
+              view.renderVersion(
+                  id,
+                  entry.state().view(),
+                  entry.event() == null ? null : decoder.apply(entry.event()),
+                  fields));
+    }
+
+    /** Whether the plug-in overrides {@link ViewProjection#renderVersion}. */
+    static boolean rendersVersions(ViewProjection<?, ?> view) {
+      try {
+        return view.getClass()
+                .getMethod(
+                    "renderVersion", String.class, Object.class, Object.class, PersonalFields.class)
+                .getDeclaringClass()
+            != ViewProjection.class;
+      } catch (NoSuchMethodException e) {
+        return false;
+      }
+    }
+
+    Map<String, Object> body(String id, ViewVersion<V> entry) {
+      return renderer == null
+          ? ViewRoutes.body(view, id, entry.state(), fields)
+          : framed(id, entry.state(), renderer.render(id, entry));
+    }
+  }
+
+  /** The plug-in's rendering with the platform's id, version and gaps. */
+  private static <V> Map<String, Object> framed(
+      String id, Versioned<V> found, Map<String, Object> rendered) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
-    body.putAll(view.render(id, found.view(), fields));
+    body.putAll(rendered);
     body.put("id", id); // the store's key, whatever the plug-in renders: the list merges by it
     body.put("version", found.version());
     if (found.missingVersions() > 0) {

@@ -298,6 +298,9 @@ class ProjectionIT {
       JsonNode history = read(instance, "/api/v1/transfers/move-1/history").json();
       assertThat(history.get("versions").findValuesAsText("status"))
           .containsExactly("REQUESTED", "DEBITING", "CREDITING", "COMPLETED");
+      assertThat(history.get("versions").findValuesAsText("event")) // what took it each step
+          .containsExactly(
+              "TransferRequested", "CreditAccountVerified", "TransferDebited", "TransferCompleted");
       assertThat(history.get("versions").findValuesAsText("version"))
           .containsExactly("1", "2", "3", "4");
       assertThat(Instant.parse(history.get("versions").get(0).get("at").asText()))

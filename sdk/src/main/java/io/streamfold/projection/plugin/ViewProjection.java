@@ -153,6 +153,17 @@ public interface ViewProjection<E, V> {
   }
 
   /**
+   * One version as the view's history answers it ({@code GET /api/v1/<collection>/{id}/history},
+   * with {@link #history()}): the view right after {@code event}, which a view may describe further
+   * (what the event did: a ledger's transaction, a workflow's step). {@code event} is null for an
+   * entry the history kept before it kept events. By default the view as a read answers it; the
+   * platform decodes a version's event only for a view that overrides this.
+   */
+  default Map<String, Object> renderVersion(String id, V after, E event, PersonalFields personal) {
+    return render(id, after, personal);
+  }
+
+  /**
    * The view as the route answers it, its sealed personal values opened through {@code personal}
    * ({@link PersonalFields#put}); what the platform calls. By default {@link #render(String,
    * Object)}: override one of the two.
