@@ -198,6 +198,16 @@ public final class ProjectionService implements AutoCloseable {
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
     var genericEvents = new io.streamfold.projection.events.GenericEvents(registry);
+    // a plug-in's events as shown: by its own decoder when it reads Avro (upcast, current contract)
+    Map<String, java.util.function.Function<byte[], org.apache.avro.generic.IndexedRecord>>
+        pluginEvents = new LinkedHashMap<>();
+    views.forEach(
+        view ->
+            pluginEvents.computeIfAbsent(
+                view.collection(),
+                c ->
+                    io.streamfold.projection.events.PluginEvents.of(
+                        view, registry, genericEvents)));
     var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
     var shared =
         new ViewRoutes.Shared(
@@ -209,7 +219,7 @@ public final class ProjectionService implements AutoCloseable {
             config.minVersionMaxWait(),
             clock,
             config.historyRetention(),
-            genericEvents::decode,
+            pluginEvents,
             personal,
             registry);
     List<ViewRoutes<?>> viewRoutes = new ArrayList<>();
@@ -268,18 +278,22 @@ public final class ProjectionService implements AutoCloseable {
             config.eventsTopic(),
             config.replayTopic(),
             serdes.events()::decode));
-    // a plug-in's events: subscribed to by name only, and decoded as generic records
+    // a plug-in's events: subscribed to by name only
     pluggedIn.forEach(
         (collection, topic) -> {
           subscribable.add(
               new Subscriptions.Collection(
-                  collection, topic, genericEvents::decode, eventTypes(views, collection), false));
+                  collection,
+                  topic,
+                  pluginEvents.get(collection),
+                  eventTypes(views, collection),
+                  false));
           deadLetterLogs.add(
               new DeadLetterRoutes.Log(
                   collection,
                   topic,
                   io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
-                  genericEvents::decode));
+                  pluginEvents.get(collection)));
         });
     Subscriptions subscriptions =
         new Subscriptions(

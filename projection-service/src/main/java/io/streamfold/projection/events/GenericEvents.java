@@ -13,10 +13,10 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * Decodes an event in the registry's wire format with its writer's schema, as a generic record
- * (decimals, times and dates as their Java types): the stream reads of plugged-in views, whose
- * event types this service does not know. Each schema is fetched from the registry once. Bytes that
- * are not an event (no wire-format header, or a body its schema cannot read) throw {@link
- * org.apache.kafka.common.errors.SerializationException}.
+ * (decimals, times and dates as their Java types): a plugged-in collection's events when its
+ * plug-in does not read them as Avro records itself ({@link PluginEvents}). Each schema is fetched
+ * from the registry once. Bytes that are not an event (no wire-format header, or a body its schema
+ * cannot read) throw {@link org.apache.kafka.common.errors.SerializationException}.
  */
 public final class GenericEvents {
   private static final GenericData DATA = new GenericData();

@@ -58,7 +58,8 @@ public final class ViewRoutes<V> {
   /**
    * What every plugged-in view's routes share with the instance.
    *
-   * @param events decodes an event's bytes as the log holds them, for stream reads
+   * @param events each plugged-in collection's decoder of an event's bytes as the log holds them,
+   *     for stream reads
    * @param personal opens personal values: an event's fields in stream reads, a view's in its
    *     answers
    */
@@ -71,7 +72,8 @@ public final class ViewRoutes<V> {
       Duration maxWait,
       Clock clock,
       Duration historyRetention,
-      java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord> events,
+      Map<String, java.util.function.Function<byte[], org.apache.avro.generic.IndexedRecord>>
+          events,
       io.streamfold.schemas.crypto.PersonalData personal,
       io.streamfold.schemas.registry.SchemaRegistry registry) {}
 
@@ -98,7 +100,7 @@ public final class ViewRoutes<V> {
     this.maxWait = shared.maxWait();
     this.clock = shared.clock();
     this.historyRetention = shared.historyRetention();
-    this.events = shared.events();
+    this.events = shared.events().get(view.collection());
     this.personal = shared.personal();
     this.fields = new OpenedPersonalFields(personal);
     this.versions = Versions.of(view, shared.registry(), fields);

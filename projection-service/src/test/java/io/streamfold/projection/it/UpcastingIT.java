@@ -1,5 +1,9 @@
 package io.streamfold.projection.it;
 
+import static io.streamfold.projection.it.MajorOneEvents.V1;
+import static io.streamfold.projection.it.MajorOneEvents.event;
+import static io.streamfold.projection.it.MajorOneEvents.payload;
+import static io.streamfold.projection.it.MajorOneEvents.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,12 +12,8 @@ import io.streamfold.command.CommandService;
 import io.streamfold.command.it.Http;
 import io.streamfold.command.it.Instances;
 import io.streamfold.projection.ProjectionService;
-import io.streamfold.schemas.account.AccountEvent;
 import io.streamfold.schemas.registry.HttpSchemaRegistry;
-import io.streamfold.schemas.upcast.SchemaHistory;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,12 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,8 +40,6 @@ import org.junit.jupiter.api.Test;
  * show every event as the current contract describes it.
  */
 class UpcastingIT {
-  private static final Schema V1 =
-      SchemaHistory.fromClasspath().latestOfMajor(AccountEvent.getClassSchema().getFullName(), 1);
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   static Map<String, String> env;
@@ -74,10 +67,10 @@ class UpcastingIT {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       List<GenericRecord> log = new ArrayList<>();
-      log.add(v1("old-1", 1, payload("AccountOpened", "Ada", "EUR", "10.00")));
-      log.add(v1("old-1", 2, payload("MoneyDeposited", "2.50")));
-      log.add(v1("old-1", 3, payload("MoneyWithdrawn", "1.25")));
-      log.add(v1("old-2", 1, payload("AccountOpened", "Grace", "JPY", "1000.00")));
+      log.add(event("old-1", 1, payload("AccountOpened", "Ada", "EUR", "10.00")));
+      log.add(event("old-1", 2, payload("MoneyDeposited", "2.50")));
+      log.add(event("old-1", 3, payload("MoneyWithdrawn", "1.25")));
+      log.add(event("old-2", 1, payload("AccountOpened", "Grace", "JPY", "1000.00")));
       for (GenericRecord event : log) {
         producer
             .send(
@@ -159,57 +152,5 @@ class UpcastingIT {
 
   private static JsonNode read(String path) {
     return ProjectionInstances.readWhenOk("http://127.0.0.1:" + projections.port() + path, WAIT);
-  }
-
-  private static GenericRecord payload(String type, String... values) {
-    GenericRecord payload =
-        new GenericData.Record(
-            V1.getField("payload").schema().getTypes().stream()
-                .filter(branch -> branch.getName().equals(type))
-                .findFirst()
-                .orElseThrow());
-    if (type.equals("AccountOpened")) {
-      payload.put("owner", values[0]);
-      payload.put("currency", values[1]);
-      payload.put("initialDeposit", decimal2(values[2]));
-    } else {
-      payload.put("amount", decimal2(values[0]));
-    }
-    return payload;
-  }
-
-  private static GenericRecord v1(String account, long version, GenericRecord payload) {
-    GenericRecord event = new GenericData.Record(V1);
-    event.put("eventId", account + "-old-" + version + "-0");
-    event.put("aggregateType", "account");
-    event.put("aggregateId", account);
-    event.put("version", version);
-    event.put("occurredAt", Instant.parse("2026-11-01T10:00:00Z").plusSeconds(version));
-    event.put("commandId", account + "-old-" + version);
-    event.put("correlationId", account + "-old-" + version);
-    event.put("principal", null);
-    event.put("payload", payload);
-    return event;
-  }
-
-  /** Amounts as major 1 wrote them: the unscaled value of a decimal(18,2). */
-  private static ByteBuffer decimal2(String amount) {
-    return ByteBuffer.wrap(new BigDecimal(amount).setScale(2).unscaledValue().toByteArray());
-  }
-
-  /** The Confluent wire format the previous release wrote. */
-  private static byte[] wire(int schemaId, GenericRecord event) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    GenericRecord withMillis = new GenericData.Record(V1);
-    for (Schema.Field field : V1.getFields()) {
-      Object value = event.get(field.pos());
-      withMillis.put(field.pos(), value instanceof Instant time ? time.toEpochMilli() : value);
-    }
-    new GenericDatumWriter<GenericRecord>(V1).write(withMillis, encoder);
-    encoder.flush();
-    return out.toByteArray();
   }
 }
