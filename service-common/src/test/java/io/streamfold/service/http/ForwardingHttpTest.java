@@ -40,11 +40,8 @@ class ForwardingHttpTest {
 
   private Javalin owner() {
     return start(
-        Javalin.create(
+        LoopbackServer.create(
             config -> {
-              config.jetty.host = "127.0.0.1";
-              config.jetty.port = 0;
-              config.startup.showJavalinBanner = false;
               config.routes.get(
                   "/quick",
                   ctx -> {
@@ -65,12 +62,9 @@ class ForwardingHttpTest {
   private Javalin front(HostInfo owner, Duration timeout, int threads) {
     Forwarder forwarder = new Forwarder("127.0.0.1:1", timeout);
     return start(
-        Javalin.create(
+        LoopbackServer.create(
             config -> {
-              config.jetty.host = "127.0.0.1";
-              config.jetty.port = 0;
               config.jetty.threadPool = new QueuedThreadPool(threads, threads, 60_000);
-              config.startup.showJavalinBanner = false;
               Problems.install(config);
               config.routes.get("/local", ctx -> ctx.result("here"));
               config.routes.get(

@@ -25,14 +25,10 @@ class HealthTest {
     AtomicReference<Map<String, String>> live = new AtomicReference<>(Map.of());
     AtomicReference<Map<String, String>> ready = new AtomicReference<>(Map.of("kafka", "down"));
     Javalin app =
-        Javalin.create(
-                config -> {
-                  config.jetty.host = "127.0.0.1";
-                  config.jetty.port = 0;
-                  config.startup.showJavalinBanner = false;
-                  Health.install(config, live::get, ready::get);
-                })
-            .start();
+        LoopbackServer.start(
+            config -> {
+              Health.install(config, live::get, ready::get);
+            });
     try {
       assertThat(get(app, "/health/live").statusCode()).isEqualTo(200);
       HttpResponse<String> notReady = get(app, "/health/ready");

@@ -41,22 +41,17 @@ class JsonCompressionTest {
   @Test
   void shouldCompressLargeJsonAndProblemsWhenAskedAndNothingElse() throws Exception {
     Javalin app =
-        Javalin.create(
-                config -> {
-                  config.jetty.host = "127.0.0.1";
-                  config.jetty.port = 0;
-                  config.startup.showJavalinBanner = false;
-                  Json.install(config);
-                  config.routes.get("/large", ctx -> ctx.json(Map.of("text", LONG)));
-                  config.routes.get("/small", ctx -> ctx.json(Map.of("text", "short")));
-                  config.routes.get(
-                      "/problem",
-                      ctx -> Problems.write(ctx, Problem.of(409, "conflict", "Conflict", LONG)));
-                  config.routes.get(
-                      "/archive",
-                      ctx -> ctx.contentType("application/zip").result(LONG.getBytes()));
-                })
-            .start();
+        LoopbackServer.start(
+            config -> {
+              Json.install(config);
+              config.routes.get("/large", ctx -> ctx.json(Map.of("text", LONG)));
+              config.routes.get("/small", ctx -> ctx.json(Map.of("text", "short")));
+              config.routes.get(
+                  "/problem",
+                  ctx -> Problems.write(ctx, Problem.of(409, "conflict", "Conflict", LONG)));
+              config.routes.get(
+                  "/archive", ctx -> ctx.contentType("application/zip").result(LONG.getBytes()));
+            });
     try {
       HttpResponse<byte[]> large = get(app, "/large", true);
       assertThat(large.headers().firstValue("Content-Encoding")).hasValue("gzip");

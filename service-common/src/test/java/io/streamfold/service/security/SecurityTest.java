@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
 import io.streamfold.service.config.Env;
+import io.streamfold.service.http.LoopbackServer;
 import io.streamfold.service.http.Problems;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,16 +30,12 @@ class SecurityTest {
                     "AUTH_FAILURE_BURST", "3",
                     "AUTH_FAILURES_PER_MINUTE", "1")));
     app =
-        Javalin.create(
-                config -> {
-                  config.jetty.host = "127.0.0.1";
-                  config.jetty.port = 0;
-                  config.startup.showJavalinBanner = false;
-                  Problems.install(config);
-                  new Security(settings).install(config);
-                  config.routes.get("/api/v1/thing", ctx -> ctx.result("ok"));
-                })
-            .start();
+        LoopbackServer.start(
+            config -> {
+              Problems.install(config);
+              new Security(settings).install(config);
+              config.routes.get("/api/v1/thing", ctx -> ctx.result("ok"));
+            });
   }
 
   @AfterEach
