@@ -22,7 +22,11 @@ import java.util.function.Function;
  * order, a page at a time), the store's digests, lag, metrics and the routes' OpenAPI entries. With
  * {@link #history()}, the platform also keeps the view as it was after each version: the route
  * answers {@code asOf} (the view at a past business time), and {@code GET
- * /api/v1/<collection>/{id}/history} lists the versions.
+ * /api/v1/<collection>/{id}/history} lists the versions ({@link #renderVersion}). Personal values
+ * the view keeps sealed are opened in its answers through {@link PersonalFields}; its events show
+ * in stream reads, subscriptions and dead letters as {@link #decoder} reads them when that yields
+ * Avro records (so upcast to the current major), and {@link #eventTypes} lets a subscription check
+ * its {@code types=}.
  *
  * @param <E> the events, as {@link #decoder} reads them
  * @param <V> the view
