@@ -328,6 +328,12 @@ public final class ProjectionService implements AutoCloseable {
             "streamfold.subscribers", subscriptions, Subscriptions::active)
         .description("Event subscriptions (GET /api/v1/events) connected to this instance")
         .register(operations.registry());
+    io.micrometer.core.instrument.Gauge.builder(
+            "streamfold.subscription.tails", subscriptions, Subscriptions::liveTails)
+        .description(
+            "Live tails running: one consumer at the head of the log for each set of collections"
+                + " subscribed to, shared by every subscriber of that set that has caught up")
+        .register(operations.registry());
     Dependencies dependencies =
         new Dependencies(config.clientProperties(), config.schemaRegistryUrl());
     HangingTransactions hanging =

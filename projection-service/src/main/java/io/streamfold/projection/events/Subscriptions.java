@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * their new last event id, so a resume skips what was filtered out).
  *
  * <p>A subscriber catches up with its own consumer; once it has, it reads the {@link LiveTail}
- * instead, one consumer for every subscriber at the head of the log, and each event is decoded and
- * rendered once for all of them ({@link Rendered}).
+ * instead, one consumer for every subscriber at the head of the log (one tail for each set of
+ * collections subscribed to), and each event is decoded and rendered once for all of them ({@link
+ * Rendered}).
  *
  * <p>Nothing is buffered for a slow subscriber beyond one poll (or the live tail's fixed ring) and
  * the socket: the thread writes each event and blocks while the client does not read; when it has
@@ -88,7 +90,7 @@ public final class Subscriptions implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
   private final Rendered rendered = new Rendered();
   private final Object tailLock = new Object();
-  private LiveTail tail; // guarded by tailLock
+  private final Map<Set<String>, LiveTail> tails = new HashMap<>(); // guarded by tailLock
   private final AtomicInteger numbered = new AtomicInteger();
   private volatile boolean closed;
 
@@ -293,15 +295,7 @@ public final class Subscriptions implements AutoCloseable {
       Map<String, long[]> position) {
     Map<String, String> names = new LinkedHashMap<>();
     collections.values().forEach(c -> names.put(c.topic(), c.name()));
-    LiveTail tail = // the live tail follows the default collections
-        position
-                .keySet()
-                .equals(
-                    defaults().stream()
-                        .map(Collection::name)
-                        .collect(java.util.stream.Collectors.toSet()))
-            ? tail()
-            : null;
+    LiveTail tail = tail(position.keySet()); // the live tail of the collections subscribed to
     long seq = -1; // reading the live tail's ring from here, or -1: reading its own consumer
     try {
       OutputStream out = ctx.res().getOutputStream();
@@ -409,21 +403,36 @@ public final class Subscriptions implements AutoCloseable {
     return id;
   }
 
-  /** The live tail, started by the first subscriber; null if it cannot be started now. */
-  private LiveTail tail() {
+  /**
+   * The live tail of these collections (one for each set subscribers ask for: the accounts by
+   * default, a plug-in's by name, both), started by its first subscriber and kept; null if it
+   * cannot be started now.
+   */
+  private LiveTail tail(Set<String> names) {
     synchronized (tailLock) {
+      LiveTail tail = tails.get(names);
       if (tail == null && !closed) {
         Map<String, String> topics = new LinkedHashMap<>();
-        defaults().forEach(c -> topics.put(c.topic(), c.name()));
+        collections.values().stream()
+            .filter(c -> names.contains(c.name()))
+            .forEach(c -> topics.put(c.topic(), c.name()));
         KafkaConsumer<byte[], byte[]> consumer = consumer(true);
         try {
           tail = new LiveTail(consumer, topics, this::rendered, 8_192);
+          tails.put(Set.copyOf(names), tail);
         } catch (RuntimeException e) {
           consumer.close(Duration.ZERO);
           LOG.warn("Could not start the live tail; subscribers read their own consumers", e);
         }
       }
       return tail;
+    }
+  }
+
+  /** Live tails running: one for each set of collections subscribers have asked for. */
+  public int liveTails() {
+    synchronized (tailLock) {
+      return tails.size();
     }
   }
 
@@ -494,9 +503,7 @@ public final class Subscriptions implements AutoCloseable {
   public void close() {
     closed = true;
     synchronized (tailLock) {
-      if (tail != null) {
-        tail.close();
-      }
+      tails.values().forEach(LiveTail::close);
     }
     threads.shutdown();
     try {

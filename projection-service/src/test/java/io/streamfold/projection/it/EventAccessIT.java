@@ -432,12 +432,17 @@ class EventAccessIT {
   }
 
   static int subscribers(ProjectionService instance) {
+    return gauge(instance, "streamfold_subscribers");
+  }
+
+  /** A gauge of the instance's {@code /metrics}, without tags. */
+  static int gauge(ProjectionService instance, String name) {
     String metrics = Http.get(ProjectionInstances.url(instance) + "/metrics").raw().body();
     for (String line : metrics.split("\n")) {
-      if (line.startsWith("streamfold_subscribers ")) {
+      if (line.startsWith(name + " ")) {
         return (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1));
       }
     }
-    throw new AssertionError("no streamfold_subscribers in /metrics");
+    throw new AssertionError("no " + name + " in /metrics");
   }
 }

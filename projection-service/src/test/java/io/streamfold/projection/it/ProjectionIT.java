@@ -333,9 +333,13 @@ class ProjectionIT {
       assertThat(read(instance, "/api/v1/streams/transfers/no-such-transfer/events").status())
           .isEqualTo(404);
     }
+    int tails = EventAccessIT.gauge(b, "streamfold_subscription_tails");
     try (SseClient subscribed = // a plug-in's events, subscribed to by name
         EventAccessIT.subscribe(b, "?collection=transfers&from=start", null)) {
       List<JsonNode> events = EventAccessIT.read(subscribed, 4);
+      assertThat(EventAccessIT.gauge(b, "streamfold_subscription_tails"))
+          .as("a live tail of their own, shared once they have caught up")
+          .isEqualTo(tails + 1);
       assertThat(events.stream().map(e -> e.get("type").asText()).toList())
           .containsExactly(
               "TransferRequested", "CreditAccountVerified", "TransferDebited", "TransferCompleted");
@@ -350,6 +354,9 @@ class ProjectionIT {
             null)) {
       assertThat(EventAccessIT.read(filtered, 2).stream().map(e -> e.get("type").asText()).toList())
           .containsExactly("TransferRequested", "TransferCompleted");
+      assertThat(EventAccessIT.gauge(b, "streamfold_subscription_tails"))
+          .as("the same collections: the same tail")
+          .isEqualTo(tails + 1);
     }
     Http.Response unknownType =
         read(
