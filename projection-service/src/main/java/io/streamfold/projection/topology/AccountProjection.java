@@ -71,52 +71,6 @@ public final class AccountProjection {
             StoreNames.STATS);
   }
 
-  /** Summaries a task keeps as objects besides its store ({@link Recent}). */
-  static final int RECENT_SUMMARIES = 10_000;
-
-  /** Currencies whose statistics a task keeps as objects. */
-  static final int RECENT_CURRENCIES = 256;
-
-  /**
-   * A store this processor alone writes, with the values it read or wrote last kept as objects
-   * (most recently used last): an account's summary and its currency's statistics are read back for
-   * each event, and decoding them again from the record cache's bytes was about a tenth of a
-   * rebuild's stream thread (measured, {@code bench/profiles/2026-12-03-recent-values/}). Written
-   * through (the store first), so the two agree; a new one at every (re)initialization of the task,
-   * as after a restore. At a few hundred bytes a summary, a few MiB per task.
-   */
-  static final class Recent<V> {
-    final KeyValueStore<String, V> store;
-    private final Map<String, V> values;
-
-    Recent(KeyValueStore<String, V> store, int capacity) {
-      this.store = store;
-      this.values =
-          new java.util.LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-              return size() > capacity;
-            }
-          };
-    }
-
-    V get(String key) {
-      V value = values.get(key);
-      if (value == null) {
-        value = store.get(key);
-        if (value != null) {
-          values.put(key, value);
-        }
-      }
-      return value;
-    }
-
-    void put(String key, V value) {
-      store.put(key, value);
-      values.put(key, value);
-    }
-  }
-
   /** Folds each event; forwards {@code owner → account id} for the events that open an account. */
   private static final class Projector implements Processor<String, SourcedEvent, String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountProjection.class);
@@ -144,9 +98,9 @@ public final class AccountProjection {
     @Override
     public void init(ProcessorContext<String, String> context) {
       this.context = context;
-      summaries = new Recent<>(context.getStateStore(StoreNames.SUMMARIES), RECENT_SUMMARIES);
+      summaries = new Recent<>(context.getStateStore(StoreNames.SUMMARIES), Recent.VIEWS);
       history = context.getStateStore(StoreNames.HISTORY);
-      stats = new Recent<>(context.getStateStore(StoreNames.STATS), RECENT_CURRENCIES);
+      stats = new Recent<>(context.getStateStore(StoreNames.STATS), Recent.GROUPS);
       partition = context.taskId().partition();
       handles.register(StoreNames.SUMMARIES, partition, summaries.store);
       handles.register(StoreNames.HISTORY, partition, history);

@@ -36,6 +36,24 @@ public record GroupTotal(long count, Map<String, BigDecimal> sums) {
     return new GroupTotal(count + sign, next);
   }
 
+  /** This total with one view's amounts changed from {@code before} to {@code after}. */
+  public GroupTotal moved(Map<String, BigDecimal> before, Map<String, BigDecimal> after) {
+    Map<String, BigDecimal> next = new TreeMap<>(sums);
+    before.forEach(
+        (name, amount) -> {
+          if (amount != null) {
+            next.merge(name, amount.negate(), BigDecimal::add);
+          }
+        });
+    after.forEach(
+        (name, amount) -> {
+          if (amount != null) {
+            next.merge(name, amount, BigDecimal::add);
+          }
+        });
+    return new GroupTotal(count, next);
+  }
+
   /** Two partitions' totals of one group, added up. */
   public GroupTotal add(GroupTotal other) {
     Map<String, BigDecimal> next = new TreeMap<>(sums);

@@ -277,24 +277,43 @@ public final class ViewProjections {
   }
 
   /**
-   * Adds {@code view} to its group of {@code total} ({@code sign} 1) or takes it away (−1); a group
-   * that no view counts in any more is dropped.
+   * Moves a view's contribution to {@code total} from {@code before} (null: it counted nowhere) to
+   * {@code after}: within its group, only the difference of its amounts (nothing when they are
+   * unchanged, as for most events); from one group to another, out of the old and into the new. A
+   * group that no view counts in any more is dropped.
    */
-  private static <V> void count(
-      KeyValueStore<String, GroupTotal> store, ViewProjection.Total<V> total, V view, int sign) {
-    String group = total.group().apply(view);
-    if (group == null) {
+  private static <V> void moveTotal(
+      Recent<GroupTotal> store, ViewProjection.Total<V> total, V before, V after) {
+    String from = before == null ? null : total.group().apply(before);
+    String to = total.group().apply(after);
+    Map<String, java.math.BigDecimal> was = from == null ? null : amounts(total, before);
+    Map<String, java.math.BigDecimal> now = to == null ? null : amounts(total, after);
+    if (from != null && from.equals(to)) {
+      if (!was.equals(now)) {
+        GroupTotal sofar = store.get(to);
+        store.put(to, (sofar == null ? GroupTotal.NONE : sofar).moved(was, now));
+      }
       return;
     }
-    Map<String, java.math.BigDecimal> amounts = total.amounts().apply(view);
-    GroupTotal sofar = store.get(group);
-    GroupTotal next =
-        (sofar == null ? GroupTotal.NONE : sofar).plus(sign, amounts == null ? Map.of() : amounts);
-    if (next.count() == 0) {
-      store.delete(group);
-    } else {
-      store.put(group, next);
+    if (from != null) {
+      GroupTotal sofar = store.get(from);
+      GroupTotal next = (sofar == null ? GroupTotal.NONE : sofar).plus(-1, was);
+      if (next.count() == 0) {
+        store.delete(from);
+      } else {
+        store.put(from, next);
+      }
     }
+    if (to != null) {
+      GroupTotal sofar = store.get(to);
+      store.put(to, (sofar == null ? GroupTotal.NONE : sofar).plus(1, now));
+    }
+  }
+
+  private static <V> Map<String, java.math.BigDecimal> amounts(
+      ViewProjection.Total<V> total, V view) {
+    Map<String, java.math.BigDecimal> amounts = total.amounts().apply(view);
+    return amounts == null ? Map.of() : amounts;
   }
 
   /** Format 1, then {@code header}, then {@code inner}: how the views' stores keep their values. */
@@ -348,10 +367,10 @@ public final class ViewProjections {
     private final ProjectionCounters counters;
     private final StoreHandles handles;
     private int partition;
-    private KeyValueStore<String, Versioned<V>> store;
+    private Recent<Versioned<V>> store;
     private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
     private ProcessorContext<String, IndexChange> context;
-    private final List<KeyValueStore<String, GroupTotal>> totals = new java.util.ArrayList<>();
+    private final List<Recent<GroupTotal>> totals = new java.util.ArrayList<>();
     // asked of the plug-in once: its methods may build new lists at every call
     private final List<ViewProjection.Index<V>> indexes;
     private final List<ViewProjection.Total<V>> totalsOf;
@@ -374,14 +393,14 @@ public final class ViewProjections {
     @Override
     public void init(ProcessorContext<String, IndexChange> context) {
       this.context = context;
-      store = context.getStateStore(view.store());
+      store = new Recent<>(context.getStateStore(view.store()), Recent.VIEWS);
       partition = context.taskId().partition();
-      handles.register(view.store(), partition, store);
+      handles.register(view.store(), partition, store.store);
       totals.clear();
       for (ViewProjection.Total<V> total : totalsOf) {
         String name = totalsStore(view, total.name());
-        totals.add(context.getStateStore(name));
-        handles.register(name, partition, totals.get(totals.size() - 1));
+        totals.add(new Recent<>(context.getStateStore(name), Recent.GROUPS));
+        handles.register(name, partition, totals.get(totals.size() - 1).store);
       }
       if (view.history()) {
         history = context.getStateStore(historyStore(view));
@@ -391,12 +410,12 @@ public final class ViewProjections {
 
     @Override
     public void close() {
-      handles.remove(view.store(), partition, store);
+      handles.remove(view.store(), partition, store.store);
       if (history != null) {
         handles.remove(historyStore(view), partition, history);
       }
       for (int i = 0; i < totals.size(); i++) {
-        handles.remove(totalsStore(view, totalsOf.get(i).name()), partition, totals.get(i));
+        handles.remove(totalsStore(view, totalsOf.get(i).name()), partition, totals.get(i).store);
       }
     }
 
@@ -513,11 +532,7 @@ public final class ViewProjections {
     /** Moves the view's contribution to its totals, and its ids in its indexes, to {@code next}. */
     private void moved(Record<String, Sourced<E>> record, String id, Versioned<V> current, V next) {
       for (int i = 0; i < totals.size(); i++) {
-        ViewProjection.Total<V> total = totalsOf.get(i);
-        if (current != null) {
-          count(totals.get(i), total, current.view(), -1);
-        }
-        count(totals.get(i), total, next, 1);
+        moveTotal(totals.get(i), totalsOf.get(i), current == null ? null : current.view(), next);
       }
       for (ViewProjection.Index<V> index : indexes) {
         Set<String> before = current == null ? Set.of() : keys(index, current.view(), id);

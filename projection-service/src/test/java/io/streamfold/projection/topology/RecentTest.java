@@ -9,9 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class RecentTest {
-  /**
-   * A store that counts its reads; only get and put are used by {@link AccountProjection.Recent}.
-   */
+  /** A store that counts its reads; only get, put and delete are used by {@link Recent}. */
   @SuppressWarnings("unchecked")
   static KeyValueStore<String, String> store(Map<String, String> data, int[] reads) {
     return (KeyValueStore<String, String>)
@@ -25,6 +23,7 @@ class RecentTest {
                     yield data.get((String) args[0]);
                   }
                   case "put" -> data.put((String) args[0], (String) args[1]);
+                  case "delete" -> data.remove((String) args[0]);
                   default -> throw new UnsupportedOperationException(method.getName());
                 });
   }
@@ -33,7 +32,7 @@ class RecentTest {
   void shouldWriteThroughAndReadTheStoreOnlyForWhatItDoesNotHold() {
     Map<String, String> data = new HashMap<>(Map.of("old", "stored"));
     int[] reads = {0};
-    AccountProjection.Recent<String> recent = new AccountProjection.Recent<>(store(data, reads), 2);
+    Recent<String> recent = new Recent<>(store(data, reads), 2);
 
     recent.put("a", "1");
     assertThat(data).containsEntry("a", "1"); // the store first
@@ -55,5 +54,10 @@ class RecentTest {
     assertThat(reads[0]).isZero();
     assertThat(recent.get("a")).isEqualTo("1");
     assertThat(reads[0]).isEqualTo(1);
+
+    recent.delete("a"); // from both
+    assertThat(data).doesNotContainKey("a");
+    assertThat(recent.get("a")).isNull();
+    assertThat(reads[0]).isEqualTo(2);
   }
 }
