@@ -92,10 +92,7 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
    */
   @Override
   public List<String> eventTypes() {
-    return TransferEvent.getClassSchema().getField("payload").schema().getTypes().stream()
-        .filter(branch -> branch.getType() == org.apache.avro.Schema.Type.RECORD)
-        .map(org.apache.avro.Schema::getName)
-        .toList();
+    return PayloadTypes.of(TransferEvent.getClassSchema());
   }
 
   @Override
