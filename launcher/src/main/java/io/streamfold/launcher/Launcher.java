@@ -90,7 +90,7 @@ public final class Launcher {
     projectionEnv.remove("APPLICATION_ID"); // the two services must never share one
     projectionEnv.put(
         "APPLICATION_ID",
-        env.getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v4"));
+        env.getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v5"));
     ProjectionService projections =
         remember(
             ProjectionService.start(

@@ -3,23 +3,20 @@ package io.streamfold.projection;
 import io.javalin.Javalin;
 import io.streamfold.projection.config.ProjectionServiceConfig;
 import io.streamfold.projection.events.DeadLetterRoutes;
-import io.streamfold.projection.events.EventJson;
 import io.streamfold.projection.events.Subscriptions;
 import io.streamfold.projection.plugin.ProjectionDomain;
 import io.streamfold.projection.plugin.ViewProjection;
-import io.streamfold.projection.query.AccountQueryRoutes;
 import io.streamfold.projection.query.LocalStores;
 import io.streamfold.projection.query.ProjectionLag;
 import io.streamfold.projection.query.ProjectionMetrics;
 import io.streamfold.projection.query.Retirement;
-import io.streamfold.projection.query.ScatterGatherRoutes;
+import io.streamfold.projection.query.ScatterGather;
 import io.streamfold.projection.query.StandbyReads;
 import io.streamfold.projection.query.StatusRoutes;
 import io.streamfold.projection.query.StoreDigests;
 import io.streamfold.projection.query.TotalsRoutes;
 import io.streamfold.projection.query.ViewRoutes;
 import io.streamfold.projection.topology.ProjectionCounters;
-import io.streamfold.projection.topology.ProjectionSerdes;
 import io.streamfold.projection.topology.ProjectionTopology;
 import io.streamfold.projection.topology.VersionWaiters;
 import io.streamfold.schemas.crypto.KafkaDataKeys;
@@ -135,6 +132,9 @@ public final class ProjectionService implements AutoCloseable {
     int partitions = topicPartitions.events();
     Map<String, Integer> viewPartitions = topicPartitions.views();
     Map<String, String> pluggedIn = new LinkedHashMap<>(); // collection → its events topic
+    if (views.stream().anyMatch(view -> view.collection().equals(config.collection()))) {
+      pluggedIn.put(config.collection(), config.eventsTopic()); // the default first
+    }
     views.forEach(
         view -> pluggedIn.putIfAbsent(view.collection(), config.eventsTopicOf(view.collection())));
     PersonalDataSettings keySettings = config.personalData();
@@ -148,7 +148,6 @@ public final class ProjectionService implements AutoCloseable {
             keySettings.erasureWindow());
     PersonalData personal = new PersonalData(keys, keySettings.cacheSize());
     SchemaRegistry registry = HttpSchemaRegistry.cached(config.schemaRegistryUrl());
-    ProjectionSerdes serdes = ProjectionSerdes.of(registry);
     ExecutorService readers =
         Executors.newFixedThreadPool(
             2,
@@ -157,7 +156,6 @@ public final class ProjectionService implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    VersionWaiters waiters = new VersionWaiters(readers);
     Map<String, VersionWaiters> viewWaiters = new HashMap<>();
     views.forEach(view -> viewWaiters.put(view.store(), new VersionWaiters(readers)));
     ProjectionCounters counters = new ProjectionCounters();
@@ -165,19 +163,10 @@ public final class ProjectionService implements AutoCloseable {
         new io.streamfold.projection.topology.StoreHandles();
     org.apache.kafka.streams.Topology topology =
         ProjectionTopology.build(
-            config.eventsTopic(),
-            serdes,
-            waiters,
-            counters,
-            handles,
-            views,
-            config::eventsTopicOf,
-            registry,
-            viewWaiters);
+            views, config::eventsTopicOf, registry, viewWaiters, counters, handles);
     StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
-    LocalStores stores =
-        new LocalStores(streams.streams(), self, config.eventsTopic(), partitions, handles);
+    LocalStores stores = new LocalStores(streams.streams(), self, handles);
     streams.onStateChange(state -> stores.forgetPlacements());
     streams.start();
     Forwarder forwarder =
@@ -190,11 +179,7 @@ public final class ProjectionService implements AutoCloseable {
             config.clientProperties(),
             config.applicationId(),
             config.eventsTopic(),
-            java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(
-                        io.streamfold.projection.topology.StoreNames.OWNER_REPARTITION),
-                    views.stream().flatMap(ProjectionService::indexStores))
-                .toList(),
+            views.stream().flatMap(ProjectionService::indexStores).toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
     var genericEvents = new io.streamfold.projection.events.GenericEvents(registry);
@@ -208,7 +193,7 @@ public final class ProjectionService implements AutoCloseable {
                 c ->
                     io.streamfold.projection.events.PluginEvents.of(
                         view, registry, genericEvents)));
-    var lists = new ScatterGatherRoutes(stores, forwarder, partitions, personal);
+    var lists = new ScatterGather(stores, forwarder);
     var shared =
         new ViewRoutes.Shared(
             stores,
@@ -229,56 +214,16 @@ public final class ProjectionService implements AutoCloseable {
           new ViewRoutes<>(
               view, viewWaiters.get(view.store()), topic, viewPartitions.get(topic), shared));
     }
-    Map<String, java.util.function.Consumer<io.javalin.http.Context>> otherStreams =
-        new java.util.HashMap<>();
-    for (int i = 0; i < views.size(); i++) {
-      if (views.get(i).history()) {
-        otherStreams.put(views.get(i).collection(), viewRoutes.get(i)::stream);
-      }
-    }
-    var accounts =
-        new AccountQueryRoutes(
-            stores,
-            forwarder,
-            waiters,
-            config.minVersionWait(),
-            config.minVersionMaxWait(),
-            standby,
-            config.historyRetention(),
-            clock,
-            serdes.events()::decode,
-            personal,
-            otherStreams);
     TotalsRoutes totalsRoutes =
         new TotalsRoutes(views, config::eventsTopicOf, viewPartitions, stores, lists);
     var digests =
         new StoreDigests(
             streams.streams(),
             topology.describe(),
-            java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(
-                        io.streamfold.projection.topology.StoreNames.SUMMARIES,
-                        io.streamfold.projection.topology.StoreNames.HISTORY,
-                        io.streamfold.projection.topology.StoreNames.OWNER_INDEX,
-                        io.streamfold.projection.topology.StoreNames.STATS),
-                    views.stream().flatMap(ProjectionService::viewStores))
-                .toList());
+            views.stream().flatMap(ProjectionService::viewStores).toList());
     List<Subscriptions.Collection> subscribable = new ArrayList<>();
-    subscribable.add(
-        new Subscriptions.Collection(
-            config.collection(),
-            config.eventsTopic(),
-            serdes.events()::decode,
-            EventJson.types(serdes.events().schema()),
-            true));
     List<DeadLetterRoutes.Log> deadLetterLogs = new ArrayList<>();
-    deadLetterLogs.add(
-        new DeadLetterRoutes.Log(
-            config.collection(),
-            config.eventsTopic(),
-            config.replayTopic(),
-            serdes.events()::decode));
-    // a plug-in's events: subscribed to by name only
+    // a subscription that names no collection gets the default one's events (the accounts')
     pluggedIn.forEach(
         (collection, topic) -> {
           subscribable.add(
@@ -287,7 +232,7 @@ public final class ProjectionService implements AutoCloseable {
                   topic,
                   pluginEvents.get(collection),
                   eventTypes(views, collection),
-                  false));
+                  collection.equals(config.collection())));
           deadLetterLogs.add(
               new DeadLetterRoutes.Log(
                   collection,
@@ -360,9 +305,8 @@ public final class ProjectionService implements AutoCloseable {
                       () -> readiness(streams, dependencies, retirement));
                   operations.install(javalin);
                   retirement.install(javalin);
-                  accounts.install(javalin);
                   viewRoutes.forEach(route -> route.install(javalin));
-                  lists.install(javalin);
+                  ViewRoutes.installStreams(javalin, viewRoutes);
                   totalsRoutes.install(javalin);
                   status.install(javalin);
                   subscriptions.install(javalin);

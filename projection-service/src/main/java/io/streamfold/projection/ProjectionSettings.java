@@ -9,10 +9,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Kafka Streams settings of the projections: exactly-once (a store and its changelog, the owner
- * index's repartition hop and the consumer position move together), reading the event log from its
+ * Kafka Streams settings of the projections: exactly-once (a store and its changelog, an index's
+ * repartition hop and the consumer position move together), reading the event log from its
  * beginning under a new application id (a rebuild), poison events to the dead-letter topic, the and
- * the record cache of the summaries and statistics (interactive queries read through it, so
+ * the record cache of the views and totals (interactive queries read through it, so
  * read-your-writes holds).
  */
 final class ProjectionSettings {

@@ -29,7 +29,7 @@ final class ProjectionTopics {
   /**
    * The partition counts this service works with.
    *
-   * @param events the account event log's
+   * @param events the default collection's event log's (the accounts', awaited)
    * @param views each plugged-in view's events topic's
    */
   record Partitions(int events, Map<String, Integer> views) {}
@@ -49,17 +49,20 @@ final class ProjectionTopics {
         .ensure(
             List.of(
                 new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks),
-                // co-partitioned with the event log: a replayed event reaches its account's task
+                // co-partitioned with the event log: a replayed event reaches its view's task
                 new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks)));
     List<TopicSpec> sources = new java.util.ArrayList<>();
     for (String topic : viewSources) {
+      if (topic.equals(config.eventsTopic())) {
+        continue; // awaited above: the command service made it, as it needs it
+      }
       sources.add(
           TopicSpec.eventLog(topic, partitions, config.replication(), config.minInsyncReplicas()));
     }
     new TopicProvisioner(config.clientProperties()).ensure(sources);
     Map<String, Integer> views = partitionsOf(config, viewSources.stream().distinct().toList());
     List<TopicSpec> replays = new java.util.ArrayList<>();
-    views.forEach( // co-partitioned with each view's events, as the accounts' replays are
+    views.forEach( // co-partitioned with each view's events
         (topic, count) ->
             replays.add(
                 new TopicSpec(

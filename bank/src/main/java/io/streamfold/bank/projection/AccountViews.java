@@ -17,7 +17,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,14 +220,13 @@ public final class AccountViews implements ViewProjection<AccountEvent, AccountS
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(1);
-      string(out, view.owner());
-      string(out, view.ownerId());
-      string(out, view.currency());
-      out.writeUTF(view.balance().unscaledValue().toString());
-      out.writeInt(view.balance().scale());
+      Stored.string(out, view.owner());
+      Stored.string(out, view.ownerId());
+      Stored.string(out, view.currency());
+      Stored.decimal(out, view.balance());
       out.writeUTF(view.status());
-      instant(out, view.openedAt());
-      instant(out, view.lastActivityAt());
+      Stored.instant(out, view.openedAt());
+      Stored.instant(out, view.lastActivityAt());
       out.writeLong(view.transactionCount());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -242,38 +240,17 @@ public final class AccountViews implements ViewProjection<AccountEvent, AccountS
       if (in.readByte() != 1) {
         throw new IllegalStateException("Unknown format of an account view");
       }
-      String owner = string(in);
-      String ownerId = string(in);
-      String currency = string(in);
-      BigDecimal balance = new BigDecimal(new BigInteger(in.readUTF()), in.readInt());
-      String status = in.readUTF();
-      Instant openedAt = instant(in);
-      Instant lastActivityAt = instant(in);
-      long transactions = in.readLong();
       return new AccountSummary(
-          owner, ownerId, currency, balance, status, openedAt, lastActivityAt, transactions);
+          Stored.string(in),
+          Stored.string(in),
+          Stored.string(in),
+          Stored.decimal(in),
+          in.readUTF(),
+          Stored.instant(in),
+          Stored.instant(in),
+          in.readLong());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void string(DataOutputStream out, String value) throws IOException {
-    out.writeBoolean(value != null);
-    if (value != null) {
-      out.writeUTF(value);
-    }
-  }
-
-  private static String string(DataInputStream in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
-  }
-
-  private static void instant(DataOutputStream out, Instant value) throws IOException {
-    out.writeLong(value == null ? Long.MIN_VALUE : value.toEpochMilli());
-  }
-
-  private static Instant instant(DataInputStream in) throws IOException {
-    long millis = in.readLong();
-    return millis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(millis);
   }
 }

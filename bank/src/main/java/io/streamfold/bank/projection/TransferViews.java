@@ -20,8 +20,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -171,18 +169,16 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
   public byte[] write(TransferView view) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      string(out, view.from());
-      string(out, view.to());
-      string(out, view.amount() == null ? null : view.amount().unscaledValue().toString());
-      out.writeInt(view.amount() == null ? 0 : view.amount().scale());
-      string(out, view.currency());
+      Stored.string(out, view.from());
+      Stored.string(out, view.to());
+      Stored.decimal(out, view.amount());
+      Stored.string(out, view.currency());
       out.writeUTF(view.status());
-      string(out, view.reasonCode());
-      string(out, view.reasonMessage());
+      Stored.string(out, view.reasonCode());
+      Stored.string(out, view.reasonMessage());
       out.writeBoolean(view.timedOut());
-      out.writeLong(
-          view.requestedAt() == null ? Long.MIN_VALUE : view.requestedAt().toEpochMilli());
-      out.writeLong(view.updatedAt().toEpochMilli());
+      Stored.instant(out, view.requestedAt());
+      Stored.instant(out, view.updatedAt());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -192,42 +188,19 @@ public final class TransferViews implements ViewProjection<TransferEvent, Transf
   @Override
   public TransferView read(byte[] stored) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
-      String from = string(in);
-      String to = string(in);
-      String unscaled = string(in);
-      int scale = in.readInt();
-      BigDecimal amount = unscaled == null ? null : new BigDecimal(new BigInteger(unscaled), scale);
-      String currency = string(in);
-      String status = in.readUTF();
-      String code = string(in);
-      String message = string(in);
-      boolean timedOut = in.readBoolean();
-      long requested = in.readLong();
-      Instant updated = Instant.ofEpochMilli(in.readLong());
       return new TransferView(
-          from,
-          to,
-          amount,
-          currency,
-          status,
-          code,
-          message,
-          timedOut,
-          requested == Long.MIN_VALUE ? null : Instant.ofEpochMilli(requested),
-          updated);
+          Stored.string(in),
+          Stored.string(in),
+          Stored.decimal(in),
+          Stored.string(in),
+          in.readUTF(),
+          Stored.string(in),
+          Stored.string(in),
+          in.readBoolean(),
+          Stored.instant(in),
+          Stored.instant(in));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void string(DataOutputStream out, String value) throws IOException {
-    out.writeBoolean(value != null);
-    if (value != null) {
-      out.writeUTF(value);
-    }
-  }
-
-  private static String string(DataInputStream in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
   }
 }

@@ -74,7 +74,7 @@ class StreamfoldDlqIT {
       assertThat(replay.err()).contains("replaying [").contains("] 1/1");
       // applied means applied: the stream and the summary have it at once
       JsonNode summary = Http.get(url + "/api/v1/accounts/dlq-1").json();
-      assertThat(summary.get("missingVersions").asLong()).isZero();
+      assertThat(summary.path("missingVersions").asLong()).isZero(); // shown only when some are
       assertThat(new BigDecimal(summary.get("balance").asText()))
           .isEqualByComparingTo(
               FixablePoison.OPENING.add(FixablePoison.LOST).add(FixablePoison.LATER));

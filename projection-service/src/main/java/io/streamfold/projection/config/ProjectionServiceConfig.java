@@ -19,8 +19,8 @@ import java.util.Properties;
  *     repartition) and the dead-letter topic
  * @param commitIntervalMs how often the projections commit (the owner index trails by about this
  *     much)
- * @param cacheMaxBytes the record cache of the summaries and statistics, shared by the stream
- *     threads: repeated changes to one key between commits reach RocksDB and the changelog once
+ * @param cacheMaxBytes the record cache of the views and totals, shared by the stream threads:
+ *     repeated changes to one key between commits reach RocksDB and the changelog once
  * @param httpThreads the most threads serving HTTP: reads are short and CPU-bound, so more threads
  *     than a few per core only compete with the stream threads (and, in one JVM, with the writers)
  * @param historyRetention how far back {@code asOf} reads reach
@@ -87,7 +87,7 @@ public record ProjectionServiceConfig(
         env.string("HTTP_HOST", "0.0.0.0"),
         port,
         advertised,
-        env.string("APPLICATION_ID", "streamfold-projections-v4"),
+        env.string("APPLICATION_ID", "streamfold-projections-v5"),
         Path.of(
             env.string(
                 "STATE_DIR", System.getProperty("java.io.tmpdir") + "/streamfold-projections")),

@@ -77,7 +77,7 @@ public final class DeadLetterRoutes {
   private final PersonalData personal;
 
   /**
-   * An event log whose dead letters can be replayed: the accounts' and each plugged-in view's.
+   * An event log whose dead letters can be replayed: each plugged-in view's.
    *
    * @param events the log's topic
    * @param replays its replay topic, which the projections read beside it
@@ -90,8 +90,8 @@ public final class DeadLetterRoutes {
       Function<byte[], ? extends IndexedRecord> decoder) {}
 
   /**
-   * @param logs the logs the projections read, the first being the accounts' (it decodes a dead
-   *     letter that names no log)
+   * @param logs the logs the projections read, the first being the default collection's (it decodes
+   *     a dead letter that names no log)
    */
   public DeadLetterRoutes(
       Properties clients, String deadLetters, List<Log> logs, PersonalData personal) {

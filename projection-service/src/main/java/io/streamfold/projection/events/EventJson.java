@@ -14,7 +14,6 @@ import java.time.temporal.TemporalAccessor;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Conversions;
@@ -43,14 +42,6 @@ public final class EventJson {
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
 
   private EventJson() {}
-
-  /** The payload types the envelope's schema allows, by record name. */
-  public static List<String> types(Schema envelope) {
-    return envelope.getField("payload").schema().getTypes().stream()
-        .filter(branch -> branch.getType() == Schema.Type.RECORD)
-        .map(Schema::getName)
-        .toList();
-  }
 
   /** The event's type: its payload's record name. */
   static String type(IndexedRecord event) {

@@ -5,9 +5,9 @@ import io.streamfold.schemas.crypto.PersonalData;
 import java.util.Map;
 
 /**
- * Personal values opened with this instance's data keys, shown as the accounts' {@code owner} is
- * ({@code AccountView}): the value, or null with {@code <field>Erased} or {@code
- * <field>Unreadable}; for a plug-in view's answers and an event's fields ({@code EventJson}).
+ * Personal values opened with this instance's data keys, shown as the accounts' {@code owner} is:
+ * the value, or null with {@code <field>Erased} or {@code <field>Unreadable}; for a plug-in view's
+ * answers and an event's fields ({@code EventJson}).
  */
 public record OpenedPersonalFields(PersonalData personal) implements PersonalFields {
 

@@ -71,8 +71,8 @@ public final class Subscriptions implements AutoCloseable {
    *     SerializationException} for bad data
    * @param types the payload types of its envelope, for the {@code types=} filter; null when this
    *     service does not know them (a plug-in whose views do not name them): any name is then taken
-   * @param byDefault subscribed to when the request names no collection (the accounts: a plug-in's
-   *     collection is subscribed to by name, so a subscriber's positions stay what they were)
+   * @param byDefault subscribed to when the request names no collection (the accounts'; the others
+   *     are subscribed to by name)
    */
   public record Collection(
       String name,
@@ -404,9 +404,9 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
-   * The live tail of these collections (one for each set subscribers ask for: the accounts by
-   * default, a plug-in's by name, both), started by its first subscriber and kept; null if it
-   * cannot be started now.
+   * The live tail of these collections (one for each set subscribers ask for: the default
+   * collection, another by name, both), started by its first subscriber and kept; null if it cannot
+   * be started now.
    */
   private LiveTail tail(Set<String> names) {
     synchronized (tailLock) {

@@ -1,9 +1,6 @@
 package io.streamfold.projection.query;
 
 import io.streamfold.projection.topology.StoreNames;
-import io.streamfold.projection.view.AccountSummary;
-import io.streamfold.projection.view.HistoryEntry;
-import io.streamfold.projection.view.Transaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,39 +10,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads of a history store (one entry per version of an aggregate): an account's transactions, its
- * summary at a past time, and any history's entries by version or at a past time.
+ * Reads of a view's history store (one entry per version of an aggregate): its entries by version,
+ * or at a past time.
  */
 public final class History {
   private History() {}
-
-  /**
-   * The summary as it was at {@code asOf} (business time), or null if the account did not exist
-   * then: the state right after the last version whose time is not after {@code asOf}, so always a
-   * state the account really had. An entry's time never decreases along the versions ({@link
-   * HistoryEntry#lastActivityAt()}), so this is a binary search over them: a few seeks, whatever
-   * the length of the history.
-   *
-   * @param latest the account's latest summary
-   */
-  public static AccountSummary asOf(
-      ReadOnlyKeyValueStore<String, HistoryEntry> store, AccountSummary latest, Instant asOf) {
-    if (latest.lastActivityAt() == null) {
-      return null; // nothing was ever applied
-    }
-    if (!latest.lastActivityAt().isAfter(asOf)) {
-      return latest;
-    }
-    HistoryEntry found =
-        lastAtOrBefore(
-            store,
-            latest.accountId(),
-            latest.version(),
-            asOf,
-            HistoryEntry::version,
-            HistoryEntry::lastActivityAt);
-    return found == null ? null : found.asSummary(latest);
-  }
 
   /**
    * The entry of an aggregate's history store (keyed by {@link StoreNames#historyKey}) of the last
@@ -75,12 +44,6 @@ public final class History {
       }
     }
     return found;
-  }
-
-  /** Up to {@code limit} transactions of the account with a version above {@code after}. */
-  public static List<Transaction> transactions(
-      ReadOnlyKeyValueStore<String, HistoryEntry> store, String id, long after, int limit) {
-    return entries(store, id, after + 1, limit).stream().map(HistoryEntry::transaction).toList();
   }
 
   /**

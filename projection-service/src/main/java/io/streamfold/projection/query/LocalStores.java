@@ -5,9 +5,6 @@ import io.streamfold.projection.topology.GroupTotal;
 import io.streamfold.projection.topology.StoreHandles;
 import io.streamfold.projection.topology.StoreNames;
 import io.streamfold.projection.topology.ViewVersion;
-import io.streamfold.projection.view.AccountSummary;
-import io.streamfold.projection.view.CurrencyStats;
-import io.streamfold.projection.view.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,47 +30,58 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Reads of this instance's stores, by partition. Throws {@link StoreUnavailableException} when a
  * store is migrating or restoring, so callers answer 503 rather than an empty result.
  *
- * <p>Where each partition of the event log is served (active and standby instances) is worked out
- * once per rebalance, not per request: {@link #forgetPlacements()} is called on every state change
- * of Kafka Streams, and a key's partition is the default partitioner's (murmur2 of the key), as the
- * writers place events. Reads of this instance's active partitions go to the stores its processors
- * hold ({@link StoreHandles}).
+ * <p>A view's stores are keyed like its events topic ({@link #keyedLike}): where each partition of
+ * that topic is served (active and standby instances) is worked out once per rebalance, not per
+ * request ({@link #forgetPlacements()} is called on every state change of Kafka Streams), and a
+ * key's partition is the default partitioner's (murmur2 of the key), as the writers place events.
+ * Other stores (the indexes, keyed by their repartition topics) are located through Kafka Streams'
+ * metadata. Reads of this instance's active partitions go to the stores its processors hold ({@link
+ * StoreHandles}).
  */
 public final class LocalStores {
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final String eventsTopic;
-  private final int partitions;
   private final StoreHandles handles;
-  private volatile Placement[] placements;
+  private final Map<String, Topic> keyedLike = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Placement[]> placements =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  public LocalStores(
-      KafkaStreams streams,
-      HostInfo self,
-      String eventsTopic,
-      int partitions,
-      StoreHandles handles) {
+  public LocalStores(KafkaStreams streams, HostInfo self, StoreHandles handles) {
     this.streams = streams;
     this.self = self;
-    this.eventsTopic = eventsTopic;
-    this.partitions = partitions;
     this.handles = handles;
   }
 
-  /** Where one partition of the event log is served. */
+  /** A topic the stores of a view are keyed like, and its partition count. */
+  private record Topic(String name, int partitions) {}
+
+  /**
+   * Says that {@code store} is keyed like {@code topic} (its {@code partitions} partitions): a
+   * key's partition of the store is the writers' partition of the key in the topic.
+   */
+  public void keyedLike(String store, String topic, int partitions) {
+    keyedLike.put(store, new Topic(topic, partitions));
+  }
+
+  /** Where one partition of a topic is served. */
   private record Placement(HostInfo active, Set<HostInfo> standbys) {}
 
   /** The placements are to be worked out again (a rebalance started or ended). */
   public void forgetPlacements() {
-    placements = null;
+    placements.clear();
   }
 
-  /** The partitions' placements, or null while some partition has no active instance. */
-  private Placement[] placements() {
-    Placement[] known = placements;
+  /**
+   * The placements of the partitions of {@code topic}, or null while some partition has no active
+   * instance.
+   */
+  private Placement[] placements(Topic topic) {
+    Placement[] known = placements.get(topic.name());
     if (known != null) {
       return known;
     }
+    String eventsTopic = topic.name();
+    int partitions = topic.partitions();
     HostInfo[] active = new HostInfo[partitions];
     List<List<HostInfo>> standbys = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
@@ -99,13 +107,13 @@ public final class LocalStores {
       built[p] = new Placement(active[p], Set.copyOf(standbys.get(p)));
     }
     if (isRunning()) {
-      placements = built;
+      placements.put(eventsTopic, built);
     }
     return built;
   }
 
-  /** The partition of the event log that holds {@code key} (the default partitioner's). */
-  int partitionOf(String key) {
+  /** The partition of a topic of {@code partitions} that holds {@code key} (the writers'). */
+  static int partitionOf(String key, int partitions) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
@@ -122,12 +130,13 @@ public final class LocalStores {
     if (!isRunning()) {
       return new Location.Unavailable("Kafka Streams is " + streams.state());
     }
-    if (store.equals(StoreNames.SUMMARIES)) { // keyed like the event log
-      Placement[] known = placements();
+    Topic topic = keyedLike.get(store);
+    if (topic != null) {
+      Placement[] known = placements(topic);
       if (known == null) {
         return new Location.Unavailable("The owner of this key is not known yet");
       }
-      int partition = partitionOf(key);
+      int partition = partitionOf(key, topic.partitions());
       Placement placement = known[partition];
       return self.equals(placement.active())
           ? new Location.Here(partition)
@@ -150,10 +159,6 @@ public final class LocalStores {
     Map<String, Map<Integer, LagInfo>> lags = streams.allLocalStorePartitionLags();
     LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
     return lag == null ? OptionalLong.empty() : OptionalLong.of(lag.offsetLag());
-  }
-
-  public AccountSummary summary(String id, int partition, boolean stale) {
-    return this.<AccountSummary>keyValue(StoreNames.SUMMARIES, partition, stale).get(id);
   }
 
   /** A plugged-in view of {@code id}, or null. */
@@ -195,33 +200,6 @@ public final class LocalStores {
   }
 
   /**
-   * The summary as it was at {@code asOf} (business time), or null if the account did not exist
-   * then ({@link History#asOf}).
-   */
-  public AccountSummary summaryAsOf(String id, int partition, Instant asOf) {
-    AccountSummary latest = summary(id, partition, false);
-    return latest == null
-        ? null
-        : History.asOf(keyValue(StoreNames.HISTORY, partition, false), latest, asOf);
-  }
-
-  /** Up to {@code limit} transactions of the account with a version above {@code after}. */
-  public List<Transaction> transactions(String id, int partition, long after, int limit) {
-    return History.transactions(keyValue(StoreNames.HISTORY, partition, false), id, after, limit);
-  }
-
-  /** The account's history entries from version {@code from} on (its stream's events). */
-  public List<io.streamfold.projection.view.HistoryEntry> history(
-      String id, int partition, long from, int limit) {
-    return History.entries(keyValue(StoreNames.HISTORY, partition, false), id, from, limit);
-  }
-
-  /** Up to {@code limit} ids of the owner's accounts after {@code after} (if given), in order. */
-  public List<String> ownerAccounts(String owner, int partition, String after, int limit) {
-    return indexed(StoreNames.OWNER_INDEX, owner, partition, after, limit);
-  }
-
-  /**
    * Up to {@code limit} ids under {@code key} in the index {@code store} ({@code <key>\0<id> →
    * id}), after {@code after} (if given), in order.
    */
@@ -232,7 +210,7 @@ public final class LocalStores {
     try (KeyValueIterator<String, String> it =
         after == null
             ? index.prefixScan(prefix, Serdes.String().serializer())
-            : index.range(StoreNames.ownerKey(key, after) + '\u0000', prefix + '\uffff')) {
+            : index.range(StoreNames.indexKey(key, after) + '\u0000', prefix + '\uffff')) {
       while (it.hasNext() && ids.size() < limit) {
         var entry = it.next();
         if (entry.key.startsWith(prefix)) {
@@ -256,19 +234,6 @@ public final class LocalStores {
   /** Every instance serving the store, active partitions only. */
   public List<StreamsMetadata> instances(String store) {
     return new ArrayList<>(streams.streamsMetadataForStore(store));
-  }
-
-  /**
-   * A page of summaries of this instance's active partitions: ids above {@code after}, in id order.
-   */
-  public Part<List<AccountSummary>> page(String status, String after, int limit) {
-    return this.<AccountSummary, AccountSummary>page(
-        StoreNames.SUMMARIES,
-        eventsTopic,
-        after,
-        limit,
-        summary -> status == null || status.equals(summary.status()),
-        (id, summary) -> summary);
   }
 
   /**
@@ -300,20 +265,6 @@ public final class LocalStores {
       }
     }
     return new Part<>(partitions, merged.values().stream().limit(limit).toList());
-  }
-
-  /** The ledger statistics of each of this instance's active partitions of the event log. */
-  public Part<List<CurrencyStats>> stats() {
-    Set<Integer> partitions = activePartitions(StoreNames.STATS, eventsTopic);
-    List<CurrencyStats> all = new ArrayList<>();
-    for (int partition : partitions) {
-      ReadOnlyKeyValueStore<String, CurrencyStats> store =
-          keyValue(StoreNames.STATS, partition, false);
-      try (KeyValueIterator<String, CurrencyStats> it = store.all()) {
-        it.forEachRemaining(kv -> all.add(kv.value));
-      }
-    }
-    return new Part<>(partitions, all);
   }
 
   /**

@@ -17,9 +17,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * How far the projections trail: per partition of the event log, the end offset minus the offset
  * the application committed, for the whole application (all instances); and the same for its
- * repartition topics, behind which the owner index and the statistics are one hop late, and the
- * event logs of the plugged-in views. Cached for a second. A rebuild has caught up, and readers may
- * switch to it, when the total is 0.
+ * repartition topics, behind which the views' indexes are one hop late, and the event logs of the
+ * other plugged-in views. Cached for a second. A rebuild has caught up, and readers may switch to
+ * it, when the total is 0.
  */
 public final class ProjectionLag implements AutoCloseable {
   private final Admin admin;
@@ -36,12 +36,13 @@ public final class ProjectionLag implements AutoCloseable {
    * @param total the events' lag plus the repartition topics' and the views' logs' lag
    * @param partitions the events' lag per partition
    * @param repartition the repartition topics' lag in all
-   * @param views the plugged-in views' event logs' lag in all
+   * @param views the other plugged-in views' event logs' lag in all
    */
   public record Snapshot(long total, Map<Integer, Long> partitions, long repartition, long views) {}
 
   /**
-   * @param repartitionNames the repartition operators' names, e.g. {@code accounts-by-owner}
+   * @param eventsTopic the event log whose lag is also shown per partition
+   * @param repartitionNames the repartition operators' names, e.g. {@code account-views-by-ownerId}
    * @param viewTopics the event logs the plugged-in views read
    */
   public ProjectionLag(
@@ -55,7 +56,7 @@ public final class ProjectionLag implements AutoCloseable {
     this.eventsTopic = eventsTopic;
     this.repartitionTopics =
         repartitionNames.stream().map(name -> applicationId + "-" + name + "-repartition").toList();
-    this.viewTopics = List.copyOf(viewTopics);
+    this.viewTopics = viewTopics.stream().distinct().filter(t -> !t.equals(eventsTopic)).toList();
   }
 
   public synchronized Snapshot snapshot() {

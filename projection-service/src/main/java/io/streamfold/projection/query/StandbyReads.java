@@ -9,12 +9,11 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * A read of a key whose active owner is another instance, for every store that answers single keys
- * (the accounts' summaries and every plugged-in view): forwarded to the owner; or, for a read that
- * may be stale (neither {@code minVersion} nor {@code asOf}), answered from a standby copy that
- * trails by at most {@code MAX_STANDBY_LAG} records, saying how stale it is in {@code
- * X-Streamfold-Staleness}: from this instance's own copy at once when the client sends {@code
- * X-Streamfold-Allow-Stale: true}, or from the first standby that can when the owner does not
- * answer. 503 while no instance owns the key.
+ * (every plugged-in view): forwarded to the owner; or, for a read that may be stale (neither {@code
+ * minVersion} nor {@code asOf}), answered from a standby copy that trails by at most {@code
+ * MAX_STANDBY_LAG} records, saying how stale it is in {@code X-Streamfold-Staleness}: from this
+ * instance's own copy at once when the client sends {@code X-Streamfold-Allow-Stale: true}, or from
+ * the first standby that can when the owner does not answer. 503 while no instance owns the key.
  */
 public final class StandbyReads {
   static final String ALLOW_STALE = "X-Streamfold-Allow-Stale";

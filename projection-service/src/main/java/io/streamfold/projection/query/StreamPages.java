@@ -16,10 +16,10 @@ import java.util.function.Function;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * A page of a stream read ({@code GET /api/v1/streams/<collection>/{id}/events}), for the accounts
- * and for every plugged-in view that keeps its history: {@code {"aggregateId", "version", "events":
- * [...], "nextCursor"}}, each event decoded from the bytes the history keeps (as the log holds
- * them) and rendered as a subscription renders it.
+ * A page of a stream read ({@code GET /api/v1/streams/<collection>/{id}/events}), for every
+ * plugged-in view that keeps its history: {@code {"aggregateId", "version", "events": [...],
+ * "nextCursor"}}, each event decoded from the bytes the history keeps (as the log holds them) and
+ * rendered as a subscription renders it.
  */
 final class StreamPages {
   private StreamPages() {}

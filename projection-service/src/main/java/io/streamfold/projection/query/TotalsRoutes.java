@@ -28,7 +28,7 @@ public final class TotalsRoutes {
 
   private final Map<String, Known> totals = new TreeMap<>();
   private final LocalStores stores;
-  private final ScatterGatherRoutes gather;
+  private final ScatterGather gather;
 
   /**
    * @param topics each view's collection → its events topic
@@ -39,7 +39,7 @@ public final class TotalsRoutes {
       java.util.function.Function<String, String> topics,
       Map<String, Integer> partitions,
       LocalStores stores,
-      ScatterGatherRoutes gather) {
+      ScatterGather gather) {
     this.stores = stores;
     this.gather = gather;
     for (ViewProjection<?, ?> view : views) {

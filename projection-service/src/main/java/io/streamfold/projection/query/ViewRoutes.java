@@ -46,7 +46,7 @@ public final class ViewRoutes<V> {
   private final Duration maxWait;
   private final Clock clock;
   private final Duration historyRetention;
-  private final ScatterGatherRoutes gather;
+  private final ScatterGather gather;
   private final String topic;
   private final int partitions;
   private final java.util.function.Function<byte[], ? extends org.apache.avro.generic.IndexedRecord>
@@ -67,7 +67,7 @@ public final class ViewRoutes<V> {
       LocalStores stores,
       Forwarder forwarder,
       StandbyReads standby,
-      ScatterGatherRoutes gather,
+      ScatterGather gather,
       Duration defaultWait,
       Duration maxWait,
       Clock clock,
@@ -104,6 +104,35 @@ public final class ViewRoutes<V> {
     this.personal = shared.personal();
     this.fields = new OpenedPersonalFields(personal);
     this.versions = Versions.of(view, shared.registry(), fields);
+    stores.keyedLike(view.store(), topic, partitions);
+    if (view.history()) {
+      stores.keyedLike(ViewProjections.historyStore(view), topic, partitions);
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/streams/<collection>/{id}/events}: the stream reads of the views that keep
+   * their history ({@link #stream}), one route for every collection; 404 for another.
+   */
+  public static void installStreams(JavalinConfig config, List<ViewRoutes<?>> routes) {
+    Map<String, ViewRoutes<?>> byCollection = new TreeMap<>();
+    routes.stream()
+        .filter(route -> route.view.history())
+        .forEach(route -> byCollection.putIfAbsent(route.view.collection(), route));
+    config.routes.get(
+        "/api/v1/streams/{collection}/{id}/events",
+        ctx -> {
+          String collection = ctx.pathParam("collection");
+          ViewRoutes<?> route = byCollection.get(collection);
+          if (route == null) {
+            throw ProblemException.notFound(
+                "No collection "
+                    + (collection.length() > 64 ? collection.substring(0, 64) + "…" : collection)
+                    + " keeps its streams; known: "
+                    + byCollection.keySet());
+          }
+          route.stream(ctx);
+        });
   }
 
   /** The route's path. */

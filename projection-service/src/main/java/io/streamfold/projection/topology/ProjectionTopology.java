@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.KStream;
 
 /**
  * All projections of the event log in one topology. They read the event log and its replay topic
@@ -19,7 +18,7 @@ public final class ProjectionTopology {
 
   /**
    * The replay topic of an event log: co-partitioned with it (same partitions, same keys), read by
-   * the same tasks, so a replayed event reaches the task that holds its account.
+   * the same tasks, so a replayed event reaches the task that holds its aggregate's view.
    */
   public static String replayTopic(String eventsTopic) {
     return eventsTopic + ".replay";
@@ -30,19 +29,13 @@ public final class ProjectionTopology {
    *     topics.apply(collection)} and waited for by {@code viewWaiters.get(store)}
    */
   public static Topology build(
-      String eventsTopic,
-      ProjectionSerdes serdes,
-      VersionWaiters waiters,
-      ProjectionCounters counters,
-      StoreHandles handles,
       List<ViewProjection<?, ?>> views,
       Function<String, String> topics,
       SchemaRegistry registry,
-      Map<String, VersionWaiters> viewWaiters) {
+      Map<String, VersionWaiters> viewWaiters,
+      ProjectionCounters counters,
+      StoreHandles handles) {
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<String, String> opened =
-        AccountProjection.build(builder, eventsTopic, serdes, waiters, counters, handles);
-    OwnerIndexProjection.build(builder, opened);
     ViewProjections.build(builder, views, topics, registry, viewWaiters, counters, handles);
     return builder.build();
   }

@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * type's events and their replay topic ({@code <store>-source}; dead letters put back, which fill
  * the gaps they left in a view that keeps its history), a processor ({@code <store>-projector}) and
  * a cached key-value store, in a sub-topology of its own (its log is keyed by its own ids, so its
- * partitions are placed independently of the accounts'; reads locate them through Kafka Streams'
- * metadata). A view that asks for its {@link ViewProjection#history() history} gets a second store,
- * {@link #historyStore}, written by the same processor: the view after each version under {@link
- * StoreNames#historyKey}, in version order per aggregate, with the event's time. Each of its {@link
- * ViewProjection#indexes() indexes} gets a repartition topic and a store ({@link #indexStore}): the
- * projector forwards, keyed by index key, the ids entering and leaving each key as views change,
- * and an indexer in the key's partition keeps {@code <key>\0<id> → id}. Each of its {@link
- * ViewProjection#totals() totals} gets a cached store in the views' own task ({@link
+ * partitions are placed independently of the other views'; reads locate a key's partition as the
+ * writers place it). A view that asks for its {@link ViewProjection#history() history} gets a
+ * second store, {@link #historyStore}, written by the same processor: the view after each version
+ * under {@link StoreNames#historyKey}, in version order per aggregate, with the event's time. Each
+ * of its {@link ViewProjection#indexes() indexes} gets a repartition topic and a store ({@link
+ * #indexStore}): the projector forwards, keyed by index key, the ids entering and leaving each key
+ * as views change, and an indexer in the key's partition keeps {@code <key>\0<id> → id}. Each of
+ * its {@link ViewProjection#totals() totals} gets a cached store in the views' own task ({@link
  * #totalsStore}), group → {@link GroupTotal} of that partition, which the projector moves each
  * changed view's contribution through.
  */
@@ -142,7 +142,7 @@ public final class ViewProjections {
   }
 
   /**
-   * The store of a view's index, keyed by {@link StoreNames#ownerKey index key and id}; also the
+   * The store of a view's index, keyed by {@link StoreNames.indexKey index key and id}; also the
    * name of the repartition topic that feeds it.
    */
   public static String indexStore(ViewProjection<?, ?> view, String index) {
@@ -200,7 +200,7 @@ public final class ViewProjections {
 
     @Override
     public void process(Record<String, IndexChange> record) {
-      String key = StoreNames.ownerKey(record.key(), record.value().id());
+      String key = StoreNames.indexKey(record.key(), record.value().id());
       if (record.value().present()) {
         index.put(key, record.value().id());
       } else {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,7 +106,7 @@ class ErasureIT {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(read("/api/v1/owners/" + SUBJECT + "/accounts").get("accounts"))
+                assertThat(read("/api/v1/accounts?ownerId=" + SUBJECT).get("accounts"))
                     .extracting(JsonNode::asText)
                     .containsExactly("erase-a", "erase-b"));
 
@@ -148,9 +149,10 @@ class ErasureIT {
             "/api/v1/accounts/erase-a",
             "/api/v1/accounts/erase-b",
             "/api/v1/accounts",
-            "/api/v1/accounts/erase-a/transactions",
+            "/api/v1/accounts/erase-a/history",
+            "/api/v1/accounts/erase-a?asOf=" + Instant.now(),
             "/api/v1/streams/accounts/erase-a/events",
-            "/api/v1/owners/" + SUBJECT + "/accounts")) {
+            "/api/v1/accounts?ownerId=" + SUBJECT)) {
       answers.add(Http.get(projectionApi + path).raw().body());
     }
     JsonNode a = read("/api/v1/accounts/erase-a");

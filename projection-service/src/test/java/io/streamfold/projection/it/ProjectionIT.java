@@ -42,6 +42,9 @@ class ProjectionIT {
   static final Map<String, Long> versions = new LinkedHashMap<>();
   static final Map<String, BigDecimal> balances = new HashMap<>();
 
+  /** The money per currency, and how many accounts are open and closed in each. */
+  static final String TOTALS = "/api/v1/totals/accounts/byCurrency";
+
   @BeforeAll
   static void start() {
     env = Instances.environment("projections");
@@ -168,8 +171,8 @@ class ProjectionIT {
     } while (cursor != null);
 
     assertThat(listed).containsExactlyElementsOf(versions.keySet().stream().sorted().toList());
-    JsonNode closedOnly = read(b, "/api/v1/accounts?status=CLOSED").json();
-    assertThat(closedOnly.get("accounts")).isEmpty();
+    Http.Response noFilter = read(b, "/api/v1/accounts?status=CLOSED");
+    assertThat(noFilter.status()).as("a parameter the list does not know").isEqualTo(400);
   }
 
   @Test
@@ -375,28 +378,8 @@ class ProjectionIT {
     versions.put("acc-2", 3L);
     balances.put("acc-1", balances.get("acc-1").subtract(new BigDecimal("1.50")));
     balances.put("acc-2", balances.get("acc-2").add(new BigDecimal("1.50")));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                read(b, "/api/v1/accounts/acc-2/transactions?after=2")
-                        .json()
-                        .get("transactions")
-                        .size()
-                    == 1);
-    JsonNode credit =
-        read(a, "/api/v1/accounts/acc-2/transactions?after=2").json().get("transactions").get(0);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                read(b, "/api/v1/accounts/acc-1/transactions?after=2")
-                        .json()
-                        .get("transactions")
-                        .size()
-                    == 1);
-    JsonNode debit =
-        read(b, "/api/v1/accounts/acc-1/transactions?after=2").json().get("transactions").get(0);
+    JsonNode credit = ledgerLine(a, b, "acc-2", 3);
+    JsonNode debit = ledgerLine(b, a, "acc-1", 3);
     assertThat(debit.get("type").asText()).isEqualTo("WITHDRAWAL");
     assertThat(debit.get("transferId").asText()).isEqualTo("move-1");
     assertThat(debit.get("counterparty").asText()).isEqualTo("acc-2");
@@ -404,31 +387,56 @@ class ProjectionIT {
     assertThat(credit.get("counterparty").asText()).isEqualTo("acc-1");
   }
 
+  /**
+   * The transaction that made {@code version} of an account, read from {@code first} once {@code
+   * second} has it too (the history is read where the account lives: one of them forwards).
+   */
+  private static JsonNode ledgerLine(
+      ProjectionService first, ProjectionService second, String id, long version) {
+    String path = "/api/v1/accounts/" + id + "/history?from=" + version + "&limit=1";
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(second, path).json().get("versions").size() == 1);
+    JsonNode line = read(first, path).json().get("versions").get(0);
+    assertThat(line.get("version").asLong()).isEqualTo(version);
+    return line.get("transaction");
+  }
+
   @Test
   @Order(5)
-  void shouldServeTransactionsOwnersAndStats() {
-    Http.Response page = read(b, "/api/v1/accounts/acc-5/transactions?limit=2");
+  void shouldServeTheLedgerTheOwnersAccountsAndTheMoneyPerCurrency() {
+    Http.Response page = read(b, "/api/v1/accounts/acc-5/history?limit=2");
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.json().get("transactions")).hasSize(2);
-    assertThat(page.json().get("transactions").get(1).get("balanceAfter").asText())
+    assertThat(page.json().get("versions")).hasSize(2);
+    JsonNode second = page.json().get("versions").get(1);
+    assertThat(second.get("transaction").get("type").asText()).isEqualTo("DEPOSIT");
+    assertThat(second.get("transaction").get("balanceAfter").asText())
         .isEqualTo(balances.get("acc-5").subtract(new BigDecimal("51.00")).toPlainString());
+    assertThat(second.get("balance").asText())
+        .as("the account as it was right after the version")
+        .isEqualTo(second.get("transaction").get("balanceAfter").asText());
+    assertThat(second.get("accountId").asText()).isEqualTo("acc-5");
     Http.Response rest =
-        read(
-            b,
-            "/api/v1/accounts/acc-5/transactions?after=" + page.json().get("nextCursor").asText());
-    assertThat(rest.json().get("transactions"))
+        read(b, "/api/v1/accounts/acc-5/history?from=" + page.json().get("nextCursor").asText());
+    assertThat(rest.json().get("versions"))
         .extracting(t -> t.get("version").asLong())
         .containsExactly(3L, 4L);
+    assertThat(page.json().get("versions").get(0).get("transaction").get("type").asText())
+        .isEqualTo("OPENED");
 
-    JsonNode adas = read(a, "/api/v1/owners/ada/accounts").json();
+    await() // the owner index is one hop behind the views
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(a, "/api/v1/accounts?ownerId=ada").json().get("accounts").size() == 6);
+    JsonNode adas = read(b, "/api/v1/accounts?ownerId=ada").json();
+    assertThat(adas.get("ownerId").asText()).isEqualTo("ada");
     assertThat(adas.get("accounts"))
         .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("acc-0", "acc-2", "acc-4", "acc-6", "acc-8", "acc-10");
-    JsonNode firstPage = read(b, "/api/v1/owners/ada/accounts?limit=4").json();
+    JsonNode firstPage = read(b, "/api/v1/accounts?ownerId=ada&limit=4").json();
     JsonNode secondPage =
         read(
                 a,
-                "/api/v1/owners/ada/accounts?limit=4&cursor="
+                "/api/v1/accounts?ownerId=ada&limit=4&cursor="
                     + firstPage.get("nextCursor").asText())
             .json();
     assertThat(firstPage.get("accounts"))
@@ -439,22 +447,25 @@ class ProjectionIT {
         .containsExactly("acc-6", "acc-8");
     assertThat(secondPage.get("nextCursor").isNull()).isTrue();
 
-    // the statistics are folded with the summaries, so they agree as soon as the summaries do
+    // the totals are folded with the views, so they agree as soon as the views do
     BigDecimal eur =
         balances.entrySet().stream()
             .filter(e -> Integer.parseInt(e.getKey().substring(4)) % 3 != 0)
             .map(Map.Entry::getValue)
             .reduce(BigDecimal.ZERO, BigDecimal::add);
-    JsonNode stats = read(b, "/api/v1/stats").json();
-    assertThat(stats.get("accounts").get("open").asLong()).isEqualTo(ACCOUNTS);
-    assertThat(new BigDecimal(stats.get("totalBalanceByCurrency").get("EUR").asText()))
+    JsonNode groups = read(b, TOTALS).json().get("groups");
+    long usd = java.util.stream.IntStream.range(0, ACCOUNTS).filter(i -> i % 3 == 0).count();
+    assertThat(groups.get("EUR").get("count").asLong()).isEqualTo(ACCOUNTS - usd);
+    assertThat(groups.get("USD").get("sums").get("open").asLong()).isEqualTo(usd);
+    assertThat(groups.get("USD").get("sums").get("closed").asLong()).isZero();
+    assertThat(new BigDecimal(groups.get("EUR").get("sums").get("balance").asText()))
         .isEqualByComparingTo(eur);
   }
 
   @Test
   @Order(6)
-  void shouldNeverAnswerPartialStatisticsOrListsWhileAnInstanceJoinsAndLeaves() {
-    String stats = read(a, "/api/v1/stats").raw().body();
+  void shouldNeverAnswerPartialTotalsOrListsWhileAnInstanceJoinsAndLeaves() {
+    String stats = read(a, TOTALS).raw().body();
     String list = read(a, "/api/v1/accounts?limit=1000").raw().body();
     Map<Integer, Integer> statuses = new HashMap<>();
     try (ProjectionService c = ProjectionInstances.start(projectionEnv)) {
@@ -476,16 +487,16 @@ class ProjectionIT {
       whole = answersWhole(a, stats, list, statuses) & answersWhole(b, stats, list, statuses);
     }
     assertThat(whole).isTrue();
-    System.out.printf("Lists and statistics while an instance joined and left: %s%n", statuses);
+    System.out.printf("Lists and totals while an instance joined and left: %s%n", statuses);
     assertThat(statuses.keySet())
         .as("whole answers or 503 while partitions move, never a partial 200: %s", statuses)
         .isSubsetOf(200, 503);
   }
 
-  /** Whether the instance answered the whole statistics and list; any 200 must be whole. */
+  /** Whether the instance answered the whole totals and list; any 200 must be whole. */
   private static boolean answersWhole(
       ProjectionService instance, String stats, String list, Map<Integer, Integer> statuses) {
-    Http.Response gotStats = read(instance, "/api/v1/stats");
+    Http.Response gotStats = read(instance, TOTALS);
     Http.Response gotList = read(instance, "/api/v1/accounts?limit=1000");
     statuses.merge(gotStats.status(), 1, Integer::sum);
     statuses.merge(gotList.status(), 1, Integer::sum);
@@ -627,14 +638,13 @@ class ProjectionIT {
     assertThat(read(a, "/api/v1/accounts?limit=100").json().get("accounts")).hasSize(ACCOUNTS);
   }
 
-  /** Every summary and every transaction an instance serves, as JSON text. */
+  /** Every account, its total and every version of every account an instance serves, as JSON. */
   private static Map<String, String> everything(ProjectionService instance) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("list", read(instance, "/api/v1/accounts?limit=1000").raw().body());
-    all.put("stats", read(instance, "/api/v1/stats").raw().body());
+    all.put("totals", read(instance, TOTALS).raw().body());
     for (String id : versions.keySet()) {
-      all.put(
-          id, read(instance, "/api/v1/accounts/" + id + "/transactions?limit=500").raw().body());
+      all.put(id, read(instance, "/api/v1/accounts/" + id + "/history?limit=500").raw().body());
     }
     return all;
   }

@@ -193,9 +193,9 @@ class SecurityIT {
           Http.get(projectionUrl(i, "/api/v1/accounts?limit=100"), "X-API-Key", READER_KEY);
       assertThat(list.status()).as(list.raw().body()).isEqualTo(200);
       assertThat(list.json().get("accounts").findValuesAsText("accountId")).contains("sec-2");
-      assertProblem(Http.get(projectionUrl(i, "/internal/v1/stats")), 401, "unauthenticated");
-      assertThat(Http.get(projectionUrl(i, "/internal/v1/stats"), "X-API-Key", READER_KEY).status())
-          .isEqualTo(200);
+      String part = "/internal/v1/totals/accounts/byCurrency";
+      assertProblem(Http.get(projectionUrl(i, part)), 401, "unauthenticated");
+      assertThat(Http.get(projectionUrl(i, part), "X-API-Key", READER_KEY).status()).isEqualTo(200);
     }
     assertThat(Http.get(projectionUrl(0, "/health/ready")).status())
         .as("probes need no credentials")

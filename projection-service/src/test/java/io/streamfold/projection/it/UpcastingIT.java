@@ -127,18 +127,20 @@ class UpcastingIT {
     // the projections fold the old and the new events alike
     JsonNode old = read("/api/v1/accounts/old-1?minVersion=4");
     assertThat(old.get("balance").asText()).isEqualTo("12.25");
-    JsonNode transactions = read("/api/v1/accounts/old-1/transactions").get("transactions");
+    JsonNode ledger = read("/api/v1/accounts/old-1/history").get("versions");
     List<String> amounts = new ArrayList<>();
-    transactions.forEach(
-        t -> amounts.add(new BigDecimal(t.get("amount").asText()).toPlainString()));
+    ledger.forEach(
+        v ->
+            amounts.add(
+                new BigDecimal(v.get("transaction").get("amount").asText()).toPlainString()));
     assertThat(amounts).containsExactly("10.00", "2.50", "1.25", "1.00");
     assertThat(read("/api/v1/accounts/new-bhd?minVersion=2").get("balance").asText())
         .isEqualTo("1.003");
     assertThat(read("/api/v1/accounts/old-2?minVersion=1").get("balance").asText())
         .isEqualTo("1000.00");
-    JsonNode stats = read("/api/v1/stats").get("totalBalanceByCurrency");
-    assertThat(stats.get("BHD").asText()).isEqualTo("1.003");
-    assertThat(stats.get("JPY").asText()).isEqualTo("1000.00");
+    JsonNode totals = read("/api/v1/totals/accounts/byCurrency").get("groups");
+    assertThat(totals.get("BHD").get("sums").get("balance").asText()).isEqualTo("1.003");
+    assertThat(totals.get("JPY").get("sums").get("balance").asText()).isEqualTo("1000.00");
 
     // a stream read shows every event in the current contract, whichever major wrote it
     JsonNode stream = read("/api/v1/streams/accounts/old-1/events").get("events");

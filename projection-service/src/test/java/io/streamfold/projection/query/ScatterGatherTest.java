@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ScatterGatherRoutesTest {
+class ScatterGatherTest {
   static LocalStores.Part<List<String>> part(Integer... partitions) {
     return new LocalStores.Part<>(Set.of(partitions), List.of());
   }
@@ -18,7 +18,7 @@ class ScatterGatherRoutesTest {
   void shouldAcceptPartsThatCoverEveryPartitionOnce() {
     assertThatCode(
             () ->
-                ScatterGatherRoutes.requireEveryPartitionOnce(
+                ScatterGather.requireEveryPartitionOnce(
                     List.of(part(0, 2, 4), part(1, 3), part(5)), 6))
         .doesNotThrowAnyException();
   }
@@ -28,7 +28,7 @@ class ScatterGatherRoutesTest {
     ProblemException problem =
         catchThrowableOfType(
             ProblemException.class,
-            () -> ScatterGatherRoutes.requireEveryPartitionOnce(List.of(part(0, 1), part(3)), 4));
+            () -> ScatterGather.requireEveryPartitionOnce(List.of(part(0, 1), part(3)), 4));
 
     assertThat(problem.problem().status()).isEqualTo(503);
     assertThat(problem.problem().detail()).contains("3 of 4").contains("partition 2");
@@ -40,8 +40,7 @@ class ScatterGatherRoutesTest {
     ProblemException problem =
         catchThrowableOfType(
             ProblemException.class,
-            () ->
-                ScatterGatherRoutes.requireEveryPartitionOnce(List.of(part(0, 1), part(1, 2)), 3));
+            () -> ScatterGather.requireEveryPartitionOnce(List.of(part(0, 1), part(1, 2)), 3));
 
     assertThat(problem.problem().status()).isEqualTo(503);
     assertThat(problem.problem().detail()).contains("Partition 1").contains("two instances");
