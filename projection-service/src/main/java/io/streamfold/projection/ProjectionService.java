@@ -126,15 +126,24 @@ public final class ProjectionService implements AutoCloseable {
 
   public static ProjectionService start(ProjectionServiceConfig config, Clock clock) {
     List<ViewProjection<?, ?>> views = ProjectionDomain.loadViews();
+    if (views.isEmpty()) {
+      throw new IllegalStateException(
+          "No projection plug-in on the classpath (META-INF/services/"
+              + ProjectionDomain.class.getName()
+              + "): nothing to project");
+    }
+    // the first view's collection is the default one: its log is awaited, its lag shown per
+    // partition, and a subscription that names no collection gets its events
+    String main = views.get(0).collection();
+    String mainTopic = config.eventsTopicOf(main);
     ProjectionTopics.Partitions topicPartitions =
         ProjectionTopics.awaitEventsAndCreateDeadLetters(
-            config, views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
+            config,
+            mainTopic,
+            views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     int partitions = topicPartitions.events();
     Map<String, Integer> viewPartitions = topicPartitions.views();
     Map<String, String> pluggedIn = new LinkedHashMap<>(); // collection → its events topic
-    if (views.stream().anyMatch(view -> view.collection().equals(config.collection()))) {
-      pluggedIn.put(config.collection(), config.eventsTopic()); // the default first
-    }
     views.forEach(
         view -> pluggedIn.putIfAbsent(view.collection(), config.eventsTopicOf(view.collection())));
     PersonalDataSettings keySettings = config.personalData();
@@ -178,7 +187,7 @@ public final class ProjectionService implements AutoCloseable {
         new ProjectionLag(
             config.clientProperties(),
             config.applicationId(),
-            config.eventsTopic(),
+            mainTopic,
             views.stream().flatMap(ProjectionService::indexStores).toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
@@ -223,7 +232,7 @@ public final class ProjectionService implements AutoCloseable {
             views.stream().flatMap(ProjectionService::viewStores).toList());
     List<Subscriptions.Collection> subscribable = new ArrayList<>();
     List<DeadLetterRoutes.Log> deadLetterLogs = new ArrayList<>();
-    // a subscription that names no collection gets the default one's events (the accounts')
+    // a subscription that names no collection gets the first view's events
     pluggedIn.forEach(
         (collection, topic) -> {
           subscribable.add(
@@ -232,7 +241,7 @@ public final class ProjectionService implements AutoCloseable {
                   topic,
                   pluginEvents.get(collection),
                   eventTypes(views, collection),
-                  collection.equals(config.collection())));
+                  collection.equals(main)));
           deadLetterLogs.add(
               new DeadLetterRoutes.Log(
                   collection,

@@ -29,14 +29,19 @@ final class ProjectionTopics {
   /**
    * The partition counts this service works with.
    *
-   * @param events the default collection's event log's (the accounts', awaited)
+   * @param events the first view's event log's (awaited)
    * @param views each plugged-in view's events topic's
    */
   record Partitions(int events, Map<String, Integer> views) {}
 
+  /**
+   * Waits for {@code awaited} (the first view's events, which the command service creates), then
+   * makes sure the dead-letter topic, the other views' event logs (co-partitioned with it) and
+   * every log's replay topic exist.
+   */
   static Partitions awaitEventsAndCreateDeadLetters(
-      ProjectionServiceConfig config, List<String> viewSources) {
-    int partitions = awaitEvents(config);
+      ProjectionServiceConfig config, String awaited, List<String> viewSources) {
+    int partitions = awaitEvents(config, awaited);
     Map<String, String> twoWeeks =
         Map.of(
             "cleanup.policy",
@@ -47,13 +52,10 @@ final class ProjectionTopics {
             Short.toString(config.minInsyncReplicas()));
     new TopicProvisioner(config.clientProperties())
         .ensure(
-            List.of(
-                new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks),
-                // co-partitioned with the event log: a replayed event reaches its view's task
-                new TopicSpec(config.replayTopic(), partitions, config.replication(), twoWeeks)));
+            List.of(new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks)));
     List<TopicSpec> sources = new java.util.ArrayList<>();
     for (String topic : viewSources) {
-      if (topic.equals(config.eventsTopic())) {
+      if (topic.equals(awaited)) {
         continue; // awaited above: the command service made it, as it needs it
       }
       sources.add(
@@ -62,7 +64,7 @@ final class ProjectionTopics {
     new TopicProvisioner(config.clientProperties()).ensure(sources);
     Map<String, Integer> views = partitionsOf(config, viewSources.stream().distinct().toList());
     List<TopicSpec> replays = new java.util.ArrayList<>();
-    views.forEach( // co-partitioned with each view's events
+    views.forEach( // co-partitioned with each view's events: a replay reaches its view's task
         (topic, count) ->
             replays.add(
                 new TopicSpec(
@@ -92,29 +94,29 @@ final class ProjectionTopics {
     }
   }
 
-  private static int awaitEvents(ProjectionServiceConfig config) {
+  private static int awaitEvents(ProjectionServiceConfig config, String topic) {
     Instant deadline = Instant.now().plus(EVENTS_WAIT);
     try (Admin admin = Admin.create(config.clientProperties())) {
       while (true) {
         try {
           return admin
-              .describeTopics(List.of(config.eventsTopic()))
+              .describeTopics(List.of(topic))
               .allTopicNames()
               .get(10, TimeUnit.SECONDS)
-              .get(config.eventsTopic())
+              .get(topic)
               .partitions()
               .size();
         } catch (Exception notYet) {
           if (Instant.now().isAfter(deadline)) {
             throw new IllegalStateException(
                 "The events topic "
-                    + config.eventsTopic()
+                    + topic
                     + " does not exist after "
                     + EVENTS_WAIT
                     + ": start the command service first, or check TOPIC_PREFIX",
                 notYet);
           }
-          LOG.info("Waiting for the events topic {} to exist", config.eventsTopic());
+          LOG.info("Waiting for the events topic {} to exist", topic);
           try {
             Thread.sleep(1000);
           } catch (InterruptedException e) {

@@ -119,26 +119,13 @@ public record ProjectionServiceConfig(
     return Env.clientProperties(bootstrapServers, kafka);
   }
 
-  public String eventsTopic() {
-    return topicPrefix + "accounts.events";
-  }
-
   /** The event log of an aggregate type: {@code <prefix><collection>.events}. */
   public String eventsTopicOf(String collection) {
     return topicPrefix + collection + ".events";
   }
 
-  /** The collection whose events this service projects and serves. */
-  public String collection() {
-    return "accounts";
-  }
-
+  /** Every view's poison events, with Kafka Streams' {@code __streams.errors.*} headers. */
   public String deadLetterTopic() {
-    return topicPrefix + "accounts.events.dlq";
-  }
-
-  /** Dead-lettered events replayed into the projections (never into the event log). */
-  public String replayTopic() {
-    return io.streamfold.projection.topology.ProjectionTopology.replayTopic(eventsTopic());
+    return topicPrefix + "projections.dlq";
   }
 }

@@ -71,8 +71,8 @@ public final class Subscriptions implements AutoCloseable {
    *     SerializationException} for bad data
    * @param types the payload types of its envelope, for the {@code types=} filter; null when this
    *     service does not know them (a plug-in whose views do not name them): any name is then taken
-   * @param byDefault subscribed to when the request names no collection (the accounts'; the others
-   *     are subscribed to by name)
+   * @param byDefault subscribed to when the request names no collection (the first view's: the
+   *     accounts' with the bank; the others are subscribed to by name)
    */
   public record Collection(
       String name,

@@ -99,7 +99,7 @@ class DeadLetterReplayIT {
       // a replay that failed again is dead-lettered from the replay topic: replaying that one
       // finds the event on the log through the replay record's header
       JsonNode replay = replayed.json().get("replay");
-      String dlq = env.get("TOPIC_PREFIX") + "accounts.events.dlq";
+      String dlq = env.get("TOPIC_PREFIX") + "projections.dlq";
       byte[] value = bytes(bootstrap, events);
       writeDeadLetter(
           bootstrap,

@@ -60,7 +60,7 @@ class PoisonRecordsIT {
       assertThat(read.status()).as("events after the poison are projected").isEqualTo(200);
       assertThat(new BigDecimal(read.json().get("balance").asText())).isEqualByComparingTo("2.50");
 
-      List<ConsumerRecord<byte[], byte[]>> eventDlq = readAll(prefix + "accounts.events.dlq", 2);
+      List<ConsumerRecord<byte[], byte[]>> eventDlq = readAll(prefix + "projections.dlq", 2);
       assertThat(eventDlq)
           .extracting(ConsumerRecord::value)
           .containsExactly(GARBAGE, UNKNOWN_SCHEMA);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProjectionTopologyTest {
   static final String EVENTS = "accounts.events";
   static final String TRANSFERS = "transfers.events";
-  static final String DLQ = "accounts.events.dlq";
+  static final String DLQ = "projections.dlq";
   static final Instant T0 = Instant.parse("2026-04-01T09:00:00Z");
 
   @TempDir Path stateDir;
