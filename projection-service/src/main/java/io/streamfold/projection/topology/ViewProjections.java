@@ -83,9 +83,11 @@ public final class ViewProjections {
       Map<String, VersionWaiters> waiters,
       ProjectionCounters counters,
       StoreHandles handles) {
+    // one serde for the views and their history, which writes each view once (see serde)
+    Serde<Versioned<V>> viewSerde = serde(view);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(view.store()), Serdes.String(), serde(view))
+                Stores.persistentKeyValueStore(view.store()), Serdes.String(), viewSerde)
             .withCachingEnabled());
     String[] stores = {view.store()};
     if (view.history()) {
@@ -93,7 +95,7 @@ public final class ViewProjections {
           Stores.keyValueStoreBuilder(
               Stores.persistentKeyValueStore(historyStore(view)),
               Serdes.String(),
-              historySerde(view)));
+              historySerde(view, viewSerde)));
       stores = new String[] {view.store(), historyStore(view)};
     }
     for (ViewProjection.Total<V> total : view.totals()) {
@@ -209,14 +211,27 @@ public final class ViewProjections {
     }
   }
 
-  /** The stored form: format 1, version, missing versions, the plug-in's bytes of the view. */
+  /**
+   * The stored form: format 1, version, missing versions, the plug-in's bytes of the view. The
+   * projector writes a view to its store and then, with its history, the same object again as part
+   * of a history entry: each stream thread's serializer remembers the last value it wrote and its
+   * bytes, so the plug-in writes a view once (stores never change the bytes they are given).
+   */
   public static <V> Serde<Versioned<V>> serde(ViewProjection<?, V> view) {
+    ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
     return Serdes.serdeFrom(
         (topic, value) -> {
           if (value == null) {
             return null;
           }
-          return framed(view.write(value.view()), value.version(), value.missingVersions());
+          Object[] remembered = last.get();
+          if (remembered[0] == value) {
+            return (byte[]) remembered[1];
+          }
+          byte[] bytes = framed(view.write(value.view()), value.version(), value.missingVersions());
+          remembered[0] = value;
+          remembered[1] = bytes;
+          return bytes;
         },
         (topic, data) -> {
           if (data == null) {
@@ -235,7 +250,12 @@ public final class ViewProjections {
    * still read, with no event: a stream read of it answers 503 {@code stream-not-indexed}.
    */
   public static <V> Serde<ViewVersion<V>> historySerde(ViewProjection<?, V> view) {
-    Serde<Versioned<V>> state = serde(view);
+    return historySerde(view, serde(view));
+  }
+
+  /** {@link #historySerde(ViewProjection)}, its views written by {@code state}. */
+  static <V> Serde<ViewVersion<V>> historySerde(
+      ViewProjection<?, V> view, Serde<Versioned<V>> state) {
     return Serdes.serdeFrom(
         (topic, value) -> {
           if (value == null) {

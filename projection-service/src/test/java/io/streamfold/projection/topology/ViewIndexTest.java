@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewIndexTest {
 
   /** Tasks: events {@code id,version,assignee,watcher}; the view is the assignee and watcher. */
-  static final class Tasks implements ViewProjection<String[], String[]> {
+  static class Tasks implements ViewProjection<String[], String[]> {
     @Override
     public String store() {
       return "task-views";
@@ -142,6 +142,34 @@ class ViewIndexTest {
       it.forEachRemaining(e -> groups.put(e.key, e.value.count() + " " + e.value.sums()));
     }
     return groups;
+  }
+
+  @Test
+  void shouldWriteAViewOnceForItsStoreAndItsHistoryAndNeverMixTwoUp() {
+    int[] writes = {0};
+    Tasks counting =
+        new Tasks() {
+          @Override
+          public byte[] write(String[] view) {
+            writes[0]++;
+            return super.write(view);
+          }
+        };
+    var views = ViewProjections.serde(counting);
+    var history = ViewProjections.historySerde(counting, views);
+    var first = new io.streamfold.projection.plugin.Versioned<>(1, 0, new String[] {"ada", "bob"});
+    var second = new io.streamfold.projection.plugin.Versioned<>(2, 0, new String[] {"cy", ""});
+
+    byte[] stored = views.serializer().serialize("t", first);
+    byte[] entry = history.serializer().serialize("t", new ViewVersion<>(7, first, null));
+    byte[] other = views.serializer().serialize("t", second);
+    byte[] again = views.serializer().serialize("t", first);
+
+    assertThat(writes[0]).as("the history entry took the view's bytes just written").isEqualTo(3);
+    assertThat(history.deserializer().deserialize("t", entry).state().view())
+        .containsExactly("ada", "bob");
+    assertThat(views.deserializer().deserialize("t", other).view()).containsExactly("cy", "");
+    assertThat(again).isEqualTo(stored);
   }
 
   @Test
