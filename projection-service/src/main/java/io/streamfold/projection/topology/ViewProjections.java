@@ -389,6 +389,14 @@ public final class ViewProjections {
     private int partition;
     private Recent<Versioned<V>> store;
     private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
+    // the time of each recent view's last history entry, so that its next one is never earlier
+    private final Map<String, Long> lastTimes =
+        new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > Recent.VIEWS;
+          }
+        };
     private ProcessorContext<String, IndexChange> context;
     private final List<Recent<GroupTotal>> totals = new java.util.ArrayList<>();
     // asked of the plug-in once: its methods may build new lists at every call
@@ -412,6 +420,7 @@ public final class ViewProjections {
 
     @Override
     public void init(ProcessorContext<String, IndexChange> context) {
+      lastTimes.clear();
       this.context = context;
       store = new Recent<>(context.getStateStore(view.store()), Recent.VIEWS);
       partition = context.taskId().partition();
@@ -471,9 +480,11 @@ public final class ViewProjections {
               version, (current == null ? 0 : current.missingVersions()) + missing, next);
       store.put(id, stored);
       if (history != null) {
+        long time = Math.max(record.timestamp(), lastTime(id, current));
         history.put(
             StoreNames.historyKey(id, version),
-            new ViewVersion<>(record.timestamp(), stored, record.value().bytes()));
+            new ViewVersion<>(time, stored, record.value().bytes()));
+        lastTimes.put(id, time);
       }
       moved(record, id, current, next);
       waiters.applied(id, version);
@@ -481,13 +492,33 @@ public final class ViewProjections {
     }
 
     /**
+     * The time of the last history entry of {@code id}, whose latest view is {@code current};
+     * {@link Long#MIN_VALUE} for none. Its business times never decrease along its versions (the
+     * writers see to it since occurredAt = max(clock, last event's time)), and an entry's time is
+     * its record's timestamp or the time of the entry before it if that is later: in a log written
+     * before that rule, {@code asOf} still answers a prefix of the stream. A view read for a while
+     * is known here; otherwise its last entry is read once.
+     */
+    private long lastTime(String id, Versioned<V> current) {
+      if (current == null) {
+        return Long.MIN_VALUE;
+      }
+      Long known = lastTimes.get(id);
+      if (known != null) {
+        return known;
+      }
+      ViewVersion<V> last = history.get(StoreNames.historyKey(id, current.version()));
+      return last == null ? Long.MIN_VALUE : last.timestamp();
+    }
+
+    /**
      * Applies a version the view is missing (a gap), arriving after later versions were applied: a
      * dead-lettered event replayed once its cause is fixed. The view right before it (from the
      * history) takes it, then the events the history keeps after it are folded again on top, each
-     * entry rewritten with its own time and bytes; the view, its totals and its indexes end as if
-     * the event had come in its turn (a rebuild gives the same digests). A history whose later
-     * entries were written before it kept events cannot be folded again: the event fails, and is
-     * dead-lettered again with that reason.
+     * entry rewritten with its own time (never earlier than the one before) and bytes; the view,
+     * its totals and its indexes end as if the event had come in its turn (a rebuild gives the same
+     * digests). A history whose later entries were written before it kept events cannot be folded
+     * again: the event fails, and is dead-lettered again with that reason.
      */
     private void fill(
         Versioned<V> latest, Record<String, Sourced<E>> record, String id, long late) {
@@ -525,19 +556,24 @@ public final class ViewProjections {
       missing += late - last - 1;
       folded = view.apply(folded, record.value().event());
       Versioned<V> state = new Versioned<>(late, missing, folded);
+      // each time never earlier than the one before: the later entries' kept times were, without
+      // this one, so each becomes the later of its own and the one before it
+      long time =
+          Math.max(record.timestamp(), previous == null ? Long.MIN_VALUE : previous.timestamp());
       history.put(
-          StoreNames.historyKey(id, late),
-          new ViewVersion<>(record.timestamp(), state, record.value().bytes()));
+          StoreNames.historyKey(id, late), new ViewVersion<>(time, state, record.value().bytes()));
       last = late;
       for (ViewVersion<V> entry : later) {
         missing += entry.version() - last - 1;
         folded = view.apply(folded, decoder.apply(entry.event()));
         state = new Versioned<>(entry.version(), missing, folded);
+        time = Math.max(time, entry.timestamp());
         history.put(
             StoreNames.historyKey(id, entry.version()),
-            new ViewVersion<>(entry.timestamp(), state, entry.event()));
+            new ViewVersion<>(time, state, entry.event()));
         last = entry.version();
       }
+      lastTimes.put(id, time);
       store.put(id, state);
       moved(record, id, latest, folded);
       counters.fill();

@@ -66,10 +66,12 @@ public interface ViewProjection<E, V> {
    * {@code occurredAt} and a {@code payload} union by convention). A history also lets a replayed
    * dead letter fill the gap it left: the versions after it are folded again from the events kept.
    * An event's time is its record's timestamp, which the command service sets to the event's
-   * business time (never decreasing along an aggregate's versions). Costs one more store write per
-   * event and the view's and the event's bytes per version. False (the default): the latest view
-   * only. Turning it on for a view that has been running needs a rebuild under a new application
-   * id, or its history starts at the change.
+   * business time (never decreasing along an aggregate's versions); in a log written before that
+   * rule, an event stamped earlier than the version before it counts from that version's time, so
+   * {@code asOf} always answers a prefix of the stream. Costs one more store write per event and
+   * the view's and the event's bytes per version. False (the default): the latest view only.
+   * Turning it on for a view that has been running needs a rebuild under a new application id, or
+   * its history starts at the change.
    */
   default boolean history() {
     return false;
