@@ -49,72 +49,25 @@ class GroupTotalTest {
         .isEqualTo(new GroupTotal(2, Map.of("amount", new BigDecimal("10.50"))));
   }
 
+  /** An account's amounts as the accounts' total by currency takes them. */
+  static Map<String, BigDecimal> amounts(String balance, int open, int closed) {
+    return Map.of(
+        "balance", new BigDecimal(balance),
+        "open", BigDecimal.valueOf(open),
+        "closed", BigDecimal.valueOf(closed));
+  }
+
   @Test
   void shouldMoveOnlyTheAmountsThatChanged() {
-    GroupTotal sofar =
-        new GroupTotal(
-            2,
-            Map.of(
-                "balance",
-                new BigDecimal("30.00"),
-                "open",
-                new BigDecimal("2"),
-                "closed",
-                BigDecimal.ZERO));
+    GroupTotal sofar = new GroupTotal(2, amounts("30.00", 2, 0));
 
-    GroupTotal deposited =
-        sofar.moved(
-            Map.of(
-                "balance",
-                new BigDecimal("10.00"),
-                "open",
-                BigDecimal.ONE,
-                "closed",
-                BigDecimal.ZERO),
-            Map.of(
-                "balance",
-                new BigDecimal("12.50"),
-                "open",
-                BigDecimal.ONE,
-                "closed",
-                BigDecimal.ZERO));
-    GroupTotal closed =
-        deposited.moved(
-            Map.of(
-                "balance",
-                new BigDecimal("12.50"),
-                "open",
-                BigDecimal.ONE,
-                "closed",
-                BigDecimal.ZERO),
-            Map.of(
-                "balance",
-                new BigDecimal("12.50"),
-                "open",
-                BigDecimal.ZERO,
-                "closed",
-                BigDecimal.ONE));
+    GroupTotal deposited = sofar.moved(amounts("10.00", 1, 0), amounts("12.50", 1, 0));
+    GroupTotal closed = deposited.moved(amounts("12.50", 1, 0), amounts("12.50", 0, 1));
     GroupTotal gained = GroupTotal.NONE.moved(Map.of(), Map.of("new", BigDecimal.TEN));
 
     assertThat(deposited.count()).isEqualTo(2);
-    assertThat(deposited.sums())
-        .isEqualTo(
-            Map.of(
-                "balance",
-                new BigDecimal("32.50"),
-                "open",
-                new BigDecimal("2"),
-                "closed",
-                BigDecimal.ZERO));
-    assertThat(closed.sums())
-        .isEqualTo(
-            Map.of(
-                "balance",
-                new BigDecimal("32.50"),
-                "open",
-                BigDecimal.ONE,
-                "closed",
-                BigDecimal.ONE));
+    assertThat(deposited.sums()).isEqualTo(amounts("32.50", 2, 0));
+    assertThat(closed.sums()).isEqualTo(amounts("32.50", 1, 1));
     assertThat(gained.sums()).isEqualTo(Map.of("new", BigDecimal.TEN));
   }
 }
