@@ -24,13 +24,17 @@ final class Recent<V> {
 
   Recent(KeyValueStore<String, V> store, int capacity) {
     this.store = store;
-    this.values =
-        new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.values = leastRecentlyUsedOut(capacity);
+  }
+
+  /** A map that holds at most {@code capacity} entries, dropping the least recently used. */
+  static <T> Map<String, T> leastRecentlyUsedOut(int capacity) {
+    return new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, T> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 
   V get(String key) {

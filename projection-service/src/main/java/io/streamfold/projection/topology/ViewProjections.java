@@ -390,13 +390,7 @@ public final class ViewProjections {
     private Recent<Versioned<V>> store;
     private KeyValueStore<String, ViewVersion<V>> history; // null unless the view keeps one
     // the time of each recent view's last history entry, so that its next one is never earlier
-    private final Map<String, Long> lastTimes =
-        new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > Recent.VIEWS;
-          }
-        };
+    private final Map<String, Long> lastTimes = Recent.leastRecentlyUsedOut(Recent.VIEWS);
     private ProcessorContext<String, IndexChange> context;
     private final List<Recent<GroupTotal>> totals = new java.util.ArrayList<>();
     // asked of the plug-in once: its methods may build new lists at every call
