@@ -370,7 +370,7 @@ public final class ViewProjections {
       if (key == null) {
         continue; // not known (yet): nothing to find the view under
       }
-      if (Ids.AGGREGATE_ID.matcher(key).matches()) {
+      if (Ids.isAggregateId(key)) {
         keys.add(key);
       } else {
         LOG.warn("Left out of index {} of {}: the key '{}' is not an id", index.name(), id, key);

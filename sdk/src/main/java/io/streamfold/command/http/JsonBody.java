@@ -123,7 +123,7 @@ public final class JsonBody {
   /** An aggregate id (as in a URL), or null when absent and not required. */
   public String id(String field, boolean required) {
     String id = required ? requiredString(field, 64) : optionalString(field, 64);
-    if (id != null && !io.streamfold.service.http.Ids.AGGREGATE_ID.matcher(id).matches()) {
+    if (id != null && !io.streamfold.service.http.Ids.isAggregateId(id)) {
       throw invalid(
           field,
           "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-', starting with a letter"
