@@ -37,6 +37,7 @@ import java.util.TreeMap;
 public final class ViewRoutes<V> {
   private static final TypeReference<LocalStores.Part<List<Map<String, Object>>>> PAGE =
       new TypeReference<>() {};
+  private static final String JSON = "application/json";
   private final ViewProjection<?, V> view;
   private final LocalStores stores;
   private final Forwarder forwarder;
@@ -54,6 +55,8 @@ public final class ViewRoutes<V> {
   private final io.streamfold.schemas.crypto.PersonalData personal;
   private final PersonalFields fields;
   private final Versions<V> versions;
+  private final RenderedViews<V> rendered;
+  private final String servedBy;
 
   /**
    * What every plugged-in view's routes share with the instance.
@@ -104,6 +107,8 @@ public final class ViewRoutes<V> {
     this.personal = shared.personal();
     this.fields = new OpenedPersonalFields(personal);
     this.versions = Versions.of(view, shared.registry(), fields);
+    this.rendered = new RenderedViews<>(personal, fields);
+    this.servedBy = stores.self().host() + ":" + stores.self().port();
     stores.keyedLike(view.store(), topic, partitions);
     if (view.history()) {
       stores.keyedLike(ViewProjections.historyStore(view), topic, partitions);
@@ -280,8 +285,7 @@ public final class ViewRoutes<V> {
     body.put(index.name(), key);
     body.put(view.collection(), ids);
     body.put("nextCursor", ids.size() == limit ? ids.get(limit - 1) : null);
-    ctx.header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
-        .json(body);
+    ctx.header("X-Streamfold-Served-By", servedBy).json(body);
   }
 
   private void read(Context ctx) {
@@ -368,8 +372,7 @@ public final class ViewRoutes<V> {
     body.put(
         "nextCursor",
         page.size() == limit ? Long.toString(page.get(limit - 1).version() + 1) : null);
-    ctx.header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
-        .json(body);
+    ctx.header("X-Streamfold-Served-By", servedBy).json(body);
   }
 
   /**
@@ -419,9 +422,20 @@ public final class ViewRoutes<V> {
     if (found == null) {
       throw ProblemException.notFound("No " + view.collection() + " " + id);
     }
-    ctx.header("ETag", "\"" + found.version() + "\"")
-        .header("X-Streamfold-Served-By", stores.self().host() + ":" + stores.self().port())
-        .json(body(id, found));
+    RenderedViews.Body<V> body =
+        rendered.body(id, found, opening -> body(view, id, found, opening), ViewRoutes::json);
+    ctx.header("ETag", body.etag())
+        .header("X-Streamfold-Served-By", servedBy)
+        .contentType(JSON)
+        .result(body.json());
+  }
+
+  private static byte[] json(Object body) {
+    try {
+      return io.streamfold.service.http.Json.mapper().writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("A view's rendering is not JSON: " + e.getMessage(), e);
+    }
   }
 
   private Map<String, Object> body(String id, Versioned<V> found) {

@@ -153,6 +153,14 @@ public final class PersonalData {
     keys.forget(subjectId);
   }
 
+  /**
+   * How many erasures this instance has learnt of: a rendering of personal values made while this
+   * still reads as it did before is not of a subject forgotten since.
+   */
+  public long erasures() {
+    return erasures.get();
+  }
+
   public boolean isErased(String subjectId) {
     return keys.isErased(subjectId);
   }

@@ -173,6 +173,11 @@ public interface ViewProjection<E, V> {
    * The view as the route answers it, its sealed personal values opened through {@code personal}
    * ({@link PersonalFields#put}); what the platform calls. By default {@link #render(String,
    * Object)}: override one of the two.
+   *
+   * <p>A function of its arguments alone (no clock, no other state): the platform keeps the JSON of
+   * the views it answered lately and renders a view again only when its stored value is no longer
+   * equal to the one rendered, or a subject was erased since. So give the view value equality (a
+   * record does); a view without it is rendered on every read.
    */
   default Map<String, Object> render(String id, V view, PersonalFields personal) {
     return render(id, view);
