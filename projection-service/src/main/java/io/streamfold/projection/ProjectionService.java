@@ -65,6 +65,7 @@ public final class ProjectionService implements AutoCloseable {
   private final DeadLetterRoutes deadLetters;
 
   private final KafkaDataKeys keys;
+  private final CatchUp catchUp;
 
   private ProjectionService(
       StreamsRunner streams,
@@ -75,8 +76,10 @@ public final class ProjectionService implements AutoCloseable {
       ExecutorService readers,
       Subscriptions subscriptions,
       DeadLetterRoutes deadLetters,
-      KafkaDataKeys keys) {
+      KafkaDataKeys keys,
+      CatchUp catchUp) {
     this.keys = keys;
+    this.catchUp = catchUp;
     this.streams = streams;
     this.lag = lag;
     this.http = http;
@@ -173,16 +176,6 @@ public final class ProjectionService implements AutoCloseable {
     org.apache.kafka.streams.Topology topology =
         ProjectionTopology.build(
             views, config::eventsTopicOf, registry, viewWaiters, counters, handles);
-    StreamsRunner streams = new StreamsRunner(topology, ProjectionSettings.of(config, counters));
-    HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
-    LocalStores stores = new LocalStores(streams.streams(), self, handles);
-    streams.onStateChange(state -> stores.forgetPlacements());
-    streams.start();
-    Forwarder forwarder =
-        new Forwarder(
-            config.advertisedServer(),
-            config.minVersionMaxWait().plusSeconds(5),
-            config.security().forwardScheme());
     ProjectionLag lag =
         new ProjectionLag(
             config.clientProperties(),
@@ -190,6 +183,19 @@ public final class ProjectionService implements AutoCloseable {
             mainTopic,
             views.stream().flatMap(ProjectionService::indexStores).toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
+    java.util.Properties streamsProperties = ProjectionSettings.of(config, counters);
+    CatchUp catchUp = CatchUp.decide(config, CatchUp.behind(lag), streamsProperties);
+    StreamsRunner streams = new StreamsRunner(topology, streamsProperties);
+    HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
+    LocalStores stores = new LocalStores(streams.streams(), self, handles);
+    streams.onStateChange(state -> stores.forgetPlacements());
+    streams.start();
+    catchUp.watch(streams, lag);
+    Forwarder forwarder =
+        new Forwarder(
+            config.advertisedServer(),
+            config.minVersionMaxWait().plusSeconds(5),
+            config.security().forwardScheme());
     var standby = new StandbyReads(stores, forwarder, config.maxStandbyLag());
     var genericEvents = new io.streamfold.projection.events.GenericEvents(registry);
     // a plug-in's events as shown: by its own decoder when it reads Avro (upcast, current contract)
@@ -259,7 +265,14 @@ public final class ProjectionService implements AutoCloseable {
     DeadLetterRoutes deadLetters =
         new DeadLetterRoutes(
             config.clientProperties(), config.deadLetterTopic(), deadLetterLogs, personal);
-    var status = new StatusRoutes(lag, counters, () -> streams.state().name(), digests);
+    var status =
+        new StatusRoutes(
+            lag,
+            counters,
+            () -> streams.state().name(),
+            digests,
+            () -> streams.streams().metadataForLocalThreads().size(),
+            catchUp::status);
     Retirement retirement = new Retirement();
     Map<String, String> routesOfPlugins = new LinkedHashMap<>();
     viewRoutes.forEach(
@@ -328,7 +341,16 @@ public final class ProjectionService implements AutoCloseable {
         http.port(),
         config.advertisedServer());
     return new ProjectionService(
-        streams, lag, http, dependencies, hanging, readers, subscriptions, deadLetters, keys);
+        streams,
+        lag,
+        http,
+        dependencies,
+        hanging,
+        readers,
+        subscriptions,
+        deadLetters,
+        keys,
+        catchUp);
   }
 
   /** Kafka Streams in ERROR (or on its way there) recovers only by a restart. */
@@ -386,6 +408,7 @@ public final class ProjectionService implements AutoCloseable {
     http.stop();
     deadLetters.close();
     readers.shutdownNow();
+    catchUp.close();
     streams.close();
     lag.close();
     hanging.close();

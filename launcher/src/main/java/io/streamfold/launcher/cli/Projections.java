@@ -146,6 +146,16 @@ final class Projections {
     return 0;
   }
 
+  /**
+   * Whether an instance's status says it runs as it will serve: Kafka Streams RUNNING and, for an
+   * instance that started far behind, its catch-up over (it ran extra stream threads until it had
+   * caught up, and is done once it runs again without them).
+   */
+  static boolean settled(JsonNode status) {
+    return "RUNNING".equals(status.path("state").asText())
+        && (!status.has("catchUp") || status.path("catchUp").path("caughtUpAt").isTextual());
+  }
+
   /** Shows the progress of {@code urls} until every one runs with no lag. */
   private void awaitCaughtUp(List<String> urls, Process process)
       throws IOException, InterruptedException {
@@ -159,7 +169,7 @@ final class Projections {
       for (String url : urls) {
         try {
           JsonNode status = cli.get(url, "/api/v1/status");
-          running &= "RUNNING".equals(status.path("state").asText());
+          running &= settled(status);
           long total = status.path("lag").path("total").asLong(-1);
           running &= total >= 0;
           lag += Math.max(total, 0);

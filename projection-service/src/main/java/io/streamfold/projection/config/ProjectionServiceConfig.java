@@ -32,6 +32,11 @@ import java.util.Properties;
  *     serves at once, each with a consumer and a thread of its own
  * @param subscriberWriteTimeout how long a write to a subscriber that does not read may block
  *     before it is disconnected
+ * @param catchUpStreamThreads the stream threads an instance runs while it catches up (a rebuild,
+ *     or a restart far behind): more than {@code streamThreads} only then
+ * @param catchUpLag how far behind (events, all partitions) an instance must start to catch up with
+ *     {@code catchUpStreamThreads}; it goes back to {@code streamThreads} once it trails by at most
+ *     a hundredth of this
  */
 public record ProjectionServiceConfig(
     String bootstrapServers,
@@ -55,6 +60,8 @@ public record ProjectionServiceConfig(
     long maxStandbyLag,
     int maxSubscribers,
     Duration subscriberWriteTimeout,
+    int catchUpStreamThreads,
+    long catchUpLag,
     Properties kafka,
     SecuritySettings security,
     PersonalDataSettings personalData)
@@ -109,6 +116,8 @@ public record ProjectionServiceConfig(
         env.integer("MAX_STANDBY_LAG", 10_000, 0, Integer.MAX_VALUE),
         env.integer("MAX_SUBSCRIBERS", 200, 0, 10_000),
         env.duration("SUBSCRIBER_WRITE_TIMEOUT", Duration.ofSeconds(30)),
+        env.integer("CATCH_UP_STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 64),
+        env.integer("CATCH_UP_LAG", 100_000, 1, Integer.MAX_VALUE),
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
         SecuritySettings.fromEnv(env),
         PersonalDataSettings.fromEnv(env, prefix));

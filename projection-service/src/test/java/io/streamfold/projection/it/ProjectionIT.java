@@ -514,6 +514,10 @@ class ProjectionIT {
   void shouldRebuildUnderANewApplicationIdIntoEqualStores() {
     Map<String, String> rebuildEnv = new HashMap<>(env);
     rebuildEnv.put("APPLICATION_ID", env.get("APPLICATION_ID") + "-projections-v2");
+    // the rebuild profile: starts behind by more than this, so with two stream threads, and goes
+    // back to one once caught up
+    rebuildEnv.put("CATCH_UP_LAG", "1");
+    rebuildEnv.put("CATCH_UP_STREAM_THREADS", "2");
     try (ProjectionService rebuilt = ProjectionInstances.start(rebuildEnv)) {
       await()
           .atMost(Duration.ofSeconds(90))
@@ -521,7 +525,20 @@ class ProjectionIT {
               () ->
                   rebuilt.isReady()
                       && read(rebuilt, "/api/v1/status").json().get("lag").get("total").asLong()
-                          == 0);
+                          == 0
+                      && read(rebuilt, "/api/v1/status")
+                          .json()
+                          .path("catchUp")
+                          .path("caughtUpAt")
+                          .isTextual());
+      assertThat(read(rebuilt, "/api/v1/status").json().get("streamThreads").asInt()).isEqualTo(1);
+      JsonNode catchUp = read(rebuilt, "/api/v1/status").json().get("catchUp");
+      assertThat(catchUp.get("streamThreads").asInt()).isEqualTo(2);
+      assertThat(catchUp.get("behindAtStart").asLong()).isGreaterThanOrEqualTo(2L * ACCOUNTS);
+      assertThat(catchUp.get("caughtUpAt").isTextual()).isTrue();
+      // the live instances did not start behind: their usual thread, no catch-up
+      assertThat(read(a, "/api/v1/status").json().has("catchUp")).isFalse();
+      assertThat(read(a, "/api/v1/status").json().get("streamThreads").asInt()).isEqualTo(1);
 
       assertThat(everything(rebuilt)).isEqualTo(everything(a));
       Map<String, String> live =
