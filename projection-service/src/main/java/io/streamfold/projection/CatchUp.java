@@ -133,7 +133,9 @@ final class CatchUp {
               && streams.removeStreamThread(Duration.ofMinutes(1)).isPresent()) {
             removed++;
           }
-          awaitRunningAfter(before);
+          if (removed > 0) {
+            awaitRunningAfter(before);
+          }
           ended = Instant.now();
           LOG.info(
               "Caught up ({} events behind): {} stream threads removed, {} running",
@@ -146,6 +148,9 @@ final class CatchUp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      // caught up all the same, with the threads it still has: say so, or a rebuild's caller
+      // would wait for an end that never comes
+      ended = Instant.now();
       LOG.warn("Could not go back to {} stream threads after catching up", usual, e);
     }
   }
