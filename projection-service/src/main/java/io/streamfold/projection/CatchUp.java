@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * rebalance: a rebuild is ready for its readers when its lag is 0 and, if it caught up, {@code
  * caughtUpAt} is set ({@code ./streamfold projection rebuild} waits for both).
  *
- * <p>Why only then: a replay is bound by its stream thread (a rebuild of 2,000,000 events here ran
- * at 48,148 and 43,575 events/s with one, 52,770 and 52,175 with two, README), while live traffic
- * is a trickle per partition, where every further thread is one more exactly-once transaction per
- * commit and one more fetch at every write, taken from the command path on the same cores.
+ * <p>Why only then: a replay is bound by its stream thread (rebuilds of 2,000,000 events here ran
+ * at a median of 44,039 events/s with one and 47,984 with two, on two cores shared with the broker;
+ * README), while live traffic is a trickle per partition, where every further thread is one more
+ * exactly-once transaction per commit and one more fetch at every write, taken from the command
+ * path on the same cores.
  */
 final class CatchUp {
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
