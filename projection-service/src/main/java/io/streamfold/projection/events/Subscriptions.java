@@ -467,11 +467,7 @@ public final class Subscriptions implements AutoCloseable {
     body.put("partition", record.partition());
     body.put("offset", record.offset());
     body.put("error", e.getMessage());
-    try {
-      return io.streamfold.service.http.Json.mapper().writeValueAsBytes(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
-      throw new IllegalStateException(impossible);
-    }
+    return io.streamfold.service.http.Json.bytes(body);
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {

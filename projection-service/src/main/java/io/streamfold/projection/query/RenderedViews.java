@@ -3,6 +3,7 @@ package io.streamfold.projection.query;
 import io.streamfold.projection.plugin.PersonalFields;
 import io.streamfold.projection.plugin.Versioned;
 import io.streamfold.schemas.crypto.PersonalData;
+import io.streamfold.service.http.Json;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -41,14 +42,10 @@ final class RenderedViews<V> {
 
   /**
    * The body of {@code found}, the view of {@code id}: the one rendered before if it still holds,
-   * else {@code render} through fields that note a value they could not open, written as JSON by
-   * {@code json}.
+   * else {@code render} through fields that note a value they could not open, written as JSON.
    */
   Body<V> body(
-      String id,
-      Versioned<V> found,
-      Function<PersonalFields, Map<String, Object>> render,
-      Function<Object, byte[]> json) {
+      String id, Versioned<V> found, Function<PersonalFields, Map<String, Object>> render) {
     int slot = id.hashCode() & (SLOTS - 1);
     long erasures = personal.erasures();
     Body<V> kept = slots.get(slot);
@@ -63,7 +60,7 @@ final class RenderedViews<V> {
     Noting noting = new Noting(fields);
     Body<V> body =
         new Body<>(
-            id, found, erasures, "\"" + found.version() + "\"", json.apply(render.apply(noting)));
+            id, found, erasures, "\"" + found.version() + "\"", Json.bytes(render.apply(noting)));
     if (!noting.unreadable) {
       slots.set(slot, body);
     }

@@ -423,19 +423,11 @@ public final class ViewRoutes<V> {
       throw ProblemException.notFound("No " + view.collection() + " " + id);
     }
     RenderedViews.Body<V> body =
-        rendered.body(id, found, opening -> body(view, id, found, opening), ViewRoutes::json);
+        rendered.body(id, found, opening -> body(view, id, found, opening));
     ctx.header("ETag", body.etag())
         .header("X-Streamfold-Served-By", servedBy)
         .contentType(JSON)
         .result(body.json());
-  }
-
-  private static byte[] json(Object body) {
-    try {
-      return io.streamfold.service.http.Json.mapper().writeValueAsBytes(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("A view's rendering is not JSON: " + e.getMessage(), e);
-    }
   }
 
   private Map<String, Object> body(String id, Versioned<V> found) {

@@ -9,7 +9,6 @@ import io.streamfold.projection.query.PersonalFieldsTest.Member;
 import io.streamfold.projection.query.PersonalFieldsTest.Members;
 import io.streamfold.schemas.crypto.InMemoryDataKeys;
 import io.streamfold.schemas.crypto.PersonalData;
-import io.streamfold.service.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,18 +27,7 @@ class RenderedViewsTest {
           renderings++;
           return ViewRoutes.body(new Members(), id, found, opening);
         };
-    RenderedViews.Body<Member> body =
-        rendered.body(
-            id,
-            found,
-            render,
-            value -> {
-              try {
-                return Json.mapper().writeValueAsBytes(value);
-              } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    RenderedViews.Body<Member> body = rendered.body(id, found, render);
     assertThat(body.etag()).isEqualTo("\"" + found.version() + "\"");
     return new String(body.json(), StandardCharsets.UTF_8);
   }

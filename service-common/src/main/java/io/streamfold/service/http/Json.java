@@ -58,6 +58,18 @@ public final class Json {
     config.http.compressionStrategy = compression;
   }
 
+  /**
+   * {@code value} as JSON bytes, for a body written without Javalin's {@code ctx.json} (kept, or
+   * sent on a stream); a value of maps, lists, strings, numbers and times always is.
+   */
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Not writable as JSON: " + e.getMessage(), e);
+    }
+  }
+
   /** The shared, configured mapper (thread-safe; do not reconfigure it). */
   public static ObjectMapper mapper() {
     return MAPPER;
