@@ -19,10 +19,9 @@ if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$cl
   ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl launcher -am package
 fi
 
-# On two cores or fewer the C2 compiler competes with the broker for minutes after a start, and C1
-# alone measured faster (README, Performance). JAVA_OPTS adds options for the services' JVM after
-# ours, so they win (JAVA_OPTS=-XX:TieredStopAtLevel=4 brings C2 back).
-jit=""
-if [ "$(nproc 2>/dev/null || echo 4)" -le 2 ]; then jit="-XX:TieredStopAtLevel=1"; fi
+# The JVM's own compilers, C2 included: on two cores C2 competes with the broker for the first two
+# minutes or so, then carries 1.5-1.8 times the commands C1 alone does (README, Performance).
+# JAVA_OPTS adds options for the services' JVM after ours, so they win
+# (JAVA_OPTS=-XX:TieredStopAtLevel=1 for C1 alone: a faster first minute, half the speed after).
 # shellcheck disable=SC2086
-exec java -XX:+UseG1GC -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 $jit ${JAVA_OPTS:-} -cp "launcher/target/classes:$(cat "$classpath")" io.streamfold.launcher.Launcher "$@"
+exec java -XX:+UseG1GC -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 ${JAVA_OPTS:-} -cp "launcher/target/classes:$(cat "$classpath")" io.streamfold.launcher.Launcher "$@"

@@ -29,15 +29,19 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--reads] [--events] [--transfers]}: the
- * open-loop rate (500 commands/s by default); {@code --steady} runs only one warm open loop of
- * {@code S} seconds, for a profiler attached meanwhile; {@code --saturation=S} only the 64-client
- * closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures the read
- * side instead (see {@link #reads}), {@code --events} the event APIs (see {@link #events}), {@code
+ * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--warmup=S] [--reads] [--events]
+ * [--transfers]}: the open-loop rate (500 commands/s by default); {@code --warmup=S} lengthens the
+ * 32-client closed loop between the cold and the warm runs to {@code S} seconds (150 by default, 10
+ * with {@code --quick}: with C2, the services' JVM and the broker take about two minutes on two
+ * cores to reach their warm speed); {@code --steady} runs only one warm open loop of {@code S}
+ * seconds, for a profiler attached meanwhile; {@code --saturation=S} only the 64-client closed
+ * loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures the read side
+ * instead (see {@link #reads}), {@code --events} the event APIs (see {@link #events}), {@code
  * --transfers} money transfers (see {@link #transfers}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
+  private static final Duration WARM_UP = Duration.ofSeconds(150);
   private static final String BODY = "{\"amount\":\"1.00\"}";
 
   private final URI commands;
@@ -46,6 +50,7 @@ public final class CommandLoad {
   private final int rate;
   private final int steadySeconds;
   private final int saturationSeconds;
+  private final int warmupSeconds;
   private final boolean readsOnly;
   private final boolean eventsOnly;
   private final boolean transfersOnly;
@@ -59,12 +64,14 @@ public final class CommandLoad {
       int rate,
       int steadySeconds,
       int saturationSeconds,
+      int warmupSeconds,
       boolean readsOnly,
       boolean eventsOnly,
       boolean transfersOnly) {
     this.eventsOnly = eventsOnly;
     this.transfersOnly = transfersOnly;
     this.saturationSeconds = saturationSeconds;
+    this.warmupSeconds = warmupSeconds;
     this.readsOnly = readsOnly;
     this.rate = rate;
     this.steadySeconds = steadySeconds;
@@ -82,6 +89,7 @@ public final class CommandLoad {
             option(args, "--rate=", 500),
             option(args, "--steady=", 0),
             option(args, "--saturation=", 0),
+            option(args, "--warmup=", 0),
             List.of(args).contains("--reads"),
             List.of(args).contains("--events"),
             List.of(args).contains("--transfers"));
@@ -168,7 +176,11 @@ public final class CommandLoad {
     report.put("cold", openLoop(rate, step, false));
     Baselines baselines = new Baselines(bootstrap, 1);
     {
-      closedLoop(32, step, false); // warm-up
+      // warm-up: C2 takes about two minutes on two cores to compile what a command runs through
+      Duration warmUp =
+          warmupSeconds > 0 ? Duration.ofSeconds(warmupSeconds) : quick ? step : WARM_UP;
+      closedLoop(32, warmUp, false);
+      report.put("warm-up s", warmUp.toSeconds());
       List<Map<String, Object>> warm = new ArrayList<>();
       for (int i = 0; i < repeats; i++) {
         Map<String, Object> run = new LinkedHashMap<>();

@@ -90,10 +90,7 @@ public final class RebuildLoad {
   private static Rebuild.Running projectionProcess(
       String bootstrap, String registryUrl, String applicationId, String prefix, Path out) {
     Path state = Dirs.temporary("rebuild-state-");
-    List<String> jvm = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xmx1g"));
-    if (Runtime.getRuntime().availableProcessors() <= 2) {
-      jvm.add("-XX:TieredStopAtLevel=1"); // as ./run.sh does on this size of machine
-    }
+    List<String> jvm = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xmx1g")); // C2 too, as ./run.sh
     String extra = System.getenv().getOrDefault("REBUILD_JAVA_OPTS", "").strip();
     if (!extra.isEmpty()) {
       jvm.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler agent

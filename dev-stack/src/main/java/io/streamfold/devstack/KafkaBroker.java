@@ -36,6 +36,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final Map<String, String> overrides;
   private final String heap;
+  private final boolean longRunning;
   private final Map<String, String> saslUsers;
   private ChildJvm jvm;
 
@@ -47,6 +48,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.controllerPort = choose(builder.controllerPort, remembered, "controller.port");
     this.overrides = Map.copyOf(builder.overrides);
     this.heap = builder.heap;
+    this.longRunning = builder.longRunning;
     this.saslUsers = Map.copyOf(builder.saslUsers);
   }
 
@@ -143,10 +145,12 @@ public final class KafkaBroker implements AutoCloseable {
     command.add("-Xmx" + heap);
     command.add("-XX:+UseG1GC");
     command.add("-Djava.awt.headless=true");
-    // On two cores or fewer, C2 took 40% of the broker's CPU for minutes after a start, competing
-    // with everything else on the machine: C1 alone, as ./run.sh runs the services (README,
-    // Performance). Options in the system property streamfold.broker.jvmOptions come after, so win.
-    if (Runtime.getRuntime().availableProcessors() <= 2) {
+    // On two cores or fewer, C2 takes 40% of the broker's CPU for the first minutes, competing with
+    // everything else on the machine, and pays that back only in a broker that runs for longer: a
+    // test's runs C1 alone, a long-running one (./run.sh's) the JVM's own compilers, C2 included
+    // (README, Performance). Options in the system property streamfold.broker.jvmOptions come
+    // after, so win.
+    if (c1Only(longRunning, Runtime.getRuntime().availableProcessors())) {
       command.add("-XX:TieredStopAtLevel=1");
     }
     String extra = System.getProperty("streamfold.broker.jvmOptions", "");
@@ -159,6 +163,11 @@ public final class KafkaBroker implements AutoCloseable {
     command.add(mainClass);
     command.addAll(List.of(args));
     return command;
+  }
+
+  /** Whether a broker runs the C1 compiler alone: a short-lived one on two cores or fewer. */
+  static boolean c1Only(boolean longRunning, int processors) {
+    return !longRunning && processors <= 2;
   }
 
   private Path writeConfig() throws IOException {
@@ -374,6 +383,7 @@ public final class KafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private String heap = "512m";
+    private boolean longRunning;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
@@ -403,6 +413,16 @@ public final class KafkaBroker implements AutoCloseable {
     /** The controller port; 0 (the default) picks a free one. */
     public Builder controllerPort(int controllerPort) {
       this.controllerPort = controllerPort;
+      return this;
+    }
+
+    /**
+     * This broker runs for hours, as {@code ./run.sh}'s does: it keeps the JVM's C2 compiler on two
+     * cores too, where a broker for a test runs C1 alone (C2 competes with everything else for the
+     * first minutes and pays that back only later).
+     */
+    public Builder longRunning() {
+      this.longRunning = true;
       return this;
     }
 

@@ -61,6 +61,7 @@ public final class Launcher {
                     KafkaBroker.builder()
                         .dataDir(dataDir.resolve("kafka"))
                         .port(options.kafkaPort())
+                        .longRunning()
                         .build()
                         .start()));
     CompletableFuture<ApicurioRegistry> registry =

@@ -109,10 +109,7 @@ final class Projections {
       command.add("/usr/bin/setsid"); // its own session: a Ctrl-C of this command leaves it running
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-XX:+UseG1GC", "-Xmx1g"));
-    if (Runtime.getRuntime().availableProcessors() <= 2) {
-      command.add("-XX:TieredStopAtLevel=1"); // as ./run.sh does
-    }
+    command.addAll(List.of("-XX:+UseG1GC", "-Xmx1g")); // and C2, as ./run.sh: a rebuild is long
     command.addAll(List.of("-cp", cli.classpath(), "io.streamfold.projection.Main"));
     ProcessBuilder builder =
         new ProcessBuilder(command)

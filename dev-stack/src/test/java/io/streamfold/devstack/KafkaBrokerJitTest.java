@@ -1,0 +1,20 @@
+package io.streamfold.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class KafkaBrokerJitTest {
+
+  @Test
+  void aShortLivedBrokerOnTwoCoresRunsC1Alone() {
+    assertThat(KafkaBroker.c1Only(false, 2)).isTrue();
+    assertThat(KafkaBroker.c1Only(false, 1)).isTrue();
+  }
+
+  @Test
+  void aLongRunningBrokerKeepsC2AndSoDoesAnyOnMoreCores() {
+    assertThat(KafkaBroker.c1Only(true, 2)).isFalse();
+    assertThat(KafkaBroker.c1Only(false, 4)).isFalse();
+  }
+}
