@@ -33,11 +33,12 @@ import org.HdrHistogram.Recorder;
  * [--transfers]}: the open-loop rate (500 commands/s by default); {@code --warmup=S} lengthens the
  * 32-client closed loop between the cold and the warm runs to {@code S} seconds (150 by default, 10
  * with {@code --quick}: with C2, the services' JVM and the broker take about two minutes on two
- * cores to reach their warm speed); {@code --steady} runs only one warm open loop of {@code S}
- * seconds, for a profiler attached meanwhile; {@code --saturation=S} only the 64-client closed
- * loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures the read side
- * instead (see {@link #reads}), {@code --events} the event APIs (see {@link #events}), {@code
- * --transfers} money transfers (see {@link #transfers}).
+ * cores to reach their warm speed), and the warm-up of {@code --reads} likewise (half of it
+ * commands, then both kinds of read; 10 s with {@code --quick}); {@code --steady} runs only one
+ * warm open loop of {@code S} seconds, for a profiler attached meanwhile; {@code --saturation=S}
+ * only the 64-client closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads}
+ * measures the read side instead (see {@link #reads}), {@code --events} the event APIs (see {@link
+ * #events}), {@code --transfers} money transfers (see {@link #transfers}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -177,8 +178,7 @@ public final class CommandLoad {
     Baselines baselines = new Baselines(bootstrap, 1);
     {
       // warm-up: C2 takes about two minutes on two cores to compile what a command runs through
-      Duration warmUp =
-          warmupSeconds > 0 ? Duration.ofSeconds(warmupSeconds) : quick ? step : WARM_UP;
+      Duration warmUp = warmUp(step);
       closedLoop(32, warmUp, false);
       report.put("warm-up s", warmUp.toSeconds());
       List<Map<String, Object>> warm = new ArrayList<>();
@@ -197,6 +197,11 @@ public final class CommandLoad {
     return report;
   }
 
+  /** {@code --warmup=S}, else 150 s, or {@code whenQuick} with {@code --quick}. */
+  private Duration warmUp(Duration whenQuick) {
+    return warmupSeconds > 0 ? Duration.ofSeconds(warmupSeconds) : quick ? whenQuick : WARM_UP;
+  }
+
   /**
    * The read side: 32 clients back to back on a trivial endpoint of the projection service ({@code
    * /health/live}, the ceiling of this client and server) and on single-key reads, in turns (median
@@ -206,7 +211,11 @@ public final class CommandLoad {
   private Map<String, Object> reads() throws Exception {
     Duration step = Duration.ofSeconds(quick ? 5 : 10);
     openAccounts();
-    closedLoop(32, step, false); // warm-up of both services
+    // warm-up of both services (C2 included): half of it commands, then both kinds of read
+    Duration warmUp = warmUp(step.multipliedBy(2));
+    closedLoop(32, warmUp.dividedBy(2), false);
+    closedReads(32, warmUp.dividedBy(4), random -> "/health/live");
+    closedReads(32, warmUp.dividedBy(4), CommandLoad::randomAccountPath);
     Thread.sleep(5_000);
     Map<String, Object> report = new LinkedHashMap<>();
     List<Map<String, Object>> quiet = new ArrayList<>();
