@@ -29,16 +29,18 @@ import org.HdrHistogram.Recorder;
  * retry on a connection the server closed is safe.
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
- * [--quick] [--rate=N] [--steady=S] [--saturation=S] [--warmup=S] [--reads] [--events]
+ * [--quick] [--rate=N] [--steady=S [--visible]] [--saturation=S] [--warmup=S] [--reads] [--events]
  * [--transfers]}: the open-loop rate (500 commands/s by default); {@code --warmup=S} lengthens the
  * 32-client closed loop between the cold and the warm runs to {@code S} seconds (150 by default, 10
  * with {@code --quick}: with C2, the services' JVM and the broker take about two minutes on two
  * cores to reach their warm speed), and the warm-up of {@code --reads} likewise (half of it
  * commands, then both kinds of read; 10 s with {@code --quick}); {@code --steady} runs only one
- * warm open loop of {@code S} seconds, for a profiler attached meanwhile; {@code --saturation=S}
- * only the 64-client closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads}
- * measures the read side instead (see {@link #reads}), {@code --events} the event APIs (see {@link
- * #events}), {@code --transfers} money transfers (see {@link #transfers}).
+ * warm open loop of {@code S} seconds, for a profiler attached meanwhile, after a 32-client warm-up
+ * of {@code --warmup} seconds (10 by default), with {@code --visible} each command followed by its
+ * {@code minVersion} read as in command-to-visible; {@code --saturation=S} only the 64-client
+ * closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures the read
+ * side instead (see {@link #reads}), {@code --events} the event APIs (see {@link #events}), {@code
+ * --transfers} money transfers (see {@link #transfers}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -55,6 +57,7 @@ public final class CommandLoad {
   private final boolean readsOnly;
   private final boolean eventsOnly;
   private final boolean transfersOnly;
+  private final boolean steadyVisible;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
@@ -68,7 +71,9 @@ public final class CommandLoad {
       int warmupSeconds,
       boolean readsOnly,
       boolean eventsOnly,
-      boolean transfersOnly) {
+      boolean transfersOnly,
+      boolean steadyVisible) {
+    this.steadyVisible = steadyVisible;
     this.eventsOnly = eventsOnly;
     this.transfersOnly = transfersOnly;
     this.saturationSeconds = saturationSeconds;
@@ -93,7 +98,8 @@ public final class CommandLoad {
             option(args, "--warmup=", 0),
             List.of(args).contains("--reads"),
             List.of(args).contains("--events"),
-            List.of(args).contains("--transfers"));
+            List.of(args).contains("--transfers"),
+            List.of(args).contains("--visible"));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
@@ -138,12 +144,15 @@ public final class CommandLoad {
     Map<String, Object> report = new LinkedHashMap<>();
     if (steadySeconds > 0) { // one long warm run at the rate, for a profiler attached meanwhile
       openAccounts();
-      closedLoop(32, Duration.ofSeconds(10), false);
+      Duration warmUp = Duration.ofSeconds(warmupSeconds > 0 ? warmupSeconds : 10);
+      closedLoop(32, warmUp, false);
+      report.put("warm-up s", warmUp.toSeconds());
       Thread.sleep(10_000); // the projections catch up with the warm-up's events meanwhile
       System.out.println("Steady load from now on");
       report.put("rate", rate);
       Map<String, double[]> before = WriterPhases.read(commands);
-      report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), false));
+      report.put("each command followed by its minVersion read", steadyVisible);
+      report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), steadyVisible));
       report.put(
           "writer phases, mean ms (queued: per command; the rest: per round)",
           WriterPhases.means(before, WriterPhases.read(commands)));
