@@ -7,7 +7,7 @@
 #                                     --rate=N sets the open-loop rate, --steady=S runs only one
 #                                     warm open loop of S seconds (to attach a profiler meanwhile;
 #                                     it reports where the writers spend a round, by phase;
-#                                     --warmup=S before it, 10 s by default; --visible follows
+#                                     the same warm-up first, 150 s or --warmup=S; --visible follows
 #                                     each command with its minVersion read),
 #                                     --saturation=S only three 64-client closed loops of S seconds,
 #                                     --reads the read side (reads.json), --events the event APIs:

@@ -35,12 +35,12 @@ import org.HdrHistogram.Recorder;
  * with {@code --quick}: with C2, the services' JVM and the broker take about two minutes on two
  * cores to reach their warm speed), and the warm-up of {@code --reads} likewise (half of it
  * commands, then both kinds of read; 10 s with {@code --quick}); {@code --steady} runs only one
- * warm open loop of {@code S} seconds, for a profiler attached meanwhile, after a 32-client warm-up
- * of {@code --warmup} seconds (10 by default), with {@code --visible} each command followed by its
- * {@code minVersion} read as in command-to-visible; {@code --saturation=S} only the 64-client
- * closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures the read
- * side instead (see {@link #reads}), {@code --events} the event APIs (see {@link #events}), {@code
- * --transfers} money transfers (see {@link #transfers}).
+ * warm open loop of {@code S} seconds, for a profiler attached meanwhile, after the same warm-up
+ * (150 s, 10 with {@code --quick}, or {@code --warmup}), with {@code --visible} each command
+ * followed by its {@code minVersion} read as in command-to-visible; {@code --saturation=S} only the
+ * 64-client closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures
+ * the read side instead (see {@link #reads}), {@code --events} the event APIs (see {@link
+ * #events}), {@code --transfers} money transfers (see {@link #transfers}).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -144,7 +144,7 @@ public final class CommandLoad {
     Map<String, Object> report = new LinkedHashMap<>();
     if (steadySeconds > 0) { // one long warm run at the rate, for a profiler attached meanwhile
       openAccounts();
-      Duration warmUp = Duration.ofSeconds(warmupSeconds > 0 ? warmupSeconds : 10);
+      Duration warmUp = warmUp(Duration.ofSeconds(10));
       closedLoop(32, warmUp, false);
       report.put("warm-up s", warmUp.toSeconds());
       Thread.sleep(10_000); // the projections catch up with the warm-up's events meanwhile
