@@ -45,7 +45,8 @@ if [ "${1:-}" = "--commands" ] || [ "${1:-}" = "--rebuild" ]; then
   ./run.sh --data-dir "$data" --command-port "$command_port" --projection-port "$projection_port" \
     --kafka-port "$kafka_port" --registry-port "$registry_port" > "$out/stack.log" 2>&1 &
   stack=$!
-  trap 'kill "$stack" 2>/dev/null; wait "$stack" 2>/dev/null; rm -rf "$data"' EXIT
+  # the stack ends with 143 (SIGTERM): under set -e a failing wait would end this trap before rm
+  trap 'kill "$stack" 2>/dev/null; wait "$stack" 2>/dev/null || true; rm -rf "$data"' EXIT
   for _ in $(seq 1 180); do
     if curl -sf "http://127.0.0.1:$command_port/health/ready" >/dev/null \
        && curl -sf "http://127.0.0.1:$projection_port/health/ready" >/dev/null; then break; fi

@@ -92,7 +92,7 @@ final class Rebuild {
       throws Exception {
     long start = System.nanoTime();
     try (Running rebuilt = projections.start(applicationId, log.prefix())) {
-      awaitCaughtUp(applicationId, log.ends());
+      Progress progress = awaitCaughtUp(applicationId, log.ends(), start);
       double seconds = (System.nanoTime() - start) / 1e9;
       Map<String, Object> json = new LinkedHashMap<>();
       double cpu = rebuilt.cpuSeconds();
@@ -104,6 +104,9 @@ final class Rebuild {
       json.put("streamThreads", THREADS);
       json.put("seconds", Math.round(seconds * 100) / 100.0);
       json.put("eventsPerSecond", Math.round(log.events() / seconds));
+      json.put("secondsToFirstCommit", Math.round(progress.firstCommit() * 100) / 100.0);
+      json.put("foldEventsPerSecond", progress.foldRate(log.events()));
+      json.put("secondHalfEventsPerSecond", progress.secondHalfRate(log.events()));
       return json;
     }
   }
@@ -166,20 +169,50 @@ final class Rebuild {
     }
   }
 
-  private void awaitCaughtUp(String applicationId, Map<TopicPartition, Long> ends)
+  /**
+   * When the rebuild's first commit came (seconds after its start), when its committed position
+   * passed a tenth, half and nine tenths of the log, and when it reached the end: the fold's own
+   * rate with the process's start and finish left out, and the rate of the second half, by when the
+   * JIT compilers have done most of their work (a long rebuild runs at about that rate).
+   */
+  record Progress(double firstCommit, double tenth, double half, double nineTenths, double end) {
+    long foldRate(long events) {
+      return nineTenths > tenth ? Math.round(events * 0.8 / (nineTenths - tenth)) : -1;
+    }
+
+    long secondHalfRate(long events) {
+      return end > half ? Math.round(events * 0.5 / (end - half)) : -1;
+    }
+  }
+
+  private Progress awaitCaughtUp(String applicationId, Map<TopicPartition, Long> ends, long start)
       throws Exception {
+    long total = ends.values().stream().mapToLong(Long::longValue).sum();
+    double firstCommit = -1;
+    double tenth = -1;
+    double half = -1;
+    double nineTenths = -1;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
       while (System.nanoTime() < deadline) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+        double now = (System.nanoTime() - start) / 1e9;
+        long done =
+            ends.keySet().stream()
+                .mapToLong(p -> committed.get(p) == null ? 0 : committed.get(p).offset())
+                .sum();
+        firstCommit = firstCommit < 0 && done > 0 ? now : firstCommit;
+        tenth = tenth < 0 && done * 10 >= total ? now : tenth;
+        half = half < 0 && done * 2 >= total ? now : half;
+        nineTenths = nineTenths < 0 && done * 10 >= total * 9 ? now : nineTenths;
         if (ends.entrySet().stream()
             .allMatch(
                 end ->
                     end.getValue() == 0
                         || (committed.get(end.getKey()) != null
                             && committed.get(end.getKey()).offset() >= end.getValue()))) {
-          return;
+          return new Progress(firstCommit, tenth, half, nineTenths, now);
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }
