@@ -99,12 +99,14 @@ public final class ViewProjections {
       stores = new String[] {view.store(), historyStore(view)};
     }
     for (ViewProjection.Total<V> total : view.totals()) {
+      // moved by almost every event, read back by the next: written to the store at commits
       builder.addStateStore(
-          Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(totalsStore(view, total.name())),
-                  Serdes.String(),
-                  GroupTotal.SERDE)
-              .withCachingEnabled());
+          WriteBehindStore.of(
+              Stores.keyValueStoreBuilder(
+                      Stores.persistentKeyValueStore(totalsStore(view, total.name())),
+                      Serdes.String(),
+                      GroupTotal.SERDE)
+                  .withCachingEnabled()));
       stores = java.util.Arrays.copyOf(stores, stores.length + 1);
       stores[stores.length - 1] = totalsStore(view, total.name());
     }
