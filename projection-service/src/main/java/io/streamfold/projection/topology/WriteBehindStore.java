@@ -189,12 +189,14 @@ final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<String, 
    * applied.
    */
   private KeyValueIterator<String, V> merged(String from, String to, boolean reverse) {
+    // what is pending first: a commit writing it beneath and clearing it meanwhile loses nothing
+    Map<String, Optional<V>> written = new java.util.HashMap<>(pending);
     NavigableMap<String, V> entries = new TreeMap<>();
     try (KeyValueIterator<String, V> beneath =
         from == null && to == null ? wrapped().all() : wrapped().range(from, to)) {
       beneath.forEachRemaining(entry -> entries.put(entry.key, entry.value));
     }
-    pending.forEach(
+    written.forEach(
         (key, value) -> {
           if ((from == null || key.compareTo(from) >= 0)
               && (to == null || key.compareTo(to) <= 0)) {
