@@ -30,7 +30,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * pending values first. What is pending is dropped with the task's state whenever Kafka Streams
  * drops its caches (an aborted transaction, a task closed dirty), and at every initialization.
  *
- * <p>Meant for stores with few keys: a range or a scan copies the matching entries.
+ * <p>Meant for stores with few keys: a range or a scan copies the matching entries. Interactive
+ * queries of the second version ({@code query}) are answered by the store beneath, without what is
+ * pending; the projections read through {@link
+ * org.apache.kafka.streams.state.ReadOnlyKeyValueStore}.
  */
 final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
     implements KeyValueStore<String, V> {
