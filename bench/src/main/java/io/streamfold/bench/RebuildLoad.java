@@ -61,13 +61,12 @@ public final class RebuildLoad {
     report.put("events", events);
     report.put("partitions", PARTITIONS);
     report.put("runs", runs);
-    double rate = median(runs.stream().map(r -> number(r, "eventsPerSecond")).toList());
-    double cpu = median(runs.stream().map(r -> number(r, "cpuMicrosPerEvent")).toList());
+    double rate = median(runs, "eventsPerSecond");
+    double cpu = median(runs, "cpuMicrosPerEvent");
     double consumer = median(consumerRates.stream().map(Long::doubleValue).toList());
-    double fold = median(runs.stream().map(r -> number(r, "foldEventsPerSecond")).toList());
-    double firstCommit = median(runs.stream().map(r -> number(r, "secondsToFirstCommit")).toList());
-    double secondHalf =
-        median(runs.stream().map(r -> number(r, "secondHalfEventsPerSecond")).toList());
+    double fold = median(runs, "foldEventsPerSecond");
+    double firstCommit = median(runs, "secondsToFirstCommit");
+    double secondHalf = median(runs, "secondHalfEventsPerSecond");
     report.put("medianEventsPerSecond", Math.round(rate));
     report.put("medianCpuMicrosPerEvent", Math.round(cpu * 10) / 10.0);
     report.put("medianConsumerRecordsPerSecond", Math.round(consumer));
@@ -182,6 +181,11 @@ public final class RebuildLoad {
       }
       return Math.round(consumed / ((System.nanoTime() - start) / 1e9));
     }
+  }
+
+  /** The median of {@code key} over the runs' reports. */
+  private static double median(List<Map<String, Object>> runs, String key) {
+    return median(runs.stream().map(r -> number(r, key)).toList());
   }
 
   private static double median(List<Double> values) {
