@@ -6,10 +6,12 @@
 #                                     bench/results/<timestamp>/commands.md and commands.json;
 #                                     --rate=N sets the open-loop rate, --steady=S runs only one
 #                                     warm open loop of S seconds (to attach a profiler meanwhile;
-#                                     it reports where the writers spend a round, by phase;
+#                                     it reports where the writers spend a round, by phase, and
+#                                     the CPU each process used per command;
 #                                     the same warm-up first, 150 s or --warmup=S; --visible follows
 #                                     each command with its minVersion read),
-#                                     --saturation=S only three 64-client closed loops of S seconds,
+#                                     --saturation=S only three 64-client closed loops of S seconds
+#                                     (each with the CPU per command, too),
 #                                     --reads the read side (reads.json), --events the event APIs:
 #                                     stream reads, subscriptions beside a plain consumer, commands
 #                                     with 100 live subscribers (events.json), --transfers money
@@ -58,8 +60,11 @@ if [ "${1:-}" = "--commands" ] || [ "${1:-}" = "--rebuild" ]; then
       "127.0.0.1:$kafka_port" "http://127.0.0.1:$registry_port/apis/ccompat/v7" "$out" "$@"
     exit 0
   fi
+  # the services' JVM is the stack's process (run.sh execs it); the broker is its child
+  broker_pid=$(pgrep -P "$stack" -f 'kafka\.Kafka' | head -n 1 || true)
   java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.CommandLoad \
-    "http://127.0.0.1:$command_port" "http://127.0.0.1:$projection_port" "127.0.0.1:$kafka_port" "$out" "$@"
+    "http://127.0.0.1:$command_port" "http://127.0.0.1:$projection_port" "127.0.0.1:$kafka_port" "$out" \
+    "--cpu-pids=services=$stack${broker_pid:+,broker=$broker_pid}" "$@"
   exit 0
 fi
 exec java -XX:+UseG1GC -Xmx2g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.Bench "$@"

@@ -58,6 +58,7 @@ public final class CommandLoad {
   private final boolean eventsOnly;
   private final boolean transfersOnly;
   private final boolean steadyVisible;
+  private final ProcessCpu cpu;
   private final AtomicLong keys = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
@@ -72,8 +73,10 @@ public final class CommandLoad {
       boolean readsOnly,
       boolean eventsOnly,
       boolean transfersOnly,
-      boolean steadyVisible) {
+      boolean steadyVisible,
+      ProcessCpu cpu) {
     this.steadyVisible = steadyVisible;
+    this.cpu = cpu;
     this.eventsOnly = eventsOnly;
     this.transfersOnly = transfersOnly;
     this.saturationSeconds = saturationSeconds;
@@ -99,7 +102,13 @@ public final class CommandLoad {
             List.of(args).contains("--reads"),
             List.of(args).contains("--events"),
             List.of(args).contains("--transfers"),
-            List.of(args).contains("--visible"));
+            List.of(args).contains("--visible"),
+            ProcessCpu.parse(
+                List.of(args).stream()
+                    .filter(arg -> arg.startsWith("--cpu-pids="))
+                    .map(arg -> arg.substring("--cpu-pids=".length()))
+                    .findFirst()
+                    .orElse(null)));
     Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
@@ -152,7 +161,9 @@ public final class CommandLoad {
       report.put("rate", rate);
       Map<String, double[]> before = WriterPhases.read(commands);
       report.put("each command followed by its minVersion read", steadyVisible);
-      report.put("steady", openLoop(rate, Duration.ofSeconds(steadySeconds), steadyVisible));
+      cpu.start();
+      report.put(
+          "steady", withCpu(openLoop(rate, Duration.ofSeconds(steadySeconds), steadyVisible)));
       report.put(
           "writer phases, mean ms (queued: per command; the rest: per round)",
           WriterPhases.means(before, WriterPhases.read(commands)));
@@ -163,7 +174,8 @@ public final class CommandLoad {
       closedLoop(64, Duration.ofSeconds(30), false); // warm-up: the JIT, caches, batch sizes
       List<Map<String, Object>> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        runs.add(closedLoop(64, Duration.ofSeconds(saturationSeconds), false));
+        cpu.start();
+        runs.add(withCpu(closedLoop(64, Duration.ofSeconds(saturationSeconds), false)));
       }
       report.put("saturation", runs);
       return report;
@@ -493,6 +505,15 @@ public final class CommandLoad {
       result.put("412/s", statuses.getOrDefault(412, 0) / seconds);
     }
     result.put("statuses", new java.util.TreeMap<>(statuses));
+    return result;
+  }
+
+  /** {@code result} with the CPU each process of the stack used per command since it started. */
+  private Map<String, Object> withCpu(Map<String, Object> result) {
+    Map<String, Long> per = cpu.microsPerRequest(((Number) result.get("count")).longValue());
+    if (!per.isEmpty()) {
+      result.put("CPU µs per command", per);
+    }
     return result;
   }
 
