@@ -89,12 +89,22 @@ final class ProcessCpu {
   /** User plus system clock ticks of {@code pid}, or null when it cannot be read. */
   static Long ticks(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // the command name (field 2) may hold spaces and parentheses: fields count from the last ')'
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+      return ticksOf(pid);
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** User plus system CPU time of {@code pid} so far, in seconds. */
+  static double secondsOf(long pid) throws IOException {
+    return ticksOf(pid) / TICKS_PER_SECOND;
+  }
+
+  /** User plus system clock ticks of {@code pid} so far, from {@code /proc/<pid>/stat}. */
+  static long ticksOf(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    // the command name (field 2) may hold spaces and parentheses: fields count from the last ')'
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
   }
 }

@@ -147,7 +147,7 @@ public final class RebuildLoad {
     return new Rebuild.Running() {
       @Override
       public double cpuSeconds() throws Exception {
-        return RebuildLoad.cpuSeconds(child.pid());
+        return ProcessCpu.secondsOf(child.pid());
       }
 
       @Override
@@ -156,13 +156,6 @@ public final class RebuildLoad {
         Dirs.deleteRecursively(state);
       }
     };
-  }
-
-  /** User plus system CPU of a process so far, from {@code /proc} (clock ticks of 1/100 s). */
-  private static double cpuSeconds(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
   }
 
   private static long rawConsumerRate(String bootstrap, Rebuild.Preloaded log) {

@@ -1,8 +1,6 @@
 package io.streamfold.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,7 +58,7 @@ public final class TransactionCost {
       producer.initTransactions();
       long[] nanos = new long[transactions];
       for (int pass = 0; pass < 2; pass++) {
-        long cpuBefore = cpuTicks(brokerPid);
+        long cpuBefore = ProcessCpu.ticksOf(brokerPid);
         long started = System.nanoTime();
         for (int i = 0; i < transactions; i++) {
           long start = System.nanoTime();
@@ -74,7 +72,7 @@ public final class TransactionCost {
           nanos[i] = System.nanoTime() - start;
         }
         double wallMs = (System.nanoTime() - started) / 1e6;
-        double cpuMs = (cpuTicks(brokerPid) - cpuBefore) * 10.0; // 100 ticks per second
+        double cpuMs = (ProcessCpu.ticksOf(brokerPid) - cpuBefore) * 10.0; // 100 ticks per second
         Arrays.sort(nanos);
         result =
             String.format(
@@ -88,12 +86,5 @@ public final class TransactionCost {
       }
     }
     return result;
-  }
-
-  /** The process's user and system CPU time so far, in clock ticks ({@code /proc/<pid>/stat}). */
-  private static long cpuTicks(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 }
