@@ -1,0 +1,30 @@
+#!/bin/bash
+cd /work/main
+label=$1; shift
+for v in "$@"; do
+  if [ "$v" = wait ]; then export KAFKA_MAIN_CONSUMER_FETCH_MIN_BYTES=1048576 KAFKA_MAIN_CONSUMER_FETCH_MAX_WAIT_MS=5; else unset KAFKA_MAIN_CONSUMER_FETCH_MIN_BYTES KAFKA_MAIN_CONSUMER_FETCH_MAX_WAIT_MS; fi
+  touch bench/target/bench.classpath launcher/target/launcher.classpath
+  rm -f /tmp/ab2/stop; python3 /tmp/ab2/procs2.py /tmp/ab2/$label-$v.procs /tmp/ab2/stop &
+  ./bench.sh --commands --steady=60 --warmup=60 --visible > /tmp/ab2/$label-$v.log 2>&1
+  end=$(date +%s.%N); touch /tmp/ab2/stop; sleep 3
+  r=$(ls -t bench/results | head -1)
+  python3 - "$r" "$v" "$label" "$end" /tmp/ab2/$label-$v.procs >> /tmp/ab2/$label.txt <<'PY'
+import json,sys
+r,v,label,end,pf=sys.argv[1:]; end=float(end)
+j=json.load(open('bench/results/'+r+'/steady.json'))
+s=j['steady']; ph=j.get('writer phases, mean ms (queued: per command; the rest: per round)',{})
+rows=[]
+for line in open(pf):
+    t,*kv=line.split(); d={}
+    for x in kv:
+        k,val=x.split('='); d[k]=d.get(k,0)+int(val)
+    rows.append((float(t),d))
+a=[x for x in rows if x[0]>=end-60]; b=[x for x in rows if x[0]<=end-5]
+t0,d0=a[0]; t1,d1=b[-1]; n=s['achieved/s']*(t1-t0)
+cpu={k:(d1.get(k,0)-d0.get(k,0))*10000/n for k in ('services','broker','loadgen')}
+m=s.get('minVersion read alone',{})
+print(label,v,r,'c2v p50 %.2f p99 %.2f (read p50 %.2f p99 %.2f)'%(s['p50Ms'],s['p99Ms'],m.get('p50Ms',0),m.get('p99Ms',0)),'bench cpu',s.get('CPU µs per command'),'sampler',{k:round(x) for k,x in cpu.items()},ph)
+PY
+done
+
+echo done >> /tmp/ab2/$label.txt
