@@ -207,11 +207,13 @@ public final class CommandLoad {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("transaction", baselines.singleTransaction(quick ? 500 : 1_000).json());
         run.put("send", baselines.singleSend(quick ? 500 : 1_000).json());
-        run.put("commands", openLoop(rate, step, false));
+        cpu.start();
+        run.put("commands", withCpu(openLoop(rate, step, false)));
         warm.add(run);
       }
       report.put("warm", warm);
-      report.put("saturation 64 clients", closedLoop(64, step, false));
+      cpu.start();
+      report.put("saturation 64 clients", withCpu(closedLoop(64, step, false)));
       report.put("contention 32 clients on 4 accounts", closedLoop(32, step, true));
       report.put("command-to-visible", openLoop(rate, step, true));
     }

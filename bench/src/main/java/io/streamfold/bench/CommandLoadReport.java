@@ -55,6 +55,8 @@ final class CommandLoadReport {
             CommandLoad.ACCOUNTS,
             number(saturation, "accepted/s"),
             number(saturation, "p99Ms")));
+    cpu(md, "at " + rate + "/s, warm (last run)", warm.get(warm.size() - 1).get("commands"));
+    cpu(md, "with 64 clients", saturation);
     md.append(
         String.format(
             Locale.ROOT,
@@ -75,6 +77,22 @@ final class CommandLoadReport {
         .append(contention.get("statuses"))
         .append('\n');
     return md.toString();
+  }
+
+  /** A row of the CPU each process used per command in {@code step}, when it was measured. */
+  private static void cpu(StringBuilder md, String when, Object step) {
+    if (step instanceof Map<?, ?> map && map.get("CPU µs per command") instanceof Map<?, ?> cpu) {
+      md.append("| CPU per command ")
+          .append(when)
+          .append(", by process | ")
+          .append(
+              String.join(
+                  ", ",
+                  cpu.entrySet().stream()
+                      .map(e -> e.getKey() + " " + e.getValue() + " µs")
+                      .toList()))
+          .append(" | | |\n");
+    }
   }
 
   private static void row(
