@@ -1,11 +1,17 @@
 #!/bin/bash
+# Alternates variants of the stack at a steady 500/s: ./steady.sh <label> <variant>...
+# Each variant is set up by `setup <variant>` from the file named in $SETUP (the two used here:
+# setup-jars.sh swaps the command-service jar, setup-fetch.sh sets the projections' fetch
+# settings); $BENCH_ARGS adds arguments (--visible for command-to-visible). procs2.py samples
+# /proc meanwhile; one line per run goes to /tmp/ab2/<label>.txt.
 cd /work/main
+source "$SETUP"
 label=$1; shift
 for v in "$@"; do
-  cp /tmp/ab2/cs-$v.jar command-service/target/command-service-0.1.0-SNAPSHOT.jar
+  setup "$v"
   touch bench/target/bench.classpath launcher/target/launcher.classpath
   rm -f /tmp/ab2/stop; python3 /tmp/ab2/procs2.py /tmp/ab2/$label-$v.procs /tmp/ab2/stop &
-  ./bench.sh --commands --steady=60 --warmup=60 > /tmp/ab2/$label-$v.log 2>&1
+  ./bench.sh --commands --steady=60 --warmup=60 $BENCH_ARGS > /tmp/ab2/$label-$v.log 2>&1
   end=$(date +%s.%N); touch /tmp/ab2/stop; sleep 3
   r=$(ls -t bench/results | head -1)
   python3 - "$r" "$v" "$label" "$end" /tmp/ab2/$label-$v.procs >> /tmp/ab2/$label.txt <<'PY'
@@ -22,8 +28,10 @@ for line in open(pf):
 a=[x for x in rows if x[0]>=end-60]; b=[x for x in rows if x[0]<=end-5]
 t0,d0=a[0]; t1,d1=b[-1]; n=s['achieved/s']*(t1-t0)
 cpu={k:(d1.get(k,0)-d0.get(k,0))*10000/n for k in ('services','broker','loadgen')}
-print(label,v,r,'p50 %.2f p90 %.2f p99 %.2f p999 %.2f'%(s['p50Ms'],s['p90Ms'],s['p99Ms'],s['p999Ms']),'cpu us/cmd',{k:round(x) for k,x in cpu.items()},ph)
+m=s.get('minVersion read alone')
+read=' (read p50 %.2f p99 %.2f)'%(m['p50Ms'],m['p99Ms']) if m else ''
+print(label,v,r,'p50 %.2f p90 %.2f p99 %.2f p999 %.2f%s'%(s['p50Ms'],s['p90Ms'],s['p99Ms'],s['p999Ms'],read),'bench cpu',s.get('CPU µs per command'),'sampler',{k:round(x) for k,x in cpu.items()},ph)
 PY
 done
-cp /tmp/ab2/cs-after.jar command-service/target/command-service-0.1.0-SNAPSHOT.jar
+setup done
 echo done >> /tmp/ab2/$label.txt
