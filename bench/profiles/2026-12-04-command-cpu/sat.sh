@@ -1,11 +1,15 @@
 #!/bin/bash
 # alternates the command-service jar: before, after, ... ; $1 = bench args, $2 = label, $3.. = order
+# procs.py samples the processes' CPU and the services' context switches meanwhile (ctx.py reads
+# them); the runs before chunk-answers-runs.txt were made without it
 cd /work/main
 args=$1; label=$2; shift 2
 for v in "$@"; do
   cp /tmp/ab2/cs-$v.jar command-service/target/command-service-0.1.0-SNAPSHOT.jar
   touch bench/target/bench.classpath launcher/target/launcher.classpath
+  rm -f /tmp/ab2/stop; python3 "$(dirname "$0")/procs.py" /tmp/ab2/$label-$v.procs /tmp/ab2/stop &
   ./bench.sh --commands $args > /tmp/ab2/$label-$v.log 2>&1
+  touch /tmp/ab2/stop; sleep 3
   r=$(ls -t bench/results | head -1)
   python3 - "$r" "$v" "$label" >> /tmp/ab2/$label.txt <<'PY'
 import json,sys,os

@@ -2,7 +2,7 @@
 # Alternates variants of the stack at a steady 500/s: ./steady.sh <label> <variant>...
 # Each variant is set up by `setup <variant>` from the file named in $SETUP (the two used here:
 # setup-jars.sh swaps the command-service jar, setup-fetch.sh sets the projections' fetch
-# settings); $BENCH_ARGS adds arguments (--visible for command-to-visible). procs2.py samples
+# settings); $BENCH_ARGS adds arguments (--visible for command-to-visible). procs.py samples
 # /proc meanwhile; one line per run goes to /tmp/ab2/<label>.txt.
 cd /work/main
 source "$SETUP"
@@ -10,7 +10,7 @@ label=$1; shift
 for v in "$@"; do
   setup "$v"
   touch bench/target/bench.classpath launcher/target/launcher.classpath
-  rm -f /tmp/ab2/stop; python3 /tmp/ab2/procs2.py /tmp/ab2/$label-$v.procs /tmp/ab2/stop &
+  rm -f /tmp/ab2/stop; python3 bench/profiles/2026-12-04-command-cpu/procs.py /tmp/ab2/$label-$v.procs /tmp/ab2/stop &
   ./bench.sh --commands --steady=60 --warmup=60 $BENCH_ARGS > /tmp/ab2/$label-$v.log 2>&1
   end=$(date +%s.%N); touch /tmp/ab2/stop; sleep 3
   r=$(ls -t bench/results | head -1)
@@ -23,7 +23,7 @@ rows=[]
 for line in open(pf):
     t,*kv=line.split(); d={}
     for x in kv:
-        k,val=x.split('='); d[k]=d.get(k,0)+int(val)
+        k,val=x.split('='); d[k]=d.get(k,0)+int(val.split('/')[0])
     rows.append((float(t),d))
 a=[x for x in rows if x[0]>=end-60]; b=[x for x in rows if x[0]<=end-5]
 t0,d0=a[0]; t1,d1=b[-1]; n=s['achieved/s']*(t1-t0)
