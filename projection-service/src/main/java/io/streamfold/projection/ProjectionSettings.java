@@ -11,9 +11,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Kafka Streams settings of the projections: exactly-once (a store and its changelog, an index's
  * repartition hop and the consumer position move together), reading the event log from its
- * beginning under a new application id (a rebuild), poison events to the dead-letter topic, the and
- * the record cache of the views and totals (interactive queries read through it, so
- * read-your-writes holds).
+ * beginning under a new application id (a rebuild), poison events to the dead-letter topic, the
+ * record cache of the views and totals (interactive queries read through it, so read-your-writes
+ * holds), and the stores' RocksDB memory bounded for the instance ({@link StoreMemory}).
  */
 final class ProjectionSettings {
   private ProjectionSettings() {}
@@ -43,6 +43,8 @@ final class ProjectionSettings {
     // never waits for data of an empty partition
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.put(DeadLetters.COUNTERS_CONFIG, counters);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, StoreMemory.class);
+    props.put(StoreMemory.BYTES_CONFIG, config.storeMemoryBytes());
     return props;
   }
 }

@@ -37,6 +37,8 @@ import java.util.Properties;
  * @param catchUpLag how far behind (events, all partitions) an instance must start to catch up with
  *     {@code catchUpStreamThreads}; it goes back to {@code streamThreads} once it trails by at most
  *     a hundredth of this
+ * @param storeMemoryBytes the RocksDB memory of every projection store of the instance together:
+ *     one block cache, which their memtables are charged to as well (see {@code StoreMemory})
  */
 public record ProjectionServiceConfig(
     String bootstrapServers,
@@ -62,6 +64,7 @@ public record ProjectionServiceConfig(
     Duration subscriberWriteTimeout,
     int catchUpStreamThreads,
     long catchUpLag,
+    long storeMemoryBytes,
     Properties kafka,
     SecuritySettings security,
     PersonalDataSettings personalData)
@@ -118,6 +121,7 @@ public record ProjectionServiceConfig(
         env.duration("SUBSCRIBER_WRITE_TIMEOUT", Duration.ofSeconds(30)),
         env.integer("CATCH_UP_STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 64),
         env.integer("CATCH_UP_LAG", 100_000, 1, Integer.MAX_VALUE),
+        (long) env.integer("STORE_MEMORY_MB", 256, 16, 1 << 20) << 20,
         env.kafkaPassthrough("KAFKA_BOOTSTRAP_SERVERS"),
         SecuritySettings.fromEnv(env),
         PersonalDataSettings.fromEnv(env, prefix));
