@@ -1,12 +1,10 @@
 package io.streamfold.projection;
 
+import io.streamfold.service.kafka.RocksMemory;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.Cache;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
-import org.rocksdb.WriteBufferManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * Bounds the RocksDB memory of the projections' stores ({@code STORE_MEMORY_MB}): every store of
  * the JVM reads through one block cache, their index and filter blocks are kept in it (at high
  * priority, the top level pinned) rather than beside it, and their memtables are charged to it too
- * (a {@link WriteBufferManager} with half of it), so the stores together stay within the setting
- * whatever the number of partitions, stores and stream threads.
+ * ({@link RocksMemory}), so the stores together stay within the setting whatever the number of
+ * partitions, stores and stream threads.
  *
  * <p>Why: by default Kafka Streams gives each store its own 50 MB block cache and up to three 16 MB
  * memtables, with index and filter blocks outside any cache; an instance's off-heap memory then
@@ -30,24 +28,13 @@ public final class StoreMemory implements RocksDBConfigSetter {
   /** The bytes of the shared cache, memtables included: a Kafka Streams setting read here. */
   public static final String BYTES_CONFIG = "streamfold.store.memory.bytes";
 
-  /** The share of the cache the memtables may take before the largest is flushed. */
-  static final double MEMTABLE_SHARE = 0.5;
-
-  /** The share kept for index and filter blocks, evicted last. */
-  private static final double HIGH_PRIORITY_SHARE = 0.1;
-
   private static final Logger LOG = LoggerFactory.getLogger(StoreMemory.class);
 
-  private static Shared shared; // guarded by StoreMemory.class
+  private static RocksMemory shared; // guarded by StoreMemory.class
 
-  /** The cache and write buffer manager every store of the JVM uses. */
-  record Shared(long bytes, Cache cache, WriteBufferManager writeBuffers) {}
-
-  static synchronized Shared shared(long bytes) {
+  static synchronized RocksMemory shared(long bytes) {
     if (shared == null) {
-      LRUCache cache = new LRUCache(bytes, -1, false, HIGH_PRIORITY_SHARE);
-      shared =
-          new Shared(bytes, cache, new WriteBufferManager((long) (bytes * MEMTABLE_SHARE), cache));
+      shared = RocksMemory.of(bytes);
     } else if (shared.bytes() != bytes) {
       LOG.warn(
           "The projection stores of this JVM already share {} bytes; {} asked for later is ignored",
@@ -63,7 +50,7 @@ public final class StoreMemory implements RocksDBConfigSetter {
     if (configured == null) {
       return; // not set: Kafka Streams' defaults
     }
-    Shared memory =
+    RocksMemory memory =
         shared(
             configured instanceof Number number
                 ? number.longValue()

@@ -1,5 +1,6 @@
 package io.streamfold.command.writer;
 
+import io.streamfold.service.kafka.RocksMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,7 +17,6 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.TtlDB;
@@ -72,10 +72,11 @@ final class PartitionStore implements LocalStore {
   /**
    * Opens (creating if needed) the store in {@code dir}.
    *
-   * @param cache the block cache shared by every partition store of the instance
+   * @param memory the block cache every partition store of the instance shares, which their
+   *     memtables are charged to as well, so that the stores of many partitions stay within it
    * @param idempotencyTtlSeconds how long RocksDB keeps an idempotency record after writing it here
    */
-  static PartitionStore open(Path dir, LRUCache cache, int idempotencyTtlSeconds) {
+  static PartitionStore open(Path dir, RocksMemory memory, int idempotencyTtlSeconds) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -87,7 +88,8 @@ final class PartitionStore implements LocalStore {
             .setCreateMissingColumnFamilies(true)
             .setMaxBackgroundJobs(2)
             .setKeepLogFileNum(2)
-            .setAtomicFlush(true);
+            .setAtomicFlush(true)
+            .setWriteBufferManager(memory.writeBuffers());
     ColumnFamilyOptions family =
         new ColumnFamilyOptions()
             .setWriteBufferSize(8L * 1024 * 1024)
@@ -100,7 +102,7 @@ final class PartitionStore implements LocalStore {
             .setMemtableWholeKeyFiltering(true)
             .setTableFormatConfig(
                 new BlockBasedTableConfig()
-                    .setBlockCache(cache)
+                    .setBlockCache(memory.cache())
                     .setFilterPolicy(new BloomFilter(10, false))
                     .setCacheIndexAndFilterBlocks(true));
     List<ColumnFamilyDescriptor> descriptors =
