@@ -122,47 +122,40 @@ class DeployManifestsTest {
   }
 
   /**
-   * Each service's container holds its heap ({@code MaxRAMPercentage} of the limit), its stores'
-   * RocksDB memory (outside the heap: {@code STORE_MEMORY_MB} for the projections, {@code
-   * STORE_CACHE_MB} per aggregate type for the commands) and what the JVM needs besides (metaspace,
-   * compiled code, thread stacks, the clients' buffers: 384 MiB assumed): a heap share that leaves
-   * the stores no room is a container the kernel kills under load.
+   * The projection service's container holds its heap ({@code MaxRAMPercentage} of the limit), its
+   * stores' RocksDB memory ({@code STORE_MEMORY_MB}, outside the heap) and what the JVM needs
+   * besides (metaspace, compiled code, thread stacks, the clients' buffers: 384 MiB assumed): a
+   * heap share that leaves the stores no room is a container the kernel kills under load.
    */
   @Test
-  void shouldLeaveTheStoresRoomBesideTheHeapWithinTheMemoryLimit() throws IOException {
-    for (String service : VARIABLES.keySet()) {
-      JsonNode container =
-          documents(Path.of("k8s/" + service + ".yaml")).stream()
-              .filter(d -> d.get("kind").asText().equals("StatefulSet"))
-              .findFirst()
-              .orElseThrow()
-              .at("/spec/template/spec/containers/0");
-      Map<String, String> env =
-          new HashMap<>(
-              Map.of(
-                  "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
-                  "SCHEMA_REGISTRY_URL", "http://r:8080/apis/ccompat/v7",
-                  "KEY_ENCRYPTION_KEY", "dGVzdHMtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI="));
-      container
-          .get("env")
-          .forEach(
-              variable -> env.put(variable.get("name").asText(), variable.path("value").asText()));
-      Matcher heapShare =
-          Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(env.getOrDefault("JAVA_OPTS", ""));
-      assertThat(heapShare.find()).as("%s's heap is sized from the limit", service).isTrue();
-      String limit = container.at("/resources/limits/memory").asText();
-      assertThat(limit).endsWith("Gi");
-      long limitMiB = Long.parseLong(limit.substring(0, limit.length() - 2)) * 1024;
-      long heapMiB = limitMiB * Long.parseLong(heapShare.group(1)) / 100;
-      long storesMiB =
-          service.equals("projection-service")
-              ? ProjectionServiceConfig.fromEnv(env).storeMemoryBytes() >> 20
-              // a bound per aggregate type: the bank's accounts and transfers
-              : 2L * CommandServiceConfig.fromEnv(env).storeCacheMb();
-      assertThat(heapMiB + storesMiB + 384)
-          .as("%s: heap %d MiB, stores %d MiB, the JVM 384 MiB", service, heapMiB, storesMiB)
-          .isLessThanOrEqualTo(limitMiB);
-    }
+  void shouldLeaveTheProjectionStoresRoomBesideTheHeapWithinTheMemoryLimit() throws IOException {
+    JsonNode container =
+        documents(Path.of("k8s/projection-service.yaml")).stream()
+            .filter(d -> d.get("kind").asText().equals("StatefulSet"))
+            .findFirst()
+            .orElseThrow()
+            .at("/spec/template/spec/containers/0");
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "SCHEMA_REGISTRY_URL", "http://r:8080/apis/ccompat/v7",
+                "KEY_ENCRYPTION_KEY", "dGVzdHMtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI="));
+    container
+        .get("env")
+        .forEach(
+            variable -> env.put(variable.get("name").asText(), variable.path("value").asText()));
+    Matcher heapShare =
+        Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(env.getOrDefault("JAVA_OPTS", ""));
+    assertThat(heapShare.find()).as("the heap is sized from the limit").isTrue();
+    String limit = container.at("/resources/limits/memory").asText();
+    assertThat(limit).endsWith("Gi");
+    long limitMiB = Long.parseLong(limit.substring(0, limit.length() - 2)) * 1024;
+    long heapMiB = limitMiB * Long.parseLong(heapShare.group(1)) / 100;
+    long storesMiB = ProjectionServiceConfig.fromEnv(env).storeMemoryBytes() >> 20;
+    assertThat(heapMiB + storesMiB + 384)
+        .as("heap %d MiB, stores %d MiB, the JVM 384 MiB", heapMiB, storesMiB)
+        .isLessThanOrEqualTo(limitMiB);
   }
 
   @Test

@@ -25,8 +25,7 @@ import java.util.Properties;
  * @param lanes how many transactions an instance has in flight per aggregate type (its writers'
  *     lanes, each a transactional producer and a thread); more only when one lane's thread is busy
  * @param queueCapacity the most commands waiting for one partition's writer before 503
- * @param storeCacheMb the RocksDB memory of an aggregate type's partition stores on this instance:
- *     one block cache, which their memtables are charged to as well (up to half of it)
+ * @param storeCacheMb the block cache shared by the instance's local stores
  * @param commandTimeout how long a request waits for its batch's commit before answering 504
  * @param idempotencyWindow how long command ids are remembered; retries must come within it
  * @param autoRegisterSchemas register schemas on first use (development) or require them registered
@@ -95,7 +94,7 @@ public record CommandServiceConfig(
         env.integer("WRITER_MAX_BATCH", 500, 1, 100_000),
         env.integer("WRITER_LANES", 1, 1, 256),
         env.integer("WRITER_QUEUE_CAPACITY", 10_000, 1, 1_000_000),
-        env.integer("STORE_CACHE_MB", 256, 16, 65_536),
+        env.integer("STORE_CACHE_MB", 64, 8, 65_536),
         env.duration("COMMAND_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("IDEMPOTENCY_WINDOW", Duration.ofHours(24)),
         env.bool("SCHEMA_AUTO_REGISTER", true),

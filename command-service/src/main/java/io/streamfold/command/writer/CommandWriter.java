@@ -8,7 +8,6 @@ import io.streamfold.schemas.core.CommandOutcome;
 import io.streamfold.schemas.core.VersionRecord;
 import io.streamfold.schemas.registry.SchemaRegistry;
 import io.streamfold.schemas.serde.WireFormat;
-import io.streamfold.service.kafka.RocksMemory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +26,7 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.HostInfo;
+import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 
 /**
@@ -43,7 +43,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
   private final Visibility visibility;
   private final Inbox inbox;
   private final OwnerDirectory directory;
-  private final RocksMemory storeMemory;
+  private final LRUCache cache;
   private final ExecutorService completions;
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -80,7 +80,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     this.partitions = settings.partitions();
     this.serdes = CoreSerdes.of(registry, autoRegister);
     RocksDB.loadLibrary();
-    this.storeMemory = RocksMemory.of(settings.storeCacheBytes());
+    this.cache = new LRUCache(settings.storeCacheBytes());
     this.completions =
         Executors.newFixedThreadPool(
             Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
@@ -101,7 +101,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
                     PartitionStore.open(
                         WriterContext.storeDir(
                             settings.stateDir(), aggregate.collection(), partition),
-                        storeMemory,
+                        cache,
                         ttlSeconds)),
             settings.maxBatch(),
             settings.queueCapacity(),
@@ -329,7 +329,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     inbox.close();
     directory.close();
     completions.shutdown();
-    storeMemory.close();
+    cache.close();
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

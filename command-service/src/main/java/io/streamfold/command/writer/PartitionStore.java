@@ -1,6 +1,5 @@
 package io.streamfold.command.writer;
 
-import io.streamfold.service.kafka.RocksMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,6 +16,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.TtlDB;
@@ -72,11 +72,10 @@ final class PartitionStore implements LocalStore {
   /**
    * Opens (creating if needed) the store in {@code dir}.
    *
-   * @param memory the block cache every partition store of the instance shares, which their
-   *     memtables are charged to as well, so that the stores of many partitions stay within it
+   * @param cache the block cache shared by every partition store of the instance
    * @param idempotencyTtlSeconds how long RocksDB keeps an idempotency record after writing it here
    */
-  static PartitionStore open(Path dir, RocksMemory memory, int idempotencyTtlSeconds) {
+  static PartitionStore open(Path dir, LRUCache cache, int idempotencyTtlSeconds) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -88,8 +87,7 @@ final class PartitionStore implements LocalStore {
             .setCreateMissingColumnFamilies(true)
             .setMaxBackgroundJobs(2)
             .setKeepLogFileNum(2)
-            .setAtomicFlush(true)
-            .setWriteBufferManager(memory.writeBuffers());
+            .setAtomicFlush(true);
     ColumnFamilyOptions family =
         new ColumnFamilyOptions()
             .setWriteBufferSize(8L * 1024 * 1024)
@@ -102,7 +100,7 @@ final class PartitionStore implements LocalStore {
             .setMemtableWholeKeyFiltering(true)
             .setTableFormatConfig(
                 new BlockBasedTableConfig()
-                    .setBlockCache(memory.cache())
+                    .setBlockCache(cache)
                     .setFilterPolicy(new BloomFilter(10, false))
                     .setCacheIndexAndFilterBlocks(true));
     List<ColumnFamilyDescriptor> descriptors =

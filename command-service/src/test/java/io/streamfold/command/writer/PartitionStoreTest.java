@@ -2,7 +2,6 @@ package io.streamfold.command.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamfold.service.kafka.RocksMemory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 
 /**
@@ -28,38 +28,17 @@ class PartitionStoreTest {
 
   @Test
   void shouldKeepRowsAndCheckpointAcrossACloseAndReopen() {
-    try (RocksMemory memory = RocksMemory.of(8L << 20)) {
-      try (PartitionStore store = PartitionStore.open(dir, memory, 60)) {
+    try (LRUCache cache = new LRUCache(8L << 20)) {
+      try (PartitionStore store = PartitionStore.open(dir, cache, 60)) {
         for (long batch = 1; batch <= 3; batch++) {
           write(store, batch);
         }
       }
-      try (PartitionStore store = PartitionStore.open(dir, memory, 60)) {
+      try (PartitionStore store = PartitionStore.open(dir, cache, 60)) {
         assertThat(store.checkpoint()).isEqualTo(checkpoint(3));
         assertThat(counter(store)).isEqualTo(3);
         assertThat(store.idempotency("agg-0/key-3")).isNotNull();
       }
-    }
-  }
-
-  /**
-   * The partition stores of an instance share one bound: what one holds in its memtables is charged
-   * to the cache they all read through, so more partitions do not mean more memory.
-   */
-  @Test
-  void shouldChargeEveryPartitionStoresMemtablesToTheirSharedCache() {
-    try (RocksMemory memory = RocksMemory.of(64L << 20);
-        PartitionStore first = PartitionStore.open(dir.resolve("0"), memory, 60);
-        PartitionStore second = PartitionStore.open(dir.resolve("1"), memory, 60)) {
-      long before = memory.cache().getUsage();
-      for (long batch = 1; batch <= 40; batch++) { // 40 x 200 rows of ~200 bytes: ~1.6 MiB each
-        write(first, batch);
-        write(second, batch);
-      }
-      assertThat(memory.cache().getUsage() - before)
-          .as("both stores' memtables, nothing read")
-          .isGreaterThanOrEqualTo(2L << 20);
-      assertThat(second.version("row-0")).isNotNull();
     }
   }
 
@@ -81,8 +60,8 @@ class PartitionStoreTest {
             .start();
     assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).isEqualTo(Crashing.HALTED);
-    try (RocksMemory memory = RocksMemory.of(8L << 20);
-        PartitionStore store = PartitionStore.open(dir, memory, 60)) {
+    try (LRUCache cache = new LRUCache(8L << 20);
+        PartitionStore store = PartitionStore.open(dir, cache, 60)) {
       long batches = store.checkpoint().versions();
       assertThat(batches).as("batches flushed before the halt").isPositive();
       assertThat(store.checkpoint()).isEqualTo(checkpoint(batches));
@@ -119,8 +98,8 @@ class PartitionStoreTest {
 
     public static void main(String[] args) {
       RocksDB.loadLibrary();
-      RocksMemory memory = RocksMemory.of(8L << 20);
-      PartitionStore store = PartitionStore.open(Path.of(args[0]), memory, 60);
+      LRUCache cache = new LRUCache(8L << 20);
+      PartitionStore store = PartitionStore.open(Path.of(args[0]), cache, 60);
       for (long batch = 1; batch <= 1_500; batch++) {
         write(store, batch);
       }
