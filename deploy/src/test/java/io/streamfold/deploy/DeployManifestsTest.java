@@ -64,6 +64,24 @@ class DeployManifestsTest {
     assertThat(unknown).as("variables %s sets that it never reads", service).isEmpty();
   }
 
+  /** The manifest's StatefulSet. */
+  static JsonNode statefulSet(List<JsonNode> documents) {
+    return documents.stream()
+        .filter(d -> d.get("kind").asText().equals("StatefulSet"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The variables a container sets, by name (a value from elsewhere as empty). */
+  static Map<String, String> env(JsonNode container) {
+    Map<String, String> env = new HashMap<>();
+    container
+        .get("env")
+        .forEach(
+            variable -> env.put(variable.get("name").asText(), variable.path("value").asText("")));
+    return env;
+  }
+
   static Set<String> openApiPaths(String service) throws IOException {
     try (InputStream in =
         DeployManifestsTest.class
@@ -87,18 +105,10 @@ class DeployManifestsTest {
       assertThat(documents)
           .extracting(d -> d.get("kind").asText())
           .contains("StatefulSet", "Service", "PodDisruptionBudget");
-      JsonNode set =
-          documents.stream()
-              .filter(d -> d.get("kind").asText().equals("StatefulSet"))
-              .findFirst()
-              .orElseThrow();
+      JsonNode set = statefulSet(documents);
       JsonNode container = set.at("/spec/template/spec/containers/0");
       Map<String, String> env = new HashMap<>(shared);
-      container
-          .get("env")
-          .forEach(
-              variable ->
-                  env.put(variable.get("name").asText(), variable.path("value").asText("")));
+      env.putAll(env(container));
       assertKnown(service, env, Set.of());
 
       int port = container.at("/ports/0/containerPort").asInt();
@@ -130,10 +140,7 @@ class DeployManifestsTest {
   @Test
   void shouldLeaveTheProjectionStoresRoomBesideTheHeapWithinTheMemoryLimit() throws IOException {
     JsonNode container =
-        documents(Path.of("k8s/projection-service.yaml")).stream()
-            .filter(d -> d.get("kind").asText().equals("StatefulSet"))
-            .findFirst()
-            .orElseThrow()
+        statefulSet(documents(Path.of("k8s/projection-service.yaml")))
             .at("/spec/template/spec/containers/0");
     Map<String, String> env =
         new HashMap<>(
@@ -141,10 +148,7 @@ class DeployManifestsTest {
                 "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
                 "SCHEMA_REGISTRY_URL", "http://r:8080/apis/ccompat/v7",
                 "KEY_ENCRYPTION_KEY", "dGVzdHMtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI="));
-    container
-        .get("env")
-        .forEach(
-            variable -> env.put(variable.get("name").asText(), variable.path("value").asText()));
+    env.putAll(env(container));
     Matcher heapShare =
         Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(env.getOrDefault("JAVA_OPTS", ""));
     assertThat(heapShare.find()).as("the heap is sized from the limit").isTrue();
