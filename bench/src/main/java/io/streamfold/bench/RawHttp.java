@@ -1,6 +1,5 @@
 package io.streamfold.bench;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +21,12 @@ final class RawHttp implements AutoCloseable {
   private OutputStream out;
   private InputStream in;
 
+  /** What was read from the connection and not parsed yet: {@code buffer[position, limit)}. */
+  private final byte[] buffer = new byte[16 * 1024];
+
+  private int position;
+  private int limit;
+
   RawHttp(String host, int port) {
     this.host = host;
     this.port = port;
@@ -41,23 +46,28 @@ final class RawHttp implements AutoCloseable {
   private Response send(String method, String path, String json, String... headers)
       throws IOException {
     byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-    StringBuilder request = new StringBuilder(256);
-    request.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ");
-    request.append(host).append(':').append(port).append("\r\n");
+    StringBuilder head = new StringBuilder(256);
+    head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ");
+    head.append(host).append(':').append(port).append("\r\n");
     if (json != null) {
-      request.append("Content-Type: application/json\r\nContent-Length: ");
-      request.append(body.length).append("\r\n");
+      head.append("Content-Type: application/json\r\nContent-Length: ");
+      head.append(body.length).append("\r\n");
     }
     for (int i = 0; i + 1 < headers.length; i += 2) {
-      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+      head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
     }
-    request.append("\r\n");
+    head.append("\r\n");
+    // one write, so the request leaves in one segment, as a client that buffers its request sends
+    // it: two writes cost a second system call here and can wake the server twice
+    byte[] request = new byte[head.length() + body.length];
+    for (int i = 0; i < head.length(); i++) {
+      request[i] = (byte) head.charAt(i);
+    }
+    System.arraycopy(body, 0, request, head.length(), body.length);
     for (int attempt = 0; ; attempt++) {
       try {
         connect();
-        out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
+        out.write(request);
         return read();
       } catch (IOException e) {
         close(); // a connection the server closed while idle: one fresh try
@@ -75,7 +85,9 @@ final class RawHttp implements AutoCloseable {
       socket.connect(new InetSocketAddress(host, port), 5_000);
       socket.setSoTimeout(60_000);
       out = socket.getOutputStream();
-      in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+      in = socket.getInputStream();
+      position = 0;
+      limit = 0;
     }
   }
 
@@ -107,9 +119,7 @@ final class RawHttp implements AutoCloseable {
       }
     }
     String body =
-        chunked
-            ? chunked()
-            : new String(in.readNBytes(Math.max(0, length)), StandardCharsets.UTF_8);
+        chunked ? chunked() : new String(bytes(Math.max(0, length)), StandardCharsets.UTF_8);
     if (closeAfter) {
       close();
     }
@@ -121,24 +131,64 @@ final class RawHttp implements AutoCloseable {
     for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
         size > 0;
         size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
-      body.write(in.readNBytes(size));
+      body.write(bytes(size));
       line();
     }
     line();
     return body.toString(StandardCharsets.UTF_8);
   }
 
+  /** The next line without its CR LF, parsed in the buffer (no call per byte). */
   private String line() throws IOException {
-    StringBuilder line = new StringBuilder(64);
-    for (int c = in.read(); c != '\n'; c = in.read()) {
-      if (c < 0) {
-        throw new IOException("Connection closed");
+    StringBuilder line = null;
+    while (true) {
+      for (int i = position; i < limit; i++) {
+        if (buffer[i] == '\n') {
+          int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+          String tail = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
+          position = i + 1;
+          if (line == null) {
+            return tail;
+          }
+          line.append(tail);
+          int last = line.length() - 1;
+          if (last >= 0 && line.charAt(last) == '\r') { // the CR ended the previous read
+            line.setLength(last);
+          }
+          return line.toString();
+        }
       }
-      if (c != '\r') {
-        line.append((char) c);
+      if (line == null) {
+        line = new StringBuilder(64);
       }
+      line.append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
+      position = limit;
+      fill();
     }
-    return line.toString();
+  }
+
+  private byte[] bytes(int count) throws IOException {
+    byte[] bytes = new byte[count];
+    int copied = 0;
+    while (copied < count) {
+      if (position == limit) {
+        fill();
+      }
+      int n = Math.min(count - copied, limit - position);
+      System.arraycopy(buffer, position, bytes, copied, n);
+      position += n;
+      copied += n;
+    }
+    return bytes;
+  }
+
+  private void fill() throws IOException {
+    int n = in.read(buffer, 0, buffer.length);
+    if (n < 0) {
+      throw new IOException("Connection closed");
+    }
+    position = 0;
+    limit = n;
   }
 
   @Override
