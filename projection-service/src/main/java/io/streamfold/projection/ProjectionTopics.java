@@ -41,88 +41,69 @@ final class ProjectionTopics {
    */
   static Partitions awaitEventsAndCreateDeadLetters(
       ProjectionServiceConfig config, String awaited, List<String> viewSources) {
-    int partitions = awaitEvents(config, awaited);
-    Map<String, String> twoWeeks =
-        Map.of(
-            "cleanup.policy",
-            "delete",
-            "retention.ms",
-            Long.toString(Duration.ofDays(14).toMillis()),
-            "min.insync.replicas",
-            Short.toString(config.minInsyncReplicas()));
-    new TopicProvisioner(config.clientProperties())
-        .ensure(
-            List.of(new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks)));
-    List<TopicSpec> sources = new java.util.ArrayList<>();
-    for (String topic : viewSources) {
-      if (topic.equals(awaited)) {
-        continue; // awaited above: the command service made it, as it needs it
+    // one admin client for all of it: each new one costs a connection and a metadata round trip
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      int partitions = awaitEvents(admin, awaited);
+      Map<String, String> twoWeeks =
+          Map.of(
+              "cleanup.policy",
+              "delete",
+              "retention.ms",
+              Long.toString(Duration.ofDays(14).toMillis()),
+              "min.insync.replicas",
+              Short.toString(config.minInsyncReplicas()));
+      List<TopicSpec> topics = new java.util.ArrayList<>();
+      topics.add(new TopicSpec(config.deadLetterTopic(), 1, config.replication(), twoWeeks));
+      Map<String, Integer> views = new java.util.LinkedHashMap<>();
+      for (String topic : viewSources) {
+        if (views.putIfAbsent(topic, partitions) != null) {
+          continue;
+        }
+        if (!topic.equals(awaited)) { // the awaited one the command service made, as it needs it
+          topics.add(
+              TopicSpec.eventLog(
+                  topic, partitions, config.replication(), config.minInsyncReplicas()));
+        }
+        topics.add( // co-partitioned with its view's events: a replay reaches its view's task
+            new TopicSpec(
+                io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
+                partitions,
+                config.replication(),
+                twoWeeks));
       }
-      sources.add(
-          TopicSpec.eventLog(topic, partitions, config.replication(), config.minInsyncReplicas()));
-    }
-    new TopicProvisioner(config.clientProperties()).ensure(sources);
-    Map<String, Integer> views = partitionsOf(config, viewSources.stream().distinct().toList());
-    List<TopicSpec> replays = new java.util.ArrayList<>();
-    views.forEach( // co-partitioned with each view's events: a replay reaches its view's task
-        (topic, count) ->
-            replays.add(
-                new TopicSpec(
-                    io.streamfold.projection.topology.ProjectionTopology.replayTopic(topic),
-                    count,
-                    config.replication(),
-                    twoWeeks)));
-    new TopicProvisioner(config.clientProperties()).ensure(replays);
-    return new Partitions(partitions, views);
-  }
-
-  /** The partition count of each of {@code topics}, which exist. */
-  static Map<String, Integer> partitionsOf(ProjectionServiceConfig config, List<String> topics) {
-    if (topics.isEmpty()) {
-      return Map.of();
-    }
-    try (Admin admin = Admin.create(config.clientProperties())) {
-      Map<String, Integer> partitions = new java.util.HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .forEach((topic, description) -> partitions.put(topic, description.partitions().size()));
-      return partitions;
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot describe the topics " + topics, e);
+      // every view's events topic has the awaited one's partition count: ensure refuses another
+      TopicProvisioner.ensure(admin, topics);
+      return new Partitions(partitions, views);
     }
   }
 
-  private static int awaitEvents(ProjectionServiceConfig config, String topic) {
+  private static int awaitEvents(Admin admin, String topic) {
     Instant deadline = Instant.now().plus(EVENTS_WAIT);
-    try (Admin admin = Admin.create(config.clientProperties())) {
-      while (true) {
+    while (true) {
+      try {
+        return admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
+      } catch (Exception notYet) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(
+              "The events topic "
+                  + topic
+                  + " does not exist after "
+                  + EVENTS_WAIT
+                  + ": start the command service first, or check TOPIC_PREFIX",
+              notYet);
+        }
+        LOG.info("Waiting for the events topic {} to exist", topic);
         try {
-          return admin
-              .describeTopics(List.of(topic))
-              .allTopicNames()
-              .get(10, TimeUnit.SECONDS)
-              .get(topic)
-              .partitions()
-              .size();
-        } catch (Exception notYet) {
-          if (Instant.now().isAfter(deadline)) {
-            throw new IllegalStateException(
-                "The events topic "
-                    + topic
-                    + " does not exist after "
-                    + EVENTS_WAIT
-                    + ": start the command service first, or check TOPIC_PREFIX",
-                notYet);
-          }
-          LOG.info("Waiting for the events topic {} to exist", topic);
-          try {
-            Thread.sleep(1000);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-          }
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted", e);
         }
       }
     }

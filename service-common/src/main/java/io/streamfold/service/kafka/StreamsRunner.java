@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -69,7 +70,27 @@ public final class StreamsRunner implements AutoCloseable {
     // consumer's 45 s; KAFKA_SESSION_TIMEOUT_MS and KAFKA_HEARTBEAT_INTERVAL_MS override it.
     props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+    quickInternalTopics(props);
     return props;
+  }
+
+  /** What Kafka Streams waits after each internal topic it creates (see quickInternalTopics). */
+  static final long INTERNAL_TOPICS_BACKOFF_MS = 10;
+
+  /**
+   * Kafka Streams 4.3 sleeps {@code retry.backoff.ms} after each internal topic it creates in a
+   * batch, not once per round (KAFKA-21033): with the default 100 ms, a first start (a new
+   * application id: every rebuild) waited a second for its ten changelog and repartition topics,
+   * long enough for the second stream thread's join to force another rebalance. The group leader's
+   * assignor reads that setting from the main consumer's configuration, so the main consumer's
+   * backoff is 10 ms (a first retry sooner, growing to {@code retry.backoff.max.ms} as before); the
+   * restore consumers, producers and admin client keep theirs. {@code
+   * KAFKA_MAIN_CONSUMER_RETRY_BACKOFF_MS} overrides it.
+   */
+  private static void quickInternalTopics(Properties props) {
+    props.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG),
+        INTERNAL_TOPICS_BACKOFF_MS);
   }
 
   public KafkaStreams streams() {

@@ -38,6 +38,13 @@ public final class TopicProvisioner {
   /** Creates what is missing, then verifies every topic; throws with every mismatch found. */
   public void ensure(List<TopicSpec> topics) {
     try (Admin admin = Admin.create(adminConfig)) {
+      ensure(admin, topics);
+    }
+  }
+
+  /** {@link #ensure(List)} through an admin client the caller already has open. */
+  public static void ensure(Admin admin, List<TopicSpec> topics) {
+    try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (TopicSpec spec : topics) {
