@@ -82,8 +82,6 @@ public final class Launcher {
     commandEnv.put("HTTP_PORT", Integer.toString(options.commandPort()));
     commandEnv.put("APPLICATION_SERVER", "127.0.0.1:" + options.commandPort());
     commandEnv.put("STATE_DIR", dataDir.resolve("command-state").toString());
-    CommandService commands =
-        remember(CommandService.start(CommandServiceConfig.fromEnv(commandEnv), Clock.systemUTC()));
     Map<String, String> projectionEnv = new HashMap<>(env);
     projectionEnv.put("HTTP_PORT", Integer.toString(options.projectionPort()));
     projectionEnv.put("APPLICATION_SERVER", "127.0.0.1:" + options.projectionPort());
@@ -92,10 +90,22 @@ public final class Launcher {
     projectionEnv.put(
         "APPLICATION_ID",
         env.getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v5"));
-    ProjectionService projections =
-        remember(
-            ProjectionService.start(
-                ProjectionServiceConfig.fromEnv(projectionEnv), Clock.systemUTC()));
+    // both services start at once: the projection service waits for the event log, which the
+    // command service creates first, and each one's waits on the broker overlap the other's work
+    CompletableFuture<ProjectionService> projectionStart =
+        CompletableFuture.supplyAsync(
+            () ->
+                remember(
+                    ProjectionService.start(
+                        ProjectionServiceConfig.fromEnv(projectionEnv), Clock.systemUTC())));
+    CommandService commands =
+        remember(CommandService.start(CommandServiceConfig.fromEnv(commandEnv), Clock.systemUTC()));
+    ProjectionService projections;
+    try {
+      projections = projectionStart.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     awaitReady(commands, projections);
     if (options.demo()) {
       new Demo("http://127.0.0.1:" + options.commandPort()).load();

@@ -79,7 +79,7 @@ final class ProjectionTopics {
 
   private static int awaitEvents(Admin admin, String topic) {
     Instant deadline = Instant.now().plus(EVENTS_WAIT);
-    while (true) {
+    for (int attempt = 0; ; attempt++) {
       try {
         return admin
             .describeTopics(List.of(topic))
@@ -98,9 +98,11 @@ final class ProjectionTopics {
                   + ": start the command service first, or check TOPIC_PREFIX",
               notYet);
         }
-        LOG.info("Waiting for the events topic {} to exist", topic);
+        if (attempt % 50 == 0) { // every 5 s: started beside the command service, it waits
+          LOG.info("Waiting for the events topic {} to exist", topic);
+        }
         try {
-          Thread.sleep(1000);
+          Thread.sleep(100);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("Interrupted", e);
