@@ -86,6 +86,7 @@ public final class ApicurioRegistry implements AutoCloseable {
           args.size() - 2,
           "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + workDir.resolve("registry-db"));
     }
+    args.addAll(args.size() - 2, SharedClasses.options("apicurio-registry", runner.toString()));
     jvm = ChildJvm.start("apicurio-registry", args, workDir.resolve("registry.log"));
     awaitReady();
     setGlobalCompatibility();

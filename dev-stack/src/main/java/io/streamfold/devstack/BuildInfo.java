@@ -44,13 +44,22 @@ final class BuildInfo {
     if (override != null && !override.isBlank()) {
       return Path.of(override);
     }
+    return Path.of(property("apicurio.home"));
+  }
+
+  /** Where the class data archives of the stack's JVMs are kept ({@link SharedClasses}). */
+  static Path sharedClassesDir() {
+    return Path.of(property("cds.dir"));
+  }
+
+  private static String property(String name) {
     Properties properties = new Properties();
     try (InputStream in = BuildInfo.class.getResourceAsStream("dev-stack.properties")) {
       properties.load(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Path.of(properties.getProperty("apicurio.home"));
+    return properties.getProperty(name);
   }
 
   private static String resource(String name) {

@@ -112,7 +112,10 @@ public final class KafkaBroker implements AutoCloseable {
         format(config, log4j, logFile);
       }
       jvm =
-          ChildJvm.start("kafka-broker", jvmArgs(log4j, "kafka.Kafka", config.toString()), logFile);
+          ChildJvm.start(
+              "kafka-broker",
+              jvmArgs("kafka-broker", log4j, "kafka.Kafka", config.toString()),
+              logFile);
       awaitReady();
       return this;
     } catch (IOException e) {
@@ -123,6 +126,7 @@ public final class KafkaBroker implements AutoCloseable {
   private void format(Path config, Path log4j, Path logFile) {
     List<String> args =
         jvmArgs(
+            "kafka-storage-format",
             log4j,
             "kafka.tools.StorageTool",
             "format",
@@ -139,12 +143,15 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private List<String> jvmArgs(Path log4j, String mainClass, String... args) {
+  /** The command line of the broker's JVM named {@code name}, without the Java executable. */
+  private List<String> jvmArgs(String name, Path log4j, String mainClass, String... args) {
     List<String> command = new java.util.ArrayList<>();
     command.add("-Xms" + heap);
     command.add("-Xmx" + heap);
     command.add("-XX:+UseG1GC");
     command.add("-Djava.awt.headless=true");
+    String classpath = BuildInfo.kafkaClasspath();
+    command.addAll(SharedClasses.options(name, classpath));
     // On two cores or fewer, C2 takes 40% of the broker's CPU for the first minutes, competing with
     // everything else on the machine, and pays that back only in a broker that runs for longer: a
     // test's runs C1 alone, a long-running one (./run.sh's) the JVM's own compilers, C2 included
@@ -159,7 +166,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
     command.add("-Dlog4j2.configurationFile=" + log4j);
     command.add("-cp");
-    command.add(BuildInfo.kafkaClasspath());
+    command.add(classpath);
     command.add(mainClass);
     command.addAll(List.of(args));
     return command;
