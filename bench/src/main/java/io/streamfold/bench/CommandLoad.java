@@ -212,13 +212,19 @@ public final class CommandLoad {
         warm.add(run);
       }
       report.put("warm", warm);
+      // at the warm runs' rate and state, as the goal reads; and again right after the 64 clients
+      // and the hot accounts, which leave the projections and the broker something to catch up on
+      report.put(VISIBLE, openLoop(rate, step, true));
       cpu.start();
       report.put("saturation 64 clients", withCpu(closedLoop(64, step, false)));
       report.put("contention 32 clients on 4 accounts", closedLoop(32, step, true));
-      report.put("command-to-visible", openLoop(rate, step, true));
+      report.put(VISIBLE_AFTER_SATURATION, openLoop(rate, step, true));
     }
     return report;
   }
+
+  static final String VISIBLE = "command-to-visible";
+  static final String VISIBLE_AFTER_SATURATION = "command-to-visible after the saturation steps";
 
   /** {@code --warmup=S}, else 150 s, or {@code whenQuick} with {@code --quick}. */
   private Duration warmUp(Duration whenQuick) {

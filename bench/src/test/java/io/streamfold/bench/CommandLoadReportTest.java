@@ -34,6 +34,20 @@ class CommandLoadReportTest {
         .contains("| command p50 at 500/s, warm (median of 1) | 5.00 ms");
   }
 
+  @Test
+  void shouldShowCommandToVisibleAfterTheWarmRunsAndAfterTheSaturationStepsApart() {
+    Map<String, Object> report = report(step(5.0), step(16.0));
+    report.put(CommandLoad.VISIBLE_AFTER_SATURATION, step(20.0));
+
+    assertThat(CommandLoadReport.markdown(report))
+        .contains(
+            "| command-to-visible p99 at 500/s, after the warm runs | 32.00 ms | one-record"
+                + " transaction p99 8.00 ms | 4.00× |")
+        .contains(
+            "| command-to-visible p99 at 500/s, right after the 64 clients and the hot accounts |"
+                + " 80.00 ms | one-record transaction p99 8.00 ms | 10.00× |");
+  }
+
   private static Map<String, Object> report(
       Map<String, Object> warmCommands, Map<String, Object> saturation) {
     Map<String, Object> run = new LinkedHashMap<>();
@@ -48,7 +62,7 @@ class CommandLoadReportTest {
     report.put("warm", List.of(run));
     report.put("saturation 64 clients", saturation);
     report.put("contention 32 clients on 4 accounts", contention);
-    report.put("command-to-visible", step(8.0));
+    report.put(CommandLoad.VISIBLE, step(8.0));
     return report;
   }
 
