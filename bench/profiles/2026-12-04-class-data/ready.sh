@@ -1,9 +1,19 @@
 #!/bin/bash
-# ./run.sh's time to ready, with class data sharing off or on: $@ = off|on ...
+# ./run.sh's time to ready on a fresh data folder, per variant ($@):
+#   off / on          the stack's JVMs without class data sharing (STREAMFOLD_CDS_DIR=off) / with it
+#   svc-dump / svc-on / svc-off   the services' JVM writing / mapping / without an archive of its own
+#                     (needs run.sh changed by hand to put launcher/target/launcher-*.jar, not
+#                     launcher/target/classes, first on its classpath, as JDK 17 requires)
 cd /work/main
 for v in "$@"; do
   d=$(mktemp -d)
-  if [ "$v" = off ]; then export STREAMFOLD_CDS_DIR=off; else unset STREAMFOLD_CDS_DIR; fi
+  unset STREAMFOLD_CDS_DIR JAVA_OPTS
+  quiet="-Xlog:cds=off -Xlog:cds+dynamic=off"
+  case $v in
+    off) export STREAMFOLD_CDS_DIR=off ;;
+    svc-dump) export JAVA_OPTS="-XX:ArchiveClassesAtExit=/tmp/cds/svc.jsa $quiet" ;;
+    svc-on) export JAVA_OPTS="-XX:SharedArchiveFile=/tmp/cds/svc.jsa $quiet" ;;
+  esac
   s=$(date +%s%N)
   ./run.sh --data-dir "$d" > /tmp/cds/out-$v.log 2>&1 &
   pid=$!
