@@ -49,7 +49,8 @@ final class BuildInfo {
 
   /** Where the class data archives of the stack's JVMs are kept ({@link SharedClasses}). */
   static Path sharedClassesDir() {
-    return Path.of(property("cds.dir"));
+    String dir = property("cds.dir");
+    return dir == null ? null : Path.of(dir);
   }
 
   private static String property(String name) {

@@ -64,9 +64,7 @@ final class SharedClasses {
       Files.createDirectories(dir);
       String prefix = name + "-" + key(classpath, java);
       Path archive = dir.resolve(prefix + ".jsa");
-      if (!Files.exists(archive)) {
-        promote(dir, prefix, archive, classpath, java);
-      }
+      promote(dir, prefix, archive, classpath, java);
       List<String> options = new ArrayList<>(QUIET);
       if (Files.exists(archive)) {
         options.add("-XX:SharedArchiveFile=" + archive);
@@ -83,8 +81,9 @@ final class SharedClasses {
   }
 
   /**
-   * Makes the first written archive that passes the check the archive; deletes those that fail it
-   * once they are old enough not to be still being written, and the archives of other keys.
+   * Makes the first written archive that passes the check the archive, when there is none yet;
+   * deletes the others once there is one, those that fail the check once they are old enough not to
+   * be still being written, and the archives of other keys.
    */
   private static void promote(Path dir, String prefix, Path archive, String classpath, String java)
       throws IOException {
@@ -183,6 +182,6 @@ final class SharedClasses {
     if (configured != null && !configured.isBlank()) {
       return configured.equalsIgnoreCase("off") ? null : Path.of(configured);
     }
-    return BuildInfo.sharedClassesDir();
+    return BuildInfo.sharedClassesDir(); // null from a build that did not say where
   }
 }

@@ -33,6 +33,10 @@ class SharedClassesTest {
     assertThat(second).anyMatch(o -> o.startsWith("-XX:SharedArchiveFile="));
     assertThat(files(".new")).isEmpty();
     assertThat(files(".jsa")).hasSize(1);
+    Path leftover =
+        Files.writeString(dir.resolve(files(".jsa").get(0).getFileName() + ".x.new"), "");
+    SharedClasses.options(dir, "tool", CLASSPATH, JAVA);
+    assertThat(leftover).doesNotExist(); // another JVM's, written while this one was
     Path log = dir.resolve("classes.log");
     assertThat(run(second, true, log)).isEqualTo(0);
     assertThat(Files.readString(log))
