@@ -12,12 +12,8 @@ for arg in "$@"; do
   fi
 done
 
-classpath=launcher/target/launcher.classpath
-# Build when never built, or when a source or build file changed since the last build.
-if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$classpath" -type f 2>/dev/null | head -n 1)" ]; then
-  echo "Building (first run, or sources changed)..."
-  ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl launcher -am package
-fi
+# shellcheck source=launcher/build-if-changed.sh
+. launcher/build-if-changed.sh
 
 # The JVM's own compilers, C2 included: on two cores C2 competes with the broker for the first two
 # minutes or so, then carries 1.5-1.8 times the commands C1 alone does (README, Performance).
