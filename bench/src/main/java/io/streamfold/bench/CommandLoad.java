@@ -449,9 +449,8 @@ public final class CommandLoad {
             RawHttp.Response r =
                 http.post("/api/v1/accounts/" + id + "/deposit", BODY, "Idempotency-Key", key());
             if (visible && r.status() == 200) {
-              String version = r.etag().replace("\"", "");
               long asked = System.nanoTime();
-              r = read.get("/api/v1/accounts/" + id + "?minVersion=" + version + "&waitMs=5000");
+              r = readBack(read, id, r);
               readLatencies.recordValue(Math.max(1, (System.nanoTime() - asked) / 1_000));
             }
             latencies.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
@@ -473,6 +472,13 @@ public final class CommandLoad {
     }
     result.put("statuses", new java.util.TreeMap<>(statuses));
     return result;
+  }
+
+  /** The projection read that waits for the version an accepted command answered with. */
+  private static RawHttp.Response readBack(RawHttp read, String id, RawHttp.Response accepted)
+      throws IOException {
+    String version = accepted.etag().replace("\"", "");
+    return read.get("/api/v1/accounts/" + id + "?minVersion=" + version + "&waitMs=5000");
   }
 
   /**
@@ -516,8 +522,7 @@ public final class CommandLoad {
                     : http.post(
                         "/api/v1/accounts/" + id + "/deposit", BODY, "Idempotency-Key", key());
             if (read != null && r.status() == 200) {
-              String version = r.etag().replace("\"", "");
-              read.get("/api/v1/accounts/" + id + "?minVersion=" + version + "&waitMs=5000");
+              readBack(read, id, r);
             }
             latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
             statuses.merge(r.status(), 1, Integer::sum);
