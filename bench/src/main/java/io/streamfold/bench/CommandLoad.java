@@ -164,9 +164,7 @@ public final class CommandLoad {
       cpu.start();
       report.put(
           "steady", withCpu(openLoop(rate, Duration.ofSeconds(steadySeconds), steadyVisible)));
-      report.put(
-          "writer phases, mean ms (queued: per command; the rest: per round)",
-          WriterPhases.means(before, WriterPhases.read(commands)));
+      report.put(PHASES, WriterPhases.means(before, WriterPhases.read(commands)));
       return report;
     }
     if (saturationSeconds > 0) { // only the closed loop at saturation, three times
@@ -174,8 +172,7 @@ public final class CommandLoad {
       closedLoop(64, Duration.ofSeconds(30), false); // warm-up: the JIT, caches, batch sizes
       List<Map<String, Object>> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        cpu.start();
-        runs.add(withCpu(closedLoop(64, Duration.ofSeconds(saturationSeconds), false)));
+        runs.add(saturation(Duration.ofSeconds(saturationSeconds)));
       }
       report.put("saturation", runs);
       return report;
@@ -215,8 +212,7 @@ public final class CommandLoad {
       // at the warm runs' rate and state, as the goal reads; and again right after the 64 clients
       // and the hot accounts, which leave the projections and the broker something to catch up on
       report.put(VISIBLE, openLoop(rate, step, true));
-      cpu.start();
-      report.put("saturation 64 clients", withCpu(closedLoop(64, step, false)));
+      report.put("saturation 64 clients", saturation(step));
       report.put("contention 32 clients on 4 accounts", closedLoop(32, step, true));
       report.put(VISIBLE_AFTER_SATURATION, openLoop(rate, step, true));
     }
@@ -224,6 +220,7 @@ public final class CommandLoad {
   }
 
   static final String VISIBLE = "command-to-visible";
+  static final String PHASES = "writer phases, mean ms (queued: per command; the rest: per round)";
   static final String VISIBLE_AFTER_SATURATION = "command-to-visible after the saturation steps";
 
   /**
@@ -552,6 +549,15 @@ public final class CommandLoad {
   }
 
   /** {@code result} with the CPU each process of the stack used per command since it started. */
+  /** 64 clients back to back for {@code duration}, with the CPU and the writer's phases. */
+  private Map<String, Object> saturation(Duration duration) throws Exception {
+    Map<String, double[]> before = WriterPhases.read(commands);
+    cpu.start();
+    Map<String, Object> result = withCpu(closedLoop(64, duration, false));
+    result.put(PHASES, WriterPhases.means(before, WriterPhases.read(commands)));
+    return result;
+  }
+
   private Map<String, Object> withCpu(Map<String, Object> result) {
     Map<String, Long> per = cpu.microsPerRequest(((Number) result.get("count")).longValue());
     if (!per.isEmpty()) {
