@@ -172,6 +172,20 @@ public final class KafkaBroker implements AutoCloseable {
     return command;
   }
 
+  /**
+   * The broker's request handler and network threads for a machine of {@code processors} cores it
+   * shares with the services: one handler per core (at least two) and a network thread per two.
+   * Kafka's defaults (8 and 3) are sized for a broker with a machine of its own; on two shared
+   * cores they spread each transaction's requests over eleven threads, and 2 and 1 took a command
+   * at 500/s from 5.1 to 3.7 ms at the median, the broker's CPU a command down 3%
+   * (bench/profiles/2026-12-05-broker-threads/).
+   */
+  static Map<String, String> threads(int processors) {
+    return Map.of(
+        "num.io.threads", Integer.toString(Math.max(2, processors)),
+        "num.network.threads", Integer.toString(Math.max(1, processors / 2)));
+  }
+
   /** Whether a broker runs the C1 compiler alone: a short-lived one on two cores or fewer. */
   static boolean c1Only(boolean longRunning, int processors) {
     return !longRunning && processors <= 2;
@@ -211,6 +225,7 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    props.putAll(threads(Runtime.getRuntime().availableProcessors()));
     // A transaction's first write right after the previous commit is refused with
     // CONCURRENT_TRANSACTIONS until the markers are written, and the broker retries that internally
     // after this back-off (20 ms by default): a partition writer commits back to back, so every

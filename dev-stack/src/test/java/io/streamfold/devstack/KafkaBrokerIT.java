@@ -37,6 +37,19 @@ class KafkaBrokerIT {
   }
 
   @Test
+  void shouldRunTheThreadsSizedForThisMachine() throws Exception {
+    org.apache.kafka.common.config.ConfigResource node =
+        new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      org.apache.kafka.clients.admin.Config config =
+          admin.describeConfigs(List.of(node)).all().get().get(node);
+      KafkaBroker.threads(Runtime.getRuntime().availableProcessors())
+          .forEach((name, value) -> assertThat(config.get(name).value()).as(name).isEqualTo(value));
+    }
+  }
+
+  @Test
   void shouldCommitTransactionsAndHideAbortedOnesFromReadCommittedConsumers() throws Exception {
     String topic = "tx-round-trip";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
