@@ -1,11 +1,13 @@
 #!/bin/bash
 # usage: ab.sh MODE label=ENV... ; MODE sat|steady
+# (the variables of a variant are joined with +; the gated-lanes runs joined them with a comma,
+# before a broker setting needed commas of its own)
 cd /work/main
 mode=$1; shift
 for spec in "$@"; do
   label=${spec%%=*}; envs=${spec#*=}
   if [ $mode = sat ]; then args="--saturation=30"; else args="--steady=60 --warmup=60"; fi
-  env $(echo $envs | tr ',' ' ') ./bench.sh --commands $args > /tmp/lanes/$mode-$label-$(date +%s).log 2>&1
+  env $(echo $envs | tr '+' ' ') ./bench.sh --commands $args > /tmp/lanes/$mode-$label-$(date +%s).log 2>&1
   r=$(ls -t bench/results | head -1)
   python3 - "$r" "$label" "$mode" >> /tmp/lanes/ab.txt <<'PY'
 import json,sys
