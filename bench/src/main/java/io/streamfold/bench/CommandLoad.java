@@ -548,7 +548,6 @@ public final class CommandLoad {
     return result;
   }
 
-  /** {@code result} with the CPU each process of the stack used per command since it started. */
   /** 64 clients back to back for {@code duration}, with the CPU and the writer's phases. */
   private Map<String, Object> saturation(Duration duration) throws Exception {
     Map<String, double[]> before = WriterPhases.read(commands);
@@ -558,6 +557,7 @@ public final class CommandLoad {
     return result;
   }
 
+  /** {@code result} with the CPU each process of the stack used per command since it started. */
   private Map<String, Object> withCpu(Map<String, Object> result) {
     Map<String, Long> per = cpu.microsPerRequest(((Number) result.get("count")).longValue());
     if (!per.isEmpty()) {

@@ -177,7 +177,7 @@ public final class KafkaBroker implements AutoCloseable {
    * shares with the services: one handler per core (at least two) and a network thread per two.
    * Kafka's defaults (8 and 3) are sized for a broker with a machine of its own; on two shared
    * cores they spread each transaction's requests over eleven threads, and 2 and 1 took a command
-   * at 500/s from 5.1 to 3.7 ms at the median, the broker's CPU a command down 3%
+   * at 500/s from 5.1 to 3.7 ms at the median, the broker's CPU a command down 4%
    * (bench/profiles/2026-12-05-broker-threads/).
    */
   static Map<String, String> threads(int processors) {

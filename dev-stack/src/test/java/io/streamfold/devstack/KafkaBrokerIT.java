@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -38,12 +40,9 @@ class KafkaBrokerIT {
 
   @Test
   void shouldRunTheThreadsSizedForThisMachine() throws Exception {
-    org.apache.kafka.common.config.ConfigResource node =
-        new org.apache.kafka.common.config.ConfigResource(
-            org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1");
+    ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      org.apache.kafka.clients.admin.Config config =
-          admin.describeConfigs(List.of(node)).all().get().get(node);
+      Config config = admin.describeConfigs(List.of(node)).all().get().get(node);
       KafkaBroker.threads(Runtime.getRuntime().availableProcessors())
           .forEach((name, value) -> assertThat(config.get(name).value()).as(name).isEqualTo(value));
     }
