@@ -1,11 +1,11 @@
 #!/bin/bash
-T='JAVA_OPTS=-Dstreamfold.broker.config=num.network.threads=1,num.io.threads=2'
-"$(dirname "$0")/../2026-12-05-gated-lanes/ab.sh" sat def=X=1 "thr=$T"
-"$(dirname "$0")/../2026-12-05-gated-lanes/ab.sh" steady "thr=$T" def=X=1
-"$(dirname "$0")/../2026-12-05-gated-lanes/ab.sh" sat "thr=$T" def=X=1
-"$(dirname "$0")/../2026-12-05-gated-lanes/ab.sh" steady def=X=1 "thr=$T"
-echo done >> /tmp/lanes/ab.txt
-#!/bin/bash
-T='JAVA_OPTS=-Dstreamfold.broker.config=num.network.threads=1,num.io.threads=2'
-"$(dirname "$0")/../2026-12-05-gated-lanes/ab.sh" steady "thr=$T" def=X=1 def=X=1 "thr=$T"
-echo done >> /tmp/lanes/ab.txt
+# the runs of runs.txt, in their order: the broker's default threads ("def") against 2 handler
+# threads and 1 network thread ("thr"), alternated
+ab="$(dirname "$0")/../2026-12-05-gated-lanes/ab.sh"
+thr='thr=JAVA_OPTS=-Dstreamfold.broker.config=num.network.threads=1,num.io.threads=2'
+def='def=X=1' # no change
+"$ab" sat "$def" "$thr"
+"$ab" steady "$thr" "$def"
+"$ab" sat "$thr" "$def"
+"$ab" steady "$def" "$thr"
+"$ab" steady "$thr" "$def" "$def" "$thr"
