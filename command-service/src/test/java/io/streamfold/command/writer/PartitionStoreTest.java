@@ -43,6 +43,80 @@ class PartitionStoreTest {
   }
 
   /**
+   * Rows are kept in memory in front of RocksDB: a read after a write, a delete, or a cache emptied
+   * because it was full, always answers what was written last, and the memory stays bounded.
+   */
+  @Test
+  void shouldAnswerTheLastWrittenRowWhateverTheMemoryKept() {
+    try (LRUCache cache = new LRUCache(8L << 20);
+        PartitionStore store = PartitionStore.open(dir, cache, 60)) {
+      byte[] big = new byte[64 * 1024];
+      long rows = 3 * PartitionStore.ROW_CACHE_BYTES / big.length;
+      int emptied = 0;
+      for (long n = 1; n <= rows; n++) {
+        Map<String, byte[]> batch = new HashMap<>();
+        big[0] = (byte) n;
+        batch.put("big-" + n, big.clone());
+        batch.put("counter", ByteBuffer.allocate(Long.BYTES).putLong(n).array());
+        if (n % 7 == 0) {
+          batch.put("big-" + (n - 5), null); // deleted
+        }
+        long before = store.keptRowBytes();
+        store.apply(batch, Map.of(), checkpoint(n));
+        emptied += store.keptRowBytes() < before ? 1 : 0;
+        assertThat(store.keptRowBytes()).isLessThanOrEqualTo(PartitionStore.ROW_CACHE_BYTES);
+        assertThat(counter(store)).isEqualTo(n);
+        for (long earlier = 1; earlier <= n; earlier++) {
+          byte[] row = store.version("big-" + earlier);
+          if ((earlier + 5) % 7 == 0 && earlier + 5 <= n) {
+            assertThat(row).as("big-%d, deleted", earlier).isNull();
+          } else {
+            assertThat(row[0]).as("big-%d", earlier).isEqualTo((byte) earlier);
+          }
+        }
+      }
+      assertThat(emptied).as("times the kept rows were emptied").isPositive();
+      assertThat(store.version("never-written")).isNull();
+    }
+  }
+
+  /**
+   * Only a write keeps a row in memory, never a read: a reader on another thread (the command
+   * service's GET) that read a row just before a write could otherwise keep the old row after it.
+   */
+  @Test
+  void shouldKeepRowsOnlyWhenWritingThem() {
+    try (LRUCache cache = new LRUCache(8L << 20)) {
+      try (PartitionStore store = PartitionStore.open(dir, cache, 60)) {
+        write(store, 1);
+        assertThat(store.keptRowBytes()).isPositive();
+      }
+      try (PartitionStore store = PartitionStore.open(dir, cache, 60)) {
+        assertThat(counter(store)).isEqualTo(1);
+        assertThat(store.version("row-0")).isNotNull();
+        assertThat(store.keptRowBytes()).isZero();
+      }
+    }
+  }
+
+  /** An idempotency key is found in the memtable and after a flush, and an absent one is not. */
+  @Test
+  void shouldFindRememberedOutcomesOnlyWhereWritten() {
+    try (LRUCache cache = new LRUCache(8L << 20)) {
+      try (PartitionStore store = PartitionStore.open(dir, cache, 60)) {
+        write(store, 1);
+        assertThat(store.idempotency("agg-0/key-1")).isNotNull();
+        assertThat(store.idempotency("agg-0/key-2")).isNull();
+      }
+      try (PartitionStore store = PartitionStore.open(dir, cache, 60)) { // flushed to a table
+        assertThat(store.idempotency("agg-0/key-1")).isNotNull();
+        assertThat(store.idempotency("agg-0/key-2")).isNull();
+        assertThat(store.idempotency("agg-1/key-1")).isNull();
+      }
+    }
+  }
+
+  /**
    * A process writes batches, enough to fill its memtables several times, and halts without closing
    * (as a SIGKILL would): the store it leaves holds the rows of some batch N and the checkpoint of
    * that same N, never rows ahead of or behind their checkpoint.

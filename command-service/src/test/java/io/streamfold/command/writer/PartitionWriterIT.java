@@ -170,6 +170,55 @@ class PartitionWriterIT {
   }
 
   /**
+   * A round's store write fails after its commit: the round's commands have their outcomes (they
+   * are in the log), and no command is decided on the store that missed them. A second opening of
+   * the same account, sent while the first one's store write is held, is never accepted (decided on
+   * that store it would be, a second version 1), and once the partition has restored the account
+   * goes on from version 1.
+   */
+  @Test
+  void shouldDecideNothingOnAStoreThatMissedACommittedRound() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<String> failWrite =
+        new java.util.concurrent.atomic.AtomicReference<>("lost-write");
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
+    try (CommandWriter<AccountCommand, Account> writer =
+        start(store -> new FaultyStore(store, writing, fail, failWrite))) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+
+      CompletableFuture<CommandOutcome> first = writer.submit(open("lost-write"));
+      assertThat(writing.await(30, TimeUnit.SECONDS)).as("the first round committed").isTrue();
+      CompletableFuture<CommandOutcome> second = writer.submit(open("lost-write"));
+      fail.countDown();
+      assertThat(first.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(failWrite.get()).as("the injected failure happened").isNull();
+      try {
+        assertThat(second.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+      } catch (ExecutionException e) {
+        assertThat(((WriteFailure) e.getCause()).kind())
+            .isIn(
+                WriteFailure.Kind.NOT_APPLIED,
+                WriteFailure.Kind.NOT_READY,
+                WriteFailure.Kind.NOT_OWNER);
+      }
+
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      CommandOutcome deposit =
+          writer
+              .submit(command("lost-write", new AccountCommand.Deposit(new BigDecimal("5.00"))))
+              .get(30, TimeUnit.SECONDS);
+      assertThat(deposit.getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(deposit.getVersion()).isEqualTo(2);
+    }
+    assertThat(
+            EventLog.readRaw(SharedStack.broker().bootstrapServers(), topics.events()).stream()
+                .map(record -> new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList())
+        .as("opened once, then the deposit")
+        .containsExactly("lost-write", "lost-write");
+  }
+
+  /**
    * The group moves a partition to a new instance while a round of the old owner holds it (held
    * here inside its decision for longer than any time-out of the hand-over): the old owner stays a
    * member of the group, so nothing but the hand-over waiting for that round keeps it from
@@ -508,9 +557,20 @@ class PartitionWriterIT {
     }
   }
 
-  /** Holds the lookup of "gate" until released, and fails the lookup of "boom". */
-  private record FaultyStore(LocalStore store, CountDownLatch entered, CountDownLatch released)
+  /**
+   * Holds the lookup of "gate" until released, fails the lookup of "boom", and fails the first
+   * write of the row named by {@code failWrite} (if any), once released.
+   */
+  private record FaultyStore(
+      LocalStore store,
+      CountDownLatch entered,
+      CountDownLatch released,
+      java.util.concurrent.atomic.AtomicReference<String> failWrite)
       implements LocalStore {
+    FaultyStore(LocalStore store, CountDownLatch entered, CountDownLatch released) {
+      this(store, entered, released, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
     @Override
     public byte[] version(String aggregateId) {
       if (aggregateId.startsWith("gate")) {
@@ -545,6 +605,16 @@ class PartitionWriterIT {
     @Override
     public void apply(
         Map<String, byte[]> rows, Map<String, byte[]> records, PartitionStore.Checkpoint to) {
+      String failing = failWrite.get();
+      if (failing != null && rows.containsKey(failing) && failWrite.compareAndSet(failing, null)) {
+        entered.countDown();
+        try {
+          released.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new PartitionStore.StoreException("injected", new RuntimeException("injected"));
+      }
       store.apply(rows, records, to);
     }
 
