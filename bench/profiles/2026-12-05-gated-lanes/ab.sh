@@ -1,12 +1,19 @@
 #!/bin/bash
 # usage: ab.sh MODE label=ENV... ; MODE sat|steady
 # (the variables of a variant are joined with +; the gated-lanes runs joined them with a comma,
-# before a broker setting needed commas of its own)
+# before a broker setting needed commas of its own; CS_JAR=<jar> runs that command-service jar,
+# copied over the build's, which the launcher then keeps)
 cd /work/main
+mkdir -p /tmp/lanes
 mode=$1; shift
 for spec in "$@"; do
   label=${spec%%=*}; envs=${spec#*=}
   if [ $mode = sat ]; then args="--saturation=30"; else args="--steady=60 --warmup=60"; fi
+  jar=$(echo $envs | tr '+' '\n' | sed -n 's/^CS_JAR=//p')
+  if [ -n "$jar" ]; then
+    cp "$jar" command-service/target/command-service-0.1.0-SNAPSHOT.jar
+    touch bench/target/bench.classpath launcher/target/launcher.classpath
+  fi
   env $(echo $envs | tr '+' ' ') ./bench.sh --commands $args > /tmp/lanes/$mode-$label-$(date +%s).log 2>&1
   r=$(ls -t bench/results | head -1)
   python3 - "$r" "$label" "$mode" >> /tmp/lanes/ab.txt <<'PY'
