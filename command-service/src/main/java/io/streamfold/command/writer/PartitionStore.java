@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -76,8 +77,7 @@ final class PartitionStore implements LocalStore {
    * service's GET) that read a row from RocksDB just before a write could otherwise keep the old
    * row here after it.
    */
-  private final java.util.concurrent.ConcurrentHashMap<String, byte[]> rows =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, byte[]> rows = new ConcurrentHashMap<>();
 
   private long rowBytes;
 
@@ -218,15 +218,13 @@ final class PartitionStore implements LocalStore {
 
   /** Holding the monitor: keeps {@code row}, emptying the rows kept first if they are too many. */
   private void keep(String aggregateId, byte[] row) {
-    byte[] before = rows.get(aggregateId);
-    long grows = size(aggregateId, row) - (before == null ? 0 : size(aggregateId, before));
-    if (rowBytes + grows > ROW_CACHE_BYTES) {
+    byte[] before = rows.put(aggregateId, row);
+    rowBytes += size(aggregateId, row) - (before == null ? 0 : size(aggregateId, before));
+    if (rowBytes > ROW_CACHE_BYTES) {
       rows.clear();
-      rowBytes = 0;
-      grows = size(aggregateId, row);
+      rows.put(aggregateId, row);
+      rowBytes = size(aggregateId, row);
     }
-    rows.put(aggregateId, row);
-    rowBytes += grows;
   }
 
   /** The memory the kept rows take, as counted against {@link #ROW_CACHE_BYTES}; for tests. */

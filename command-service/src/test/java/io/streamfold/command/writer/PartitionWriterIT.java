@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -182,8 +183,7 @@ class PartitionWriterIT {
    */
   @Test
   void shouldDecideNothingOnAStoreThatMissedACommittedRound() throws Exception {
-    java.util.concurrent.atomic.AtomicReference<String> failWrite =
-        new java.util.concurrent.atomic.AtomicReference<>("lost-write");
+    AtomicReference<String> failWrite = new AtomicReference<>("lost-write");
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch fail = new CountDownLatch(1);
     try (CommandWriter<AccountCommand, Account> writer =
@@ -563,10 +563,10 @@ class PartitionWriterIT {
       LocalStore store,
       CountDownLatch entered,
       CountDownLatch released,
-      java.util.concurrent.atomic.AtomicReference<String> failWrite)
+      AtomicReference<String> failWrite)
       implements LocalStore {
     FaultyStore(LocalStore store, CountDownLatch entered, CountDownLatch released) {
-      this(store, entered, released, new java.util.concurrent.atomic.AtomicReference<>());
+      this(store, entered, released, new AtomicReference<>());
     }
 
     @Override
