@@ -1,6 +1,5 @@
 package io.streamfold.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,11 +20,8 @@ final class RawHttp implements AutoCloseable {
   private OutputStream out;
   private InputStream in;
 
-  /** What was read from the connection and not parsed yet: {@code buffer[position, limit)}. */
   private final byte[] buffer = new byte[16 * 1024];
-
-  private int position;
-  private int limit;
+  private final ResponseParser answers = new ResponseParser();
 
   RawHttp(String host, int port) {
     this.host = host;
@@ -45,25 +41,7 @@ final class RawHttp implements AutoCloseable {
 
   private Response send(String method, String path, String json, String... headers)
       throws IOException {
-    byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(256);
-    head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ");
-    head.append(host).append(':').append(port).append("\r\n");
-    if (json != null) {
-      head.append("Content-Type: application/json\r\nContent-Length: ");
-      head.append(body.length).append("\r\n");
-    }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
-    }
-    head.append("\r\n");
-    // one write, so the request leaves in one segment, as a client that buffers its request sends
-    // it: two writes cost a second system call here and can wake the server twice
-    byte[] request = new byte[head.length() + body.length];
-    for (int i = 0; i < head.length(); i++) {
-      request[i] = (byte) head.charAt(i);
-    }
-    System.arraycopy(body, 0, request, head.length(), body.length);
+    byte[] request = encode(host, port, method, path, json, headers);
     for (int attempt = 0; ; attempt++) {
       try {
         connect();
@@ -78,6 +56,32 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * A request as one array, so it leaves in one write and one segment, as a client that buffers its
+   * request sends it: two writes cost a second system call here and can wake the server twice.
+   */
+  static byte[] encode(
+      String host, int port, String method, String path, String json, String... headers) {
+    byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder(256);
+    head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ");
+    head.append(host).append(':').append(port).append("\r\n");
+    if (json != null) {
+      head.append("Content-Type: application/json\r\nContent-Length: ");
+      head.append(body.length).append("\r\n");
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    head.append("\r\n");
+    byte[] request = new byte[head.length() + body.length];
+    for (int i = 0; i < head.length(); i++) {
+      request[i] = (byte) head.charAt(i);
+    }
+    System.arraycopy(body, 0, request, head.length(), body.length);
+    return request;
+  }
+
   private void connect() throws IOException {
     if (socket == null) {
       socket = new Socket();
@@ -86,109 +90,25 @@ final class RawHttp implements AutoCloseable {
       socket.setSoTimeout(60_000);
       out = socket.getOutputStream();
       in = socket.getInputStream();
-      position = 0;
-      limit = 0;
+      answers.reset();
     }
   }
 
   private Response read() throws IOException {
-    String status = line();
-    if (status.length() < 12) {
-      throw new IOException("Bad status line: " + status);
-    }
-    int code = Integer.parseInt(status.substring(9, 12));
-    int length = -1;
-    boolean chunked = false;
-    boolean closeAfter = false;
-    String etag = null;
-    String servedBy = null;
-    for (String header = line(); !header.isEmpty(); header = line()) {
-      int colon = header.indexOf(':');
-      String name = header.substring(0, colon).trim();
-      String value = header.substring(colon + 1).trim();
-      if (name.equalsIgnoreCase("Content-Length")) {
-        length = Integer.parseInt(value);
-      } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-        chunked = value.equalsIgnoreCase("chunked");
-      } else if (name.equalsIgnoreCase("ETag")) {
-        etag = value;
-      } else if (name.equalsIgnoreCase("X-Streamfold-Served-By")) {
-        servedBy = value;
-      } else if (name.equalsIgnoreCase("Connection")) {
-        closeAfter = value.equalsIgnoreCase("close");
-      }
-    }
-    String body =
-        chunked ? chunked() : new String(bytes(Math.max(0, length)), StandardCharsets.UTF_8);
-    if (closeAfter) {
-      close();
-    }
-    return new Response(code, etag, servedBy, body);
-  }
-
-  private String chunked() throws IOException {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
-        size > 0;
-        size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
-      body.write(bytes(size));
-      line();
-    }
-    line();
-    return body.toString(StandardCharsets.UTF_8);
-  }
-
-  /** The next line without its CR LF, parsed in the buffer (no call per byte). */
-  private String line() throws IOException {
-    StringBuilder line = null;
     while (true) {
-      for (int i = position; i < limit; i++) {
-        if (buffer[i] == '\n') {
-          int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
-          String tail = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
-          position = i + 1;
-          if (line == null) {
-            return tail;
-          }
-          line.append(tail);
-          int last = line.length() - 1;
-          if (last >= 0 && line.charAt(last) == '\r') { // the CR ended the previous read
-            line.setLength(last);
-          }
-          return line.toString();
+      ResponseParser.Parsed parsed = answers.next();
+      if (parsed != null) {
+        if (parsed.close()) {
+          close();
         }
+        return parsed.response();
       }
-      if (line == null) {
-        line = new StringBuilder(64);
+      int n = in.read(buffer, 0, buffer.length);
+      if (n < 0) {
+        throw new IOException("Connection closed");
       }
-      line.append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
-      position = limit;
-      fill();
+      answers.feed(buffer, 0, n);
     }
-  }
-
-  private byte[] bytes(int count) throws IOException {
-    byte[] bytes = new byte[count];
-    int copied = 0;
-    while (copied < count) {
-      if (position == limit) {
-        fill();
-      }
-      int n = Math.min(count - copied, limit - position);
-      System.arraycopy(buffer, position, bytes, copied, n);
-      position += n;
-      copied += n;
-    }
-    return bytes;
-  }
-
-  private void fill() throws IOException {
-    int n = in.read(buffer, 0, buffer.length);
-    if (n < 0) {
-      throw new IOException("Connection closed");
-    }
-    position = 0;
-    limit = n;
   }
 
   @Override
