@@ -2,7 +2,8 @@
 # usage: ab.sh MODE label=ENV... ; MODE sat|steady
 # (the variables of a variant are joined with +; the gated-lanes runs joined them with a comma,
 # before a broker setting needed commas of its own; CS_JAR=<jar> runs that command-service jar,
-# copied over the build's, which the launcher then keeps)
+# copied over the build's, which the launcher then keeps; LG_CLASSES=<dir> runs the load generator
+# compiled there, copied over bench/target/classes)
 cd /work/main
 mkdir -p /tmp/lanes
 mode=$1; shift
@@ -12,6 +13,11 @@ for spec in "$@"; do
   jar=$(echo $envs | tr '+' '\n' | sed -n 's/^CS_JAR=//p')
   if [ -n "$jar" ]; then
     cp "$jar" command-service/target/command-service-0.1.0-SNAPSHOT.jar
+    touch bench/target/bench.classpath launcher/target/launcher.classpath
+  fi
+  classes=$(echo $envs | tr '+' '\n' | sed -n 's/^LG_CLASSES=//p')
+  if [ -n "$classes" ]; then
+    rm -rf bench/target/classes && cp -r "$classes" bench/target/classes
     touch bench/target/bench.classpath launcher/target/launcher.classpath
   fi
   env $(echo $envs | tr '+' ' ') ./bench.sh --commands $args > /tmp/lanes/$mode-$label-$(date +%s).log 2>&1

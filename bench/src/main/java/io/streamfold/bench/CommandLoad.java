@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,9 +20,12 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The command path measured from outside, as a user meets it: this process is only the load
- * generator (one {@link RawHttp} keep-alive connection per thread, tens of microseconds per
- * request), the stack runs in other processes ({@code ./run.sh}), and the raw Kafka baselines are
- * measured on the same broker in the same run by {@link Baselines}.
+ * generator, the stack runs in other processes ({@code ./run.sh}), and the raw Kafka baselines are
+ * measured on the same broker in the same run by {@link Baselines}. Clients back to back (the
+ * closed loops, the readers) share one thread and its selector ({@link LoopClients}, about 15 µs of
+ * CPU a request); the open loop, which must send at each request's intended time, and the clients
+ * that follow a command with its read keep a {@link RawHttp} keep-alive connection per thread
+ * (about 40 µs a request back to back).
  *
  * <p>Scenarios: open loop at a fixed rate with latency from each request's intended start (cold,
  * right after the stack is ready, then warm, repeated); closed loop at saturation; contention on
@@ -229,7 +234,7 @@ public final class CommandLoad {
    * command-to-visible step measured the read path still compiling: its read alone p99 62.7 ms
    * against 14.3 in the same step a minute later, run 20261204-231339).
    */
-  private void warmUpPaths(Duration warmUp) throws InterruptedException {
+  private void warmUpPaths(Duration warmUp) throws InterruptedException, IOException {
     Duration visible = warmUp.dividedBy(3);
     closedLoop(32, warmUp.minus(visible), false);
     closedLoop(32, visible, false, true);
@@ -264,38 +269,39 @@ public final class CommandLoad {
       quiet.add(run);
     }
     report.put("reads", quiet);
+    // each step's second load on a thread of its own, its result put in the report after it ends
     Map<String, Object> loaded = new LinkedHashMap<>();
-    Thread commandsRunning =
-        new Thread(
-            () -> {
-              try {
-                loaded.put("commands", openLoop(rate, step.multipliedBy(2), false));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    commandsRunning.start();
+    CompletableFuture<Map<String, Object>> commandsRunning =
+        alongside(() -> openLoop(rate, step.multipliedBy(2), false));
     loaded.put("trivial", closedReads(32, step.dividedBy(2), random -> "/health/live"));
     loaded.put("reads", closedReads(32, step.dividedBy(2), CommandLoad::randomAccountPath));
-    commandsRunning.join();
+    loaded.put("commands", commandsRunning.get());
     report.put("with " + rate + " commands/s", loaded);
     Map<String, Object> visible = new LinkedHashMap<>();
-    Thread readers =
+    CompletableFuture<Map<String, Object>> readers =
+        alongside(() -> closedReads(32, step.plusSeconds(1), CommandLoad::randomAccountPath));
+    visible.put("command-to-visible", openLoop(rate, step, true));
+    visible.put("readers", readers.get());
+    report.put("command-to-visible with 32 readers", visible);
+    return report;
+  }
+
+  /** Runs {@code load} on a thread of its own. */
+  private static CompletableFuture<Map<String, Object>> alongside(
+      Callable<Map<String, Object>> load) {
+    CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+    Thread thread =
         new Thread(
             () -> {
               try {
-                visible.put(
-                    "readers",
-                    closedReads(32, step.plusSeconds(1), CommandLoad::randomAccountPath));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                result.complete(load.call());
+              } catch (Exception e) {
+                result.completeExceptionally(e);
               }
-            });
-    readers.start();
-    visible.put("command-to-visible", openLoop(rate, step, true));
-    readers.join();
-    report.put("command-to-visible with 32 readers", visible);
-    return report;
+            },
+            "alongside");
+    thread.start();
+    return result;
   }
 
   /**
@@ -360,26 +366,28 @@ public final class CommandLoad {
     return "/api/v1/accounts/" + account(random.nextInt(ACCOUNTS));
   }
 
-  /** {@code clients} threads reading the projection service back to back. */
+  /** {@code clients} clients reading the projection service back to back, on one thread. */
   private Map<String, Object> closedReads(
       int clients, Duration duration, java.util.function.Function<java.util.Random, String> path)
-      throws InterruptedException {
+      throws IOException {
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     Recorder latencies = new Recorder(3);
     long start = System.nanoTime();
     long end = start + duration.toNanos();
-    parallel(
+    var random = new java.util.Random();
+    LoopClients.run(
+        projections,
         clients,
-        http -> {
-          var random = java.util.concurrent.ThreadLocalRandom.current();
-          while (System.nanoTime() < end) {
-            long sent = System.nanoTime();
-            RawHttp.Response r = http.get(path.apply(random));
-            latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
-            statuses.merge(r.status(), 1, Integer::sum);
-          }
-        },
-        projections);
+        client ->
+            (previous, nanos) -> {
+              if (previous != null) {
+                latencies.recordValue(Math.max(1, nanos / 1_000));
+                statuses.merge(previous.status(), 1, Integer::sum);
+              }
+              return System.nanoTime() >= end
+                  ? null
+                  : new LoopClients.Request("GET", path.apply(random), null);
+            });
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> result = summary(latencies.getIntervalHistogram());
     result.put("clients", clients);
@@ -483,7 +491,7 @@ public final class CommandLoad {
    * on 4 accounts with {@code If-Match} from the last answer seen (412s counted, not retried).
    */
   private Map<String, Object> closedLoop(int clients, Duration duration, boolean contended)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     return closedLoop(clients, duration, contended, false);
   }
 
@@ -493,50 +501,55 @@ public final class CommandLoad {
    */
   private Map<String, Object> closedLoop(
       int clients, Duration duration, boolean contended, boolean visible)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     Recorder latencies = new Recorder(3);
     long end = System.nanoTime() + duration.toNanos();
     Map<String, String> etags = new ConcurrentHashMap<>();
     long start = System.nanoTime();
-    parallel(
-        clients,
-        http -> {
-          var random = java.util.concurrent.ThreadLocalRandom.current();
-          RawHttp read = visible ? new RawHttp(projections.getHost(), projections.getPort()) : null;
-          while (System.nanoTime() < end) {
-            String id = account(contended ? random.nextInt(4) : random.nextInt(ACCOUNTS));
-            long sent = System.nanoTime();
-            RawHttp.Response r =
-                contended
-                    ? http.post(
-                        "/api/v1/accounts/" + id + "/deposit",
-                        BODY,
-                        "Idempotency-Key",
-                        key(),
-                        "If-Match",
-                        etags.getOrDefault(id, "\"1\""))
-                    : http.post(
-                        "/api/v1/accounts/" + id + "/deposit", BODY, "Idempotency-Key", key());
-            if (read != null && r.status() == 200) {
-              readBack(read, id, r);
-            }
-            latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
-            statuses.merge(r.status(), 1, Integer::sum);
-            if (contended) {
-              if (r.etag() != null) {
-                etags.put(id, r.etag());
-              } else if (r.status() == 412) {
-                String current = r.body().replaceAll(".*\"currentVersion\":(\\d+).*", "$1");
-                etags.put(id, "\"" + current + "\"");
+    if (visible) {
+      parallel(
+          clients,
+          http -> {
+            var random = java.util.concurrent.ThreadLocalRandom.current();
+            try (RawHttp read = new RawHttp(projections.getHost(), projections.getPort())) {
+              while (System.nanoTime() < end) {
+                String id = account(pick(random, contended));
+                long sent = System.nanoTime();
+                RawHttp.Response r =
+                    http.post(deposit(id), BODY, depositHeaders(id, contended, etags));
+                if (r.status() == 200) {
+                  readBack(read, id, r);
+                }
+                latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                counted(r, id, contended, statuses, etags);
               }
             }
-          }
-          if (read != null) {
-            read.close();
-          }
-        },
-        commands);
+          },
+          commands);
+    } else {
+      // on one thread, answers taken as they come: a thread per client took a tenth of the CPU
+      // at saturation, CPU the stack it measures shares (bench/profiles/2026-12-05-loop-clients)
+      var random = new java.util.Random();
+      LoopClients.run(
+          commands,
+          clients,
+          client -> {
+            String[] asked = new String[1];
+            return (previous, nanos) -> {
+              if (previous != null) {
+                latencies.recordValue(Math.max(1, nanos / 1_000));
+                counted(previous, asked[0], contended, statuses, etags);
+              }
+              if (System.nanoTime() >= end) {
+                return null;
+              }
+              asked[0] = account(pick(random, contended));
+              return new LoopClients.Request(
+                  "POST", deposit(asked[0]), BODY, depositHeaders(asked[0], contended, etags));
+            };
+          });
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> result = summary(latencies.getIntervalHistogram());
     result.put("clients", clients);
@@ -546,6 +559,40 @@ public final class CommandLoad {
     }
     result.put("statuses", new java.util.TreeMap<>(statuses));
     return result;
+  }
+
+  /** An account: one of all, or of the 4 hot ones. */
+  private static int pick(java.util.Random random, boolean contended) {
+    return contended ? random.nextInt(4) : random.nextInt(ACCOUNTS);
+  }
+
+  private static String deposit(String id) {
+    return "/api/v1/accounts/" + id + "/deposit";
+  }
+
+  /** A deposit's headers: its key, and on a hot account the version last seen as its If-Match. */
+  private String[] depositHeaders(String id, boolean contended, Map<String, String> etags) {
+    return contended
+        ? new String[] {"Idempotency-Key", key(), "If-Match", etags.getOrDefault(id, "\"1\"")}
+        : new String[] {"Idempotency-Key", key()};
+  }
+
+  /** Counts an answer and, on a hot account, remembers the version it reports. */
+  private static void counted(
+      RawHttp.Response r,
+      String id,
+      boolean contended,
+      Map<Integer, Integer> statuses,
+      Map<String, String> etags) {
+    statuses.merge(r.status(), 1, Integer::sum);
+    if (contended) {
+      if (r.etag() != null) {
+        etags.put(id, r.etag());
+      } else if (r.status() == 412) {
+        String current = r.body().replaceAll(".*\"currentVersion\":(\\d+).*", "$1");
+        etags.put(id, "\"" + current + "\"");
+      }
+    }
   }
 
   /** 64 clients back to back for {@code duration}, with the CPU and the writer's phases. */
