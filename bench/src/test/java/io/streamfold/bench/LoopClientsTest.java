@@ -144,12 +144,19 @@ class LoopClientsTest {
     };
   }
 
-  private static List<String> expected(int c, int count) {
-    List<String> expected = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      expected.add("200 /" + c + "/" + i);
+  /** {@code clients} conversations of {@code count} requests, each answered all of its own. */
+  private static void runAndCheck(URI target, int clients, int count) throws IOException {
+    Map<Integer, List<String>> answers = new ConcurrentHashMap<>();
+
+    LoopClients.run(target, clients, c -> asking(c, count, answers));
+
+    for (int c = 0; c < clients; c++) {
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        expected.add("200 /" + c + "/" + i);
+      }
+      assertThat(answers.get(c)).as("client " + c).isEqualTo(expected);
     }
-    return expected;
   }
 
   @Test
@@ -160,13 +167,8 @@ class LoopClientsTest {
               echo(n, path, out, false);
               return true;
             });
-    Map<Integer, List<String>> answers = new ConcurrentHashMap<>();
+    runAndCheck(target, 8, 25);
 
-    LoopClients.run(target, 8, c -> asking(c, 25, answers));
-
-    for (int c = 0; c < 8; c++) {
-      assertThat(answers.get(c)).as("client " + c).isEqualTo(expected(c, 25));
-    }
     assertThat(paths).hasSize(200);
     assertThat(connections.get()).isEqualTo(8);
   }
@@ -183,13 +185,8 @@ class LoopClientsTest {
               echo(n, path, out, close);
               return !close;
             });
-    Map<Integer, List<String>> answers = new ConcurrentHashMap<>();
+    runAndCheck(target, 3, 10);
 
-    LoopClients.run(target, 3, c -> asking(c, 10, answers));
-
-    for (int c = 0; c < 3; c++) {
-      assertThat(answers.get(c)).as("client " + c).isEqualTo(expected(c, 10));
-    }
     assertThat(paths.stream().filter("/1/3"::equals)).hasSize(2);
     assertThat(paths).hasSize(31);
     assertThat(connections.get()).isGreaterThan(3);
