@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -49,6 +50,16 @@ final class LoopClients {
    */
   static void run(URI target, int clients, IntFunction<Conversation> conversation)
       throws IOException {
+    run(target, clients, conversation, Duration.ofSeconds(60));
+  }
+
+  /**
+   * As {@link #run(URI, int, IntFunction)}, failing when a request waits longer than {@code
+   * patience} for its whole answer (as {@link RawHttp}'s read time-out does).
+   */
+  static void run(
+      URI target, int clients, IntFunction<Conversation> conversation, Duration patience)
+      throws IOException {
     InetSocketAddress address = new InetSocketAddress(target.getHost(), target.getPort());
     try (Selector selector = Selector.open()) {
       List<Client> open = new ArrayList<>();
@@ -60,8 +71,9 @@ final class LoopClients {
       }
       ByteBuffer read = ByteBuffer.allocateDirect(64 * 1024);
       int running = open.size();
+      long checked = System.nanoTime();
       while (running > 0) {
-        selector.select();
+        selector.select(100);
         for (SelectionKey key : selector.selectedKeys()) {
           Client client = (Client) key.attachment();
           if (!key.isValid()) {
@@ -74,6 +86,15 @@ final class LoopClients {
           }
         }
         selector.selectedKeys().clear();
+        long now = System.nanoTime();
+        if (now - checked > 100_000_000L) {
+          checked = now;
+          for (Client client : open) {
+            if (client.waiting(now) > patience.toNanos()) {
+              throw new IOException("No whole answer within " + patience.toMillis() + " ms");
+            }
+          }
+        }
       }
     }
   }
@@ -105,8 +126,16 @@ final class LoopClients {
       return send(conversation.next(null, 0));
     }
 
+    /**
+     * @return how long the request in flight has waited for its answer, 0 when none is
+     */
+    long waiting(long now) {
+      return request == null ? 0 : now - sent;
+    }
+
     private boolean send(Request next) throws IOException {
       if (next == null) {
+        request = null;
         closeChannel();
         return false;
       }

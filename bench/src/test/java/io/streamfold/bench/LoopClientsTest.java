@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,5 +207,32 @@ class LoopClientsTest {
     assertThatThrownBy(() -> LoopClients.run(target, 2, c -> asking(c, 3, answers)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("in the middle of an answer");
+  }
+
+  @Test
+  void shouldGiveUpOnAServerThatDoesNotAnswer() throws Exception {
+    URI target =
+        serve(
+            (connection, n, path, out) -> {
+              if (n == 0) {
+                echo(n, path, out, false);
+                return true;
+              }
+              try {
+                Thread.sleep(10_000); // reads the next request and keeps silent
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return false;
+            });
+    Map<Integer, List<String>> answers = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+
+    assertThatThrownBy(
+            () -> LoopClients.run(target, 2, c -> asking(c, 3, answers), Duration.ofMillis(300)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("No whole answer within 300 ms");
+    // ended by the client's patience, not by the server closing after its 10 s
+    assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(8).toNanos());
   }
 }
