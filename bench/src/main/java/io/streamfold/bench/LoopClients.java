@@ -61,8 +61,8 @@ final class LoopClients {
       URI target, int clients, IntFunction<Conversation> conversation, Duration patience)
       throws IOException {
     InetSocketAddress address = new InetSocketAddress(target.getHost(), target.getPort());
+    List<Client> open = new ArrayList<>();
     try (Selector selector = Selector.open()) {
-      List<Client> open = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         Client client = new Client(target, address, selector, conversation.apply(i));
         if (client.start()) {
@@ -95,6 +95,10 @@ final class LoopClients {
             }
           }
         }
+      }
+    } finally {
+      for (Client client : open) {
+        client.closeChannel(); // a client done has closed its own; a failed run leaves none open
       }
     }
   }
@@ -210,7 +214,7 @@ final class LoopClients {
       return send(conversation.next(parsed.response(), nanos));
     }
 
-    private void closeChannel() throws IOException {
+    void closeChannel() throws IOException {
       if (channel != null) {
         key.cancel();
         channel.close();
