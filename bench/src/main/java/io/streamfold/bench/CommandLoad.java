@@ -534,21 +534,24 @@ public final class CommandLoad {
       LoopClients.run(
           commands,
           clients,
-          client -> {
-            String[] asked = new String[1];
-            return (previous, nanos) -> {
-              if (previous != null) {
-                latencies.recordValue(Math.max(1, nanos / 1_000));
-                counted(previous, asked[0], contended, statuses, etags);
-              }
-              if (System.nanoTime() >= end) {
-                return null;
-              }
-              asked[0] = account(pick(random, contended));
-              return new LoopClients.Request(
-                  "POST", deposit(asked[0]), BODY, depositHeaders(asked[0], contended, etags));
-            };
-          });
+          client ->
+              new LoopClients.Conversation() {
+                private String id; // the account of the request in flight
+
+                @Override
+                public LoopClients.Request next(RawHttp.Response previous, long nanos) {
+                  if (previous != null) {
+                    latencies.recordValue(Math.max(1, nanos / 1_000));
+                    counted(previous, id, contended, statuses, etags);
+                  }
+                  if (System.nanoTime() >= end) {
+                    return null;
+                  }
+                  id = account(pick(random, contended));
+                  return new LoopClients.Request(
+                      "POST", deposit(id), BODY, depositHeaders(id, contended, etags));
+                }
+              });
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> result = summary(latencies.getIntervalHistogram());
