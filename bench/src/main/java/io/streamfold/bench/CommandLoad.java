@@ -22,7 +22,7 @@ import org.HdrHistogram.Recorder;
  * The command path measured from outside, as a user meets it: this process is only the load
  * generator, the stack runs in other processes ({@code ./run.sh}), and the raw Kafka baselines are
  * measured on the same broker in the same run by {@link Baselines}. Clients back to back (the
- * closed loops, the readers) share one thread and its selector ({@link LoopClients}, about 15 µs of
+ * closed loops, the readers) share one thread and its selector ({@link LoopClients}, 15–20 µs of
  * CPU a request); the open loop, which must send at each request's intended time, and the clients
  * that follow a command with its read keep a {@link RawHttp} keep-alive connection per thread
  * (about 40 µs a request back to back).
