@@ -31,8 +31,14 @@ import org.slf4j.MDC;
 /**
  * One batch of a partition's commands, decided in order against the committed state plus the
  * batch's earlier commands, written in one transaction: events, version rows and the idempotency
- * records of final outcomes. {@link #decide} sends; the writer then commits and {@link #finish}
- * writes the local store and answers. Nothing is answered before the commit returns.
+ * records of final outcomes. {@link #decide} only decides and keeps what to write; {@link #send}
+ * sends it in the writer's transaction, the writer commits, and {@link #finish} writes the local
+ * store and answers. Nothing is answered before the commit returns.
+ *
+ * <p>A batch may be decided while the same partition's batch of the round before is still in flight
+ * (committed, not yet read back and stored): it then reads that batch's rows and records before the
+ * store ({@code previous}), and is sent only once that round is visible and stored, or dropped
+ * unsent if it failed.
  */
 final class Batch<C> {
   private static final Logger LOG = LoggerFactory.getLogger(Batch.class);
@@ -40,12 +46,20 @@ final class Batch<C> {
   private final WriterContext<C, ?, ?> context;
   private final int partition;
   private final LocalStore store;
+
+  /** The partition's batch of the round in flight when this one was decided, until it is stored. */
+  private Batch<C> previous;
+
   private final Map<String, VersionRecord> rows = new HashMap<>();
   private final Map<String, IdempotencyRecord> remembered = new HashMap<>();
   private final Map<String, byte[]> rowBytes = new HashMap<>();
   private final Map<String, byte[]> rememberedBytes = new HashMap<>();
   private final List<Answer> answers = new ArrayList<>();
-  private final byte[] mark;
+
+  /** What the decisions write, in order; sent by {@link #send}. */
+  private final List<Out> outgoing = new ArrayList<>();
+
+  private boolean writes;
   private Future<RecordMetadata> lastEvent;
   private Future<RecordMetadata> lastRow;
   private Future<RecordMetadata> lastRemembered;
@@ -58,37 +72,38 @@ final class Batch<C> {
   static final String FINGERPRINT_HEADER = "streamfold.fingerprint";
 
   /**
-   * @param position where the partition stands before the batch; its {@link Mark} goes on every row
-   *     and record the batch writes
+   * @param previous the partition's batch of the round in flight (committed, not yet stored), or
+   *     null
    */
-  Batch(
-      WriterContext<C, ?, ?> context,
-      int partition,
-      LocalStore store,
-      PartitionStore.Checkpoint position) {
+  Batch(WriterContext<C, ?, ?> context, int partition, LocalStore store, Batch<C> previous) {
     this.context = context;
     this.partition = partition;
     this.store = store;
-    this.mark = position.mark().bytes();
+    this.previous = previous;
   }
 
-  /** Whether {@link #decide} wrote anything, so there is a transaction to commit. */
-  boolean writes() {
-    return lastEvent != null || lastRow != null || lastRemembered != null;
+  /** Whether the decisions write anything, so there is a transaction to send and commit. */
+  boolean sends() {
+    return !outgoing.isEmpty();
+  }
+
+  /** The round before is in the store now: read it there. */
+  void previousStored() {
+    previous = null;
   }
 
   /**
-   * Decides every command and sends what they write; {@code begin} is called before the first send.
-   * A registry or store failure throws and the caller aborts the whole batch; a failure of one
-   * decision answers that command with an internal error and leaves the rest.
+   * Decides every command and keeps what they write. A registry or store failure throws and the
+   * caller drops the whole round; a failure of one decision answers that command with an internal
+   * error and leaves the rest.
    */
-  void decide(List<Pending<C>> commands, Producer<String, byte[]> producer, Runnable begin) {
+  void decide(List<Pending<C>> commands) {
     for (Pending<C> pending : commands) {
       CommandEnvelope<C> command = pending.command();
       MDC.put("commandId", command.commandId());
       MDC.put("aggregateId", command.aggregateId());
       try {
-        answers.add(new Answer(pending, decideOne(command, producer, begin)));
+        answers.add(new Answer(pending, decideOne(command)));
       } finally {
         MDC.remove("commandId");
         MDC.remove("aggregateId");
@@ -96,8 +111,7 @@ final class Batch<C> {
     }
   }
 
-  private CommandOutcome decideOne(
-      CommandEnvelope<C> command, Producer<String, byte[]> producer, Runnable begin) {
+  private CommandOutcome decideOne(CommandEnvelope<C> command) {
     String rememberedKey = command.aggregateId() + '/' + command.commandId();
     VersionRecord row = row(command.aggregateId());
     Instant now = businessTime(row);
@@ -126,13 +140,11 @@ final class Batch<C> {
     if (decided.events().isEmpty() && decided.newVersion() == null && !remember) {
       return decided.outcome();
     }
-    if (!writes()) {
-      begin.run();
-    }
     long timestamp = now.toEpochMilli();
     for (byte[] event : decided.events()) {
-      lastEvent =
-          producer.send(
+      outgoing.add(
+          new Out(
+              Kind.EVENT,
               new ProducerRecord<>(
                   context.topics().events(),
                   partition,
@@ -144,29 +156,29 @@ final class Batch<C> {
                           .add(
                               FINGERPRINT_HEADER,
                               command.fingerprint().getBytes(StandardCharsets.UTF_8))
-                      : null));
+                      : null)));
     }
     if (decided.newVersion() != null) {
       byte[] encoded =
           context.serdes().versions().encode(context.topics().versions(), decided.newVersion());
       rows.put(command.aggregateId(), decided.newVersion());
       rowBytes.put(command.aggregateId(), encoded);
-      lastRow =
-          producer.send(
+      outgoing.add(
+          new Out(
+              Kind.ROW,
               new ProducerRecord<>(
                   context.topics().versions(),
                   partition,
                   timestamp,
                   command.aggregateId(),
                   encoded,
-                  markHeader()));
+                  new RecordHeaders())));
     }
     if (remember) {
-      remember(rememberedKey, command, decided.outcome(), now, producer);
+      remember(rememberedKey, command, decided.outcome(), now);
     }
     for (Process.Outgoing message : decided.messages()) {
       send(
-          producer,
           message.collection(),
           Messages.command(
               message,
@@ -185,13 +197,10 @@ final class Batch<C> {
   /**
    * Decides the partition's inbox messages in order, after its queued commands: a process's command
    * (remembered under its message id, and answered to its sender when it asks for a reply), or a
-   * reply, which the process turns into its next command. {@code begin} has been called: the inbox
-   * position commits in this transaction whatever the messages write.
+   * reply, which the process turns into its next command. The inbox position commits in the round's
+   * transaction whatever the messages write.
    */
-  void decideMessages(
-      List<ConsumerRecord<byte[], byte[]>> messages,
-      Producer<String, byte[]> producer,
-      Runnable begin) {
+  void decideMessages(List<ConsumerRecord<byte[], byte[]>> messages) {
     for (ConsumerRecord<byte[], byte[]> record : messages) {
       InboxRecord message;
       try {
@@ -208,9 +217,9 @@ final class Batch<C> {
       MDC.put("aggregateId", message.getAggregateId());
       try {
         if (message.getBody() instanceof InboxCommand body) {
-          decideMessage(message, body, producer, begin);
+          decideMessage(message, body);
         } else if (message.getBody() instanceof InboxReply reply) {
-          decideReply(message, reply, producer, begin);
+          decideReply(message, reply);
         }
       } finally {
         MDC.remove("commandId");
@@ -219,8 +228,7 @@ final class Batch<C> {
     }
   }
 
-  private void decideMessage(
-      InboxRecord message, InboxCommand body, Producer<String, byte[]> producer, Runnable begin) {
+  private void decideMessage(InboxRecord message, InboxCommand body) {
     C command = null;
     String invalid = null;
     try {
@@ -239,7 +247,7 @@ final class Batch<C> {
               io.streamfold.command.domain.Rejection.invalid("invalid-message", invalid),
               context.clock().instant());
     } else {
-      outcome = decideOne(envelope, producer, begin);
+      outcome = decideOne(envelope);
     }
     ReplyAddress to = body.getReplyTo();
     if (to != null) {
@@ -249,35 +257,32 @@ final class Batch<C> {
               .serdes()
               .outcomes()
               .encode(context.topics().idempotency(), Messages.withoutEvents(outcome));
-      send(producer, to.getCollection(), Messages.reply(message, to, withoutEvents, now), now);
+      send(to.getCollection(), Messages.reply(message, to, withoutEvents, now), now);
     }
   }
 
-  private void decideReply(
-      InboxRecord message, InboxReply reply, Producer<String, byte[]> producer, Runnable begin) {
+  private void decideReply(InboxRecord message, InboxReply reply) {
     Process<C, ?, ?> process = context.aggregate().process();
     if (process == null) {
       LOG.error("A reply reached {}, which sends no messages; skipped", context.topics().inbox());
       return;
     }
     CommandOutcome outcome = context.serdes().outcomes().decode(bytes(reply.getOutcome()));
-    decideOne(
-        internal(message, null, process.onReply(reply.getStep(), Messages.reply(outcome))),
-        producer,
-        begin);
+    decideOne(internal(message, null, process.onReply(reply.getStep(), Messages.reply(outcome))));
   }
 
   /** Writes {@code message} to the inbox of {@code collection}, keyed by its recipient. */
-  private void send(
-      Producer<String, byte[]> producer, String collection, InboxRecord message, Instant at) {
+  private void send(String collection, InboxRecord message, Instant at) {
     String topic = context.topics().inboxOf(collection);
-    producer.send(
-        new ProducerRecord<>(
-            topic,
-            null,
-            at.toEpochMilli(),
-            message.getAggregateId(),
-            context.serdes().inbox().encode(topic, message)));
+    outgoing.add(
+        new Out(
+            Kind.MESSAGE,
+            new ProducerRecord<>(
+                topic,
+                null,
+                at.toEpochMilli(),
+                message.getAggregateId(),
+                context.serdes().inbox().encode(topic, message))));
   }
 
   /** A command the writer issues itself (from a message, or at a deadline): any version. */
@@ -304,8 +309,7 @@ final class Batch<C> {
   }
 
   /** Decides the command each passed deadline becomes, for its process. */
-  void decideDeadlines(
-      List<Deadlines.Deadline> due, Producer<String, byte[]> producer, Runnable begin) {
+  void decideDeadlines(List<Deadlines.Deadline> due) {
     Process<C, ?, ?> process = context.aggregate().process();
     for (Deadlines.Deadline deadline : due) {
       String id = deadline.aggregateId() + ".deadline." + deadline.at().toEpochMilli();
@@ -316,9 +320,7 @@ final class Batch<C> {
               id,
               deadline.at(),
               null,
-              process.onDeadline(deadline.at())),
-          producer,
-          begin);
+              process.onDeadline(deadline.at())));
     }
   }
 
@@ -328,20 +330,39 @@ final class Batch<C> {
   }
 
   private void remember(
-      String key,
-      CommandEnvelope<C> command,
-      CommandOutcome outcome,
-      Instant now,
-      Producer<String, byte[]> producer) {
+      String key, CommandEnvelope<C> command, CommandOutcome outcome, Instant now) {
     String topic = context.topics().idempotency();
     IdempotencyRecord record =
         rememberedRecord(context, command.commandId(), command.fingerprint(), outcome, now);
     byte[] encoded = context.serdes().idempotency().encode(topic, record);
     remembered.put(key, record);
     rememberedBytes.put(key, encoded);
-    lastRemembered =
-        producer.send(
-            new ProducerRecord<>(topic, partition, now.toEpochMilli(), key, encoded, markHeader()));
+    outgoing.add(
+        new Out(
+            Kind.REMEMBERED,
+            new ProducerRecord<>(
+                topic, partition, now.toEpochMilli(), key, encoded, new RecordHeaders())));
+  }
+
+  /**
+   * Sends what the decisions write, in the producer's open transaction. {@code position} is where
+   * the partition stands now; its {@link Mark} goes on every row and record the batch writes.
+   */
+  void send(Producer<String, byte[]> producer, PartitionStore.Checkpoint position) {
+    byte[] mark = position.mark().bytes();
+    for (Out out : outgoing) {
+      if (out.kind() == Kind.ROW || out.kind() == Kind.REMEMBERED) {
+        out.record().headers().add(Mark.HEADER, mark);
+      }
+      Future<RecordMetadata> sent = producer.send(out.record());
+      switch (out.kind()) {
+        case EVENT -> lastEvent = sent;
+        case ROW -> lastRow = sent;
+        case REMEMBERED -> lastRemembered = sent;
+        case MESSAGE -> {}
+      }
+    }
+    writes = lastEvent != null || lastRow != null || lastRemembered != null;
   }
 
   /** The record remembering {@code outcome} under the client's key. */
@@ -362,10 +383,6 @@ final class Batch<C> {
         .build();
   }
 
-  private org.apache.kafka.common.header.Headers markHeader() {
-    return new RecordHeaders().add(Mark.HEADER, mark);
-  }
-
   /**
    * The aggregate's last event time or the clock, whichever is later: business time never runs
    * backwards within an aggregate, whatever the clocks of its successive owners say.
@@ -377,6 +394,9 @@ final class Batch<C> {
 
   private VersionRecord row(String aggregateId) {
     VersionRecord pending = rows.get(aggregateId);
+    if (pending == null && previous != null) {
+      pending = previous.rows.get(aggregateId);
+    }
     if (pending != null) {
       return pending;
     }
@@ -386,6 +406,9 @@ final class Batch<C> {
 
   private IdempotencyRecord remembered(String key, Instant now) {
     IdempotencyRecord record = remembered.get(key);
+    if (record == null && previous != null) {
+      record = previous.remembered.get(key);
+    }
     if (record == null) {
       byte[] stored = store.idempotency(key);
       record = stored == null ? null : context.serdes().idempotency().decode(stored);
@@ -396,28 +419,38 @@ final class Batch<C> {
   }
 
   /**
-   * After the commit (or when nothing was written): brings the local store to the new checkpoint
-   * and answers every command. A store failure here throws after answering: the batch is committed,
-   * and the writer must restore before it decides anything else.
+   * After the commit (or when nothing was written): brings the local store from {@code before} to
+   * the new checkpoint and answers every command. A store failure here throws after answering: the
+   * batch is committed, and the writer must restore before it decides anything else.
    */
   PartitionStore.Checkpoint finish(PartitionStore.Checkpoint before) throws Exception {
     PartitionStore.Checkpoint after = before;
     try {
-      if (writes()) {
-        long versions = lastRow == null ? before.versions() : lastRow.get().offset() + 1;
-        long idempotency =
-            lastRemembered == null ? before.idempotency() : lastRemembered.get().offset() + 1;
-        long events = lastEvent == null ? before.mark().events() : lastEvent.get().offset() + 1;
-        // read back from all three partitions (the writer awaited it), so they agree up to here
-        after =
-            new PartitionStore.Checkpoint(
-                versions, idempotency, new Mark(events, versions, idempotency));
+      if (writes) {
+        after = after(before);
         store.apply(rowBytes, rememberedBytes, after);
       }
     } finally {
       answers.forEach(answer -> answer.pending().complete(answer.outcome(), context.completions()));
     }
     return after;
+  }
+
+  /**
+   * Where the partition stands once this committed batch is read back, from {@code before}: past
+   * its last event, row and record. Read back from all three partitions (the writer awaited it), so
+   * they agree up to there.
+   */
+  PartitionStore.Checkpoint after(PartitionStore.Checkpoint before) throws Exception {
+    if (!writes) {
+      return before;
+    }
+    long versions = lastRow == null ? before.versions() : lastRow.get().offset() + 1;
+    long idempotency =
+        lastRemembered == null ? before.idempotency() : lastRemembered.get().offset() + 1;
+    long events = lastEvent == null ? before.mark().events() : lastEvent.get().offset() + 1;
+    return new PartitionStore.Checkpoint(
+        versions, idempotency, new Mark(events, versions, idempotency));
   }
 
   /**
@@ -453,4 +486,16 @@ final class Batch<C> {
   }
 
   private record Answer(Pending<?> pending, CommandOutcome outcome) {}
+
+  /**
+   * A record to send, and what it is: an event, a version row, an idempotency record, a message.
+   */
+  private record Out(Kind kind, ProducerRecord<String, byte[]> record) {}
+
+  private enum Kind {
+    EVENT,
+    ROW,
+    REMEMBERED,
+    MESSAGE
+  }
 }

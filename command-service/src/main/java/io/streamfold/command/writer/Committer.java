@@ -35,7 +35,14 @@ import org.slf4j.LoggerFactory;
  * that uses it. Each round takes the queued commands of every partition of the lane that the
  * instance serves, decides each partition's against its committed state plus the round's earlier
  * commands, writes them all in one transaction, commits once, waits until the round is readable
- * ({@link Visibility}) and answers. An instance has {@code WRITER_LANES} lanes (partition p in lane
+ * ({@link Visibility}) and answers. The lane's thread does not sit idle through those waits: while
+ * a round is read back it decides the next one (the commands queued meanwhile, against the
+ * committed state plus the round in flight), and while that next round's records are on their way
+ * to the broker it stores and answers the round before. Nothing of the next round leaves before the
+ * round before is visible, so a transaction never meets its predecessor's markers pending (sending
+ * during the wait was measured as worse, {@code bench/profiles/2026-12-03-pipelined-rounds/}), and
+ * a round decided against one that then fails, or that a partition failed to store, is dropped or
+ * aborted, answered "not applied". An instance has {@code WRITER_LANES} lanes (partition p in lane
  * p mod lanes), one by default: on two cores one lane's bigger rounds, half as many transactions,
  * did better than a lane per core (measured, {@code bench/profiles/2026-12-03-one-lane/}).
  *
@@ -71,6 +78,18 @@ final class Committer<C> implements AutoCloseable {
 
   /** Confined to the committer's thread. */
   private KafkaProducer<String, byte[]> producer;
+
+  /** The parts taken and not yet released; confined to the committer's thread. */
+  private final List<Part<C>> held = new ArrayList<>();
+
+  /**
+   * The last round, committed and read back but not yet stored nor answered: the next round is
+   * decided, and is stored while that one's records are sent. Confined to the committer's thread.
+   */
+  private Round<C> unstored;
+
+  /** Flushes a round's records while the committer's thread stores the round before. */
+  private final java.util.concurrent.ExecutorService flusher;
 
   private int failuresInARow;
 
@@ -115,6 +134,13 @@ final class Committer<C> implements AutoCloseable {
                 + context.aggregate().collection()
                 + transactionalId.substring(transactionalId.lastIndexOf('-')));
     this.thread.setDaemon(true);
+    this.flusher =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            task -> {
+              Thread flushing = new Thread(task, thread.getName() + "-flusher");
+              flushing.setDaemon(true);
+              return flushing;
+            });
   }
 
   void start() {
@@ -232,8 +258,8 @@ final class Committer<C> implements AutoCloseable {
   }
 
   private void run() {
+    Round<C> next = null;
     while (running) {
-      List<Part<C>> parts = new ArrayList<>();
       try {
         if (producer == null) {
           producer = producer();
@@ -241,42 +267,36 @@ final class Committer<C> implements AutoCloseable {
           incarnation++;
           failuresInARow = 0;
         }
-        Side side = sides.poll();
-        if (side != null) {
-          side(side);
-          continue;
-        }
-        for (PartitionWriter<C> writer : serving) {
-          if (writer.claimedUnder() != incarnation) {
-            serving.remove(writer);
-            writer.fail(); // claimed under an earlier producer: it claims again
+        if (next == null) {
+          Side side = sides.poll();
+          if (side != null) {
+            side(side);
             continue;
           }
-          Part<C> part = writer.take(context.maxBatch());
-          if (part != null) {
-            parts.add(part);
+          List<Part<C>> parts = take(false);
+          if (parts.isEmpty()) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            continue;
+          }
+          next = decide(parts, null);
+          if (next == null) {
+            continue;
           }
         }
-        if (parts.isEmpty()) {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-          continue;
-        }
-        try {
-          round(parts);
-        } finally {
-          parts.forEach(part -> part.writer().released());
-        }
+        Round<C> round = next;
+        next = null;
+        next = round(round);
       } catch (Exception e) {
+        unstored = null; // its parts are held: answered below, outcome unknown
         LOG.warn("The committer's producer failed; a new one fences it and goes on", e);
         // a round cut short by something unforeseen: its outcome is unknown (answers already
         // given stay as they are) and its partitions restore before they decide anything else
         WriteFailure unknown =
             new WriteFailure(WriteFailure.Kind.OUTCOME_UNKNOWN, "Round failed", e);
-        parts.forEach(
-            part -> {
-              Batch.fail(part.commands(), unknown, context.completions());
-              part.writer().fail();
-            });
+        List<Part<C>> parts = new ArrayList<>(held);
+        parts.forEach(part -> part.writer().fail());
+        drop(parts, unknown);
+        next = null;
         closeProducer(Duration.ZERO);
         // back off, 250 ms doubling to 8 s while producers keep failing (the cluster is unwell),
         // rather than asking a coordinator that is still loading for a new epoch every moment
@@ -284,7 +304,57 @@ final class Committer<C> implements AutoCloseable {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L << (failuresInARow - 1)));
       }
     }
+    if (unstored != null) {
+      store(unstored); // committed and read back
+      unstored = null;
+    }
+    drop(new ArrayList<>(held), new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Closed"));
     closeProducer(Duration.ofSeconds(5));
+  }
+
+  /**
+   * Takes a share of every partition served with something waiting, holding each until {@link
+   * #release}; only commands when {@code commandsOnly}. A partition claimed under an earlier
+   * producer is dropped: it claims again.
+   */
+  private List<Part<C>> take(boolean commandsOnly) {
+    return take(commandsOnly, writer -> true);
+  }
+
+  /** {@link #take(boolean)} of the partitions {@code which} accepts. */
+  private List<Part<C>> take(
+      boolean commandsOnly, java.util.function.Predicate<PartitionWriter<C>> which) {
+    List<Part<C>> parts = new ArrayList<>();
+    for (PartitionWriter<C> writer : serving) {
+      if (!which.test(writer)) {
+        continue;
+      }
+      if (writer.claimedUnder() != incarnation) {
+        serving.remove(writer);
+        writer.fail(); // claimed under an earlier producer: it claims again
+        continue;
+      }
+      Part<C> part = writer.take(context.maxBatch(), commandsOnly);
+      if (part != null) {
+        parts.add(part);
+        held.add(part);
+      }
+    }
+    return parts;
+  }
+
+  private void release(List<Part<C>> parts) {
+    for (Part<C> part : parts) {
+      if (held.removeIf(h -> h == part)) {
+        part.writer().released();
+      }
+    }
+  }
+
+  /** Answers every command of {@code parts} with {@code failure} and releases them. */
+  private void drop(List<Part<C>> parts, WriteFailure failure) {
+    parts.forEach(part -> Batch.fail(part.commands(), failure, context.completions()));
+    release(parts);
   }
 
   private void side(Side side) {
@@ -332,86 +402,258 @@ final class Committer<C> implements AutoCloseable {
   }
 
   /**
-   * One transaction over every part: decide, write, commit, await visibility, bring the stores to
-   * their new checkpoints, answer.
+   * Decides a round's parts, each against its partition's store and, when {@code inFlight} is the
+   * round being read back, that round's batch of the same partition. Sends nothing. Null when a
+   * registry or store failure stops it: its commands are answered (not applied) and its parts
+   * released.
    */
-  private void round(List<Part<C>> parts) {
-    context.metrics().batch(parts.stream().mapToInt(p -> p.commands().size()).sum());
+  private Round<C> decide(List<Part<C>> parts, Round<C> inFlight) {
     for (Part<C> part : parts) {
-      for (Pending<C> pending : part.commands()) {
-        context.metrics().phase(WriterMetrics.Phase.QUEUED, pending.queuedNanos());
-      }
+      queued(part.commands());
       part.messages().forEach(message -> context.metrics().inboxAge(message.timestamp()));
     }
     long start = System.nanoTime();
-    boolean[] begun = {false};
-    Runnable begin =
-        () -> {
-          if (!begun[0]) {
-            producer.beginTransaction();
-            begun[0] = true;
-          }
-        };
     List<Batch<C>> batches = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> inboxPositions = new HashMap<>();
     for (Part<C> part : parts) {
       Batch<C> batch =
-          new Batch<>(context, part.writer().partition(), part.store(), part.position());
+          new Batch<>(
+              context,
+              part.writer().partition(),
+              part.store(),
+              inFlight == null ? null : inFlight.batchOf(part.writer()));
       try {
-        batch.decide(part.commands(), producer, begin);
+        batch.decide(part.commands());
         if (!part.messages().isEmpty()) {
-          begin.run(); // the inbox position commits even if the messages write nothing
-          batch.decideMessages(part.messages(), producer, begin);
+          batch.decideMessages(part.messages());
           inboxPositions.put(
               new TopicPartition(context.topics().inbox(), part.writer().partition()),
               new OffsetAndMetadata(part.messages().get(part.messages().size() - 1).offset() + 1));
         }
         if (!part.due().isEmpty()) {
-          batch.decideDeadlines(part.due(), producer, begin);
+          batch.decideDeadlines(part.due());
         }
         batches.add(batch);
       } catch (RegistryUnavailableException e) {
-        abortAll(
-            parts, begun[0], new WriteFailure(WriteFailure.Kind.NOT_APPLIED, e.getMessage(), e));
-        return;
+        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, e.getMessage(), e));
+        return null;
       } catch (RuntimeException e) {
         // a store failure: nothing of the round is written; that partition restores again
-        abortAll(parts, begun[0], new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted", e));
         LOG.warn("Partition {} failed to decide; it restores again", part.writer().partition(), e);
         part.writer().fail();
-        return;
+        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted", e));
+        return null;
       }
     }
-    long lap = context.metrics().phase(WriterMetrics.Phase.DECIDE, start);
-    if (begun[0]) {
+    context.metrics().phase(WriterMetrics.Phase.DECIDE, start);
+    return new Round<>(parts, batches, inboxPositions);
+  }
+
+  /**
+   * One transaction over every part of a decided round: send, commit, await visibility. The round
+   * before, read back but not yet stored ({@link #unstored}), is stored and answered while this
+   * round's records are on their way to the broker. While this round is read back, the next one is
+   * decided ({@link #ahead}): it is returned, unsent, for the next call, and this round is left for
+   * that call to store; without a next round, this one is stored and answered at once.
+   */
+  private Round<C> round(Round<C> decided) {
+    Round<C> before = unstored;
+    unstored = null;
+    Round<C> topped = before == null ? decided : more(decided, before);
+    if (topped == null) {
+      store(before);
+      return null;
+    }
+    Round<C> round = serving(topped);
+    context.metrics().batch(round.parts().stream().mapToInt(p -> p.commands().size()).sum());
+    long start = System.nanoTime();
+    long lap = start;
+    boolean writes =
+        !round.inboxPositions().isEmpty() || round.batches().stream().anyMatch(Batch::sends);
+    RuntimeException unsent = null;
+    if (writes) {
       try {
-        if (!inboxPositions.isEmpty()) {
-          // refused for a member of an earlier generation: a zombie decides no message
-          producer.sendOffsetsToTransaction(inboxPositions, groupMetadata());
+        producer.beginTransaction();
+        for (int i = 0; i < round.parts().size(); i++) {
+          PartitionWriter<C> writer = round.parts().get(i).writer();
+          round.batches().get(i).send(producer, position(writer, before));
         }
-        producer.commitTransaction();
-        lap = context.metrics().phase(WriterMetrics.Phase.COMMIT, lap);
-        awaitVisible(batches, start + VISIBILITY_TIMEOUT.toNanos());
-        lap = context.metrics().phase(WriterMetrics.Phase.VISIBLE, lap);
-      } catch (ProducerFencedException | InvalidProducerEpochException e) {
-        fenced(parts, e);
-        return;
-      } catch (Exception e) {
-        WriteFailure unknown =
-            new WriteFailure(WriteFailure.Kind.OUTCOME_UNKNOWN, "Commit outcome unknown", e);
-        parts.forEach(part -> Batch.fail(part.commands(), unknown, context.completions()));
-        LOG.warn("A round's commit outcome is unknown; its partitions restore again", e);
-        parts.forEach(part -> part.writer().fail());
-        closeProducer(Duration.ZERO);
-        return;
+        if (before != null) {
+          flush(); // the records leave now, and the round before is stored meanwhile
+        }
+      } catch (RuntimeException e) {
+        unsent = e;
       }
-      context.metrics().committed(start);
     }
-    for (int i = 0; i < parts.size(); i++) {
-      Part<C> part = parts.get(i);
+    if (before != null) {
+      store(before);
+      round.batches().forEach(Batch::previousStored);
+      if (unsent == null
+          && round.parts().stream()
+              .anyMatch(part -> part.writer().state() != PartitionWriter.State.SERVING)) {
+        unsent = new IllegalStateException("A partition of the round failed to store the last one");
+      }
+    }
+    if (unsent != null) {
+      // nothing committed: the producer aborts the transaction, or its successor fences it
+      LOG.warn("A round could not be sent; it is aborted", unsent);
+      if (writes) {
+        try {
+          producer.abortTransaction();
+        } catch (RuntimeException abortFailed) {
+          closeProducer(Duration.ZERO);
+        }
+      }
+      drop(round.parts(), new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted", unsent));
+      return null;
+    }
+    if (!writes) {
+      store(round);
+      return null;
+    }
+    Round<C> following = null;
+    try {
+      if (!round.inboxPositions().isEmpty()) {
+        // refused for a member of an earlier generation: a zombie decides no message
+        producer.sendOffsetsToTransaction(round.inboxPositions(), groupMetadata());
+      }
+      producer.commitTransaction();
+      lap = context.metrics().phase(WriterMetrics.Phase.COMMIT, lap);
+      following = ahead(round);
+      awaitVisible(round.batches(), start + VISIBILITY_TIMEOUT.toNanos());
+      context.metrics().phase(WriterMetrics.Phase.VISIBLE, lap);
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      fenced(round.parts(), e);
+      if (following != null) {
+        drop(following.parts(), new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Fenced", e));
+      }
+      return null;
+    } catch (Exception e) {
+      WriteFailure unknown =
+          new WriteFailure(WriteFailure.Kind.OUTCOME_UNKNOWN, "Commit outcome unknown", e);
+      LOG.warn("A round's commit outcome is unknown; its partitions restore again", e);
+      round.parts().forEach(part -> part.writer().fail());
+      drop(round.parts(), unknown);
+      if (following != null) {
+        // decided against a round whose outcome is unknown: never sent
+        drop(
+            following.parts(),
+            new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "The round before failed", e));
+      }
+      closeProducer(Duration.ZERO);
+      return null;
+    }
+    context.metrics().committed(start);
+    if (following == null) {
+      store(round);
+    } else {
+      unstored = round;
+    }
+    return following;
+  }
+
+  /**
+   * A round decided ahead, with the commands queued since (while the round before was read back):
+   * otherwise they would wait for the round after. Null when a registry or store failure stops it:
+   * the whole round is then dropped, not applied.
+   */
+  private Round<C> more(Round<C> ahead, Round<C> before) {
+    List<Part<C>> parts = new ArrayList<>(ahead.parts());
+    List<Batch<C>> batches = new ArrayList<>(ahead.batches());
+    for (int i = 0; i < ahead.parts().size(); i++) {
+      Part<C> part = ahead.parts().get(i);
+      List<Pending<C>> more = part.writer().more(context.maxBatch() - part.commands().size());
+      if (more.isEmpty()) {
+        continue;
+      }
+      part.commands().addAll(more);
+      queued(more);
       try {
-        part.writer().advance(batches.get(i).finish(part.position()));
-        part.writer().committed(part, batches.get(i).deadlines());
+        ahead.batches().get(i).decide(more);
+      } catch (RuntimeException e) {
+        // a registry or store failure: nothing of the round is written; a partition restores
+        if (!(e instanceof RegistryUnavailableException)) {
+          LOG.warn(
+              "Partition {} failed to decide; it restores again", part.writer().partition(), e);
+          part.writer().fail();
+        }
+        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted", e));
+        return null;
+      }
+    }
+    List<Part<C>> others = take(true, writer -> ahead.batchOf(writer) == null);
+    if (!others.isEmpty()) {
+      Round<C> decided = decide(others, before);
+      if (decided == null) {
+        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted"));
+        return null;
+      }
+      parts.addAll(decided.parts());
+      batches.addAll(decided.batches());
+    }
+    return new Round<>(parts, batches, ahead.inboxPositions());
+  }
+
+  private void queued(List<Pending<C>> commands) {
+    for (Pending<C> pending : commands) {
+      context.metrics().phase(WriterMetrics.Phase.QUEUED, pending.queuedNanos());
+    }
+  }
+
+  /**
+   * The parts of {@code decided} whose writers still serve; the others (a partition that failed
+   * since, e.g. to store the round before) restore, and their parts are dropped unsent.
+   */
+  private Round<C> serving(Round<C> decided) {
+    List<Part<C>> parts = new ArrayList<>();
+    List<Batch<C>> batches = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> inboxPositions = new HashMap<>(decided.inboxPositions());
+    for (int i = 0; i < decided.parts().size(); i++) {
+      Part<C> part = decided.parts().get(i);
+      if (part.writer().state() == PartitionWriter.State.SERVING) {
+        parts.add(part);
+        batches.add(decided.batches().get(i));
+      } else {
+        inboxPositions.remove(
+            new TopicPartition(context.topics().inbox(), part.writer().partition()));
+        drop(
+            List.of(part),
+            new WriteFailure(
+                WriteFailure.Kind.NOT_APPLIED,
+                "Partition " + part.writer().partition() + " restores"));
+      }
+    }
+    return new Round<>(parts, batches, inboxPositions);
+  }
+
+  /**
+   * Where {@code writer}'s partition stands for a round's records: past the round before when that
+   * one wrote it and is not stored yet.
+   */
+  private static <C> PartitionStore.Checkpoint position(
+      PartitionWriter<C> writer, Round<C> before) {
+    Batch<C> last = before == null ? null : before.batchOf(writer);
+    if (last == null) {
+      return writer.position();
+    }
+    try {
+      return last.after(writer.position());
+    } catch (Exception e) { // its records are committed and read back: their offsets are known
+      throw new IllegalStateException("The last round's offsets are unknown", e);
+    }
+  }
+
+  /**
+   * Brings the round's stores to their new checkpoints and answers its commands: its records are
+   * committed and read back. A store that fails restores its partition.
+   */
+  private void store(Round<C> round) {
+    long start = System.nanoTime();
+    for (int i = 0; i < round.parts().size(); i++) {
+      Part<C> part = round.parts().get(i);
+      try {
+        part.writer().advance(round.batches().get(i).finish(part.writer().position()));
+        part.writer().committed(part, round.batches().get(i).deadlines());
       } catch (Exception e) {
         LOG.warn(
             "Partition {}'s store failed after a commit; it restores again",
@@ -420,27 +662,57 @@ final class Committer<C> implements AutoCloseable {
         part.writer().fail();
       }
     }
-    context.metrics().phase(WriterMetrics.Phase.FINISH, lap);
+    release(round.parts());
+    context.metrics().phase(WriterMetrics.Phase.FINISH, start);
+  }
+
+  /**
+   * Has the producer's buffered records sent now, on the flusher's thread, rather than when {@code
+   * commitTransaction} flushes them, so that the committer's thread can store the round before
+   * meanwhile.
+   */
+  private void flush() {
+    KafkaProducer<String, byte[]> sending = producer;
+    flusher.execute(
+        () -> {
+          try {
+            sending.flush();
+          } catch (RuntimeException e) {
+            LOG.debug("Flushing a round's records failed; its commit reports it", e);
+          }
+        });
+  }
+
+  /**
+   * The next round, decided while {@code inFlight} is read back, so that deciding it overlaps that
+   * wait instead of following it: commands only, each against the committed state plus the round in
+   * flight; sent only once that round is visible. Null when nothing is queued, or when a side
+   * transaction, an inbox message or a passed deadline waits: those take a round of their own after
+   * this one.
+   */
+  private Round<C> ahead(Round<C> inFlight) {
+    if (!sides.isEmpty()) {
+      return null;
+    }
+    for (PartitionWriter<C> writer : serving) {
+      if (writer.messagesOrDeadlinesWait()) {
+        return null;
+      }
+    }
+    List<Part<C>> parts = take(true);
+    if (parts.isEmpty()) {
+      return null;
+    }
+    context.metrics().ahead();
+    return decide(parts, inFlight);
   }
 
   private void fenced(List<Part<C>> parts, Exception e) {
     context.metrics().fenced();
     LOG.warn("This instance's producer was fenced by a newer one with its transactional id");
-    WriteFailure failure = new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Fenced", e);
-    parts.forEach(part -> Batch.fail(part.commands(), failure, context.completions()));
+    drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Fenced", e));
     serving.forEach(PartitionWriter::fail);
     closeProducer(Duration.ZERO);
-  }
-
-  private void abortAll(List<Part<C>> parts, boolean begun, WriteFailure failure) {
-    if (begun) {
-      try {
-        producer.abortTransaction();
-      } catch (RuntimeException e) {
-        closeProducer(Duration.ZERO);
-      }
-    }
-    parts.forEach(part -> Batch.fail(part.commands(), failure, context.completions()));
   }
 
   /**
@@ -529,20 +801,37 @@ final class Committer<C> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    flusher.shutdown();
     for (Side side = sides.poll(); side != null; side = sides.poll()) {
       side.done().completeExceptionally(new IllegalStateException("Closed"));
     }
   }
 
   /**
-   * A partition's share of a round: its commands, its store, and where it stood before the round.
-   * The writer is held ({@link PartitionWriter#take}) until {@link PartitionWriter#released}.
+   * A partition's share of a round: its commands, messages and passed deadlines, and its store. The
+   * writer is held ({@link PartitionWriter#take}) until {@link PartitionWriter#released}.
    */
   record Part<C>(
       PartitionWriter<C> writer,
       List<Pending<C>> commands,
       List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> messages,
       List<Deadlines.Deadline> due,
-      LocalStore store,
-      PartitionStore.Checkpoint position) {}
+      LocalStore store) {}
+
+  /** A decided round: its parts, their batches (index for index) and the inbox positions. */
+  private record Round<C>(
+      List<Part<C>> parts,
+      List<Batch<C>> batches,
+      Map<TopicPartition, OffsetAndMetadata> inboxPositions) {
+
+    /** The round's batch of {@code writer}'s partition, or null. */
+    Batch<C> batchOf(PartitionWriter<C> writer) {
+      for (int i = 0; i < parts.size(); i++) {
+        if (parts.get(i).writer() == writer) {
+          return batches.get(i);
+        }
+      }
+      return null;
+    }
+  }
 }

@@ -132,16 +132,21 @@ final class PartitionWriter<C> {
 
   /**
    * The committer's share of this partition for a round: the queued commands (at most {@code max}),
-   * the store and its position, with the partition held until {@link #released}; null when it is
-   * not serving, is held already, or has nothing queued.
+   * its inbox messages and passed deadlines unless {@code commandsOnly}, and the store, with the
+   * partition held until {@link #released}; null when it is not serving, is held by another thread,
+   * or has nothing queued. The committer's own thread may take it again while a round of its own
+   * holds it: each take is released once.
    */
-  Committer.Part<C> take(int max) {
+  Committer.Part<C> take(int max, boolean commandsOnly) {
     if (stopping || state != State.SERVING) {
       return null;
     }
     List<Deadlines.Deadline> due =
-        deadlines.size() == 0 ? List.of() : deadlines.due(context.clock().instant(), max);
-    if ((queue.isEmpty() && inbox.isEmpty() && due.isEmpty()) || !round.tryLock()) {
+        commandsOnly || deadlines.size() == 0
+            ? List.of()
+            : deadlines.due(context.clock().instant(), max);
+    boolean messages = !commandsOnly && !inbox.isEmpty();
+    if ((queue.isEmpty() && !messages && due.isEmpty()) || !round.tryLock()) {
       return null;
     }
     if (stopping || state != State.SERVING) {
@@ -150,13 +155,36 @@ final class PartitionWriter<C> {
     }
     List<Pending<C>> commands = new ArrayList<>(Math.min(max, queue.size()));
     queue.drainTo(commands, max);
-    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> messages =
-        inbox.head(max);
-    if (commands.isEmpty() && messages.isEmpty() && due.isEmpty()) {
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> taken =
+        messages ? inbox.head(max) : List.of();
+    if (commands.isEmpty() && taken.isEmpty() && due.isEmpty()) {
       round.unlock();
       return null;
     }
-    return new Committer.Part<>(this, commands, messages, due, readable, position);
+    return new Committer.Part<>(this, commands, taken, due, readable);
+  }
+
+  /**
+   * Up to {@code max} more queued commands for the round that holds this partition (the caller's),
+   * none once the partition is being stopped.
+   */
+  List<Pending<C>> more(int max) {
+    if (max <= 0 || stopping || state != State.SERVING || queue.isEmpty()) {
+      return List.of();
+    }
+    List<Pending<C>> commands = new ArrayList<>(Math.min(max, queue.size()));
+    queue.drainTo(commands, max);
+    return commands;
+  }
+
+  /**
+   * Whether inbox messages or passed deadlines wait: a round decided while the one before is in
+   * flight takes commands only (the messages and deadlines of the round in flight are dropped only
+   * once it commits), so the committer does not decide ahead while these wait.
+   */
+  boolean messagesOrDeadlinesWait() {
+    return !inbox.isEmpty()
+        || (deadlines.size() > 0 && !deadlines.due(context.clock().instant(), 1).isEmpty());
   }
 
   /**

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * transaction), {@code streamfold_writer_commit_seconds} (begin to commit of a batch's
  * transaction), {@code streamfold_writer_restore_records_total}, {@code
  * streamfold_writer_fenced_total}, {@code streamfold_writer_previous_fenced_total}, {@code
- * streamfold_writer_repairs_total} and {@code streamfold_writer_phase_seconds}: where a round's
- * time goes, by {@code phase} ({@link Phase}).
+ * streamfold_writer_repairs_total}, {@code streamfold_writer_rounds_ahead_total} and {@code
+ * streamfold_writer_phase_seconds}: where a round's time goes, by {@code phase} ({@link Phase}).
  */
 public final class WriterMetrics {
   private final DistributionSummary batchSize;
@@ -22,17 +22,24 @@ public final class WriterMetrics {
   private final io.micrometer.core.instrument.Counter fenced;
   private final io.micrometer.core.instrument.Counter repaired;
   private final io.micrometer.core.instrument.Counter fencedPrevious;
+  private final io.micrometer.core.instrument.Counter ahead;
   private final java.util.EnumMap<Phase, Timer> phases = new java.util.EnumMap<>(Phase.class);
 
   /** The steps of a command's way through a round, timed separately. */
   enum Phase {
     /** From a command's arrival in its partition's queue until a round takes it (per command). */
     QUEUED,
-    /** Deciding the round's commands and handing their records to the producer. */
+    /**
+     * Deciding the round's commands (for a round decided ahead, while the round before is read
+     * back, so within that round's {@code VISIBLE}).
+     */
     DECIDE,
-    /** Flushing the records and committing the transaction. */
+    /** Handing the records to the producer, flushing them and committing the transaction. */
     COMMIT,
-    /** From the commit until a read_committed consumer has read the round back. */
+    /**
+     * From the commit until a read_committed consumer has read the round back (deciding the next
+     * round meanwhile).
+     */
     VISIBLE,
     /** Bringing the local stores to the round's checkpoint. */
     FINISH
@@ -88,6 +95,12 @@ public final class WriterMetrics {
             "streamfold.writer.fenced",
             "Rounds of this instance refused because its lane had been fenced (a new owner of"
                 + " one of the lane's partitions took it over, or a newer producer with its id)");
+    ahead =
+        counter(
+            registry,
+            "streamfold.writer.rounds.ahead",
+            "Rounds decided while the round before was being read back, and sent once it was"
+                + " visible and stored");
     repaired =
         counter(
             registry,
@@ -114,6 +127,10 @@ public final class WriterMetrics {
 
   void fenced() {
     fenced.increment();
+  }
+
+  void ahead() {
+    ahead.increment();
   }
 
   void batch(int commands) {

@@ -140,6 +140,116 @@ class PartitionWriterIT {
         command);
   }
 
+  /**
+   * A round decided while the one before is read back reads that round's outcome, not the store
+   * (which has it only once the round is visible): the deposit queued behind the opening is decided
+   * ahead, against the account just opened, and sent once the opening is stored.
+   */
+  @Test
+  void shouldDecideTheNextRoundAgainstTheRoundInFlight() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch queued = new CountDownLatch(1);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (CommandWriter<AccountCommand, Account> writer =
+        start(
+            store -> new FaultyStore(store, entered, queued),
+            Dirs.temporary("writer-it-"),
+            1,
+            "127.0.0.1:1",
+            meters)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      CompletableFuture<CommandOutcome> opened = writer.submit(open("gate-ahead"));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<CommandOutcome> deposited = writer.submit(depositAt("gate-ahead", 1));
+      queued.countDown();
+
+      assertThat(opened.get(30, TimeUnit.SECONDS).getVersion()).isEqualTo(1);
+      CommandOutcome deposit = deposited.get(30, TimeUnit.SECONDS);
+      assertThat(deposit.getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(deposit.getVersion()).isEqualTo(2);
+      assertThat(meters.get("streamfold.writer.rounds.ahead").counter().count()).isEqualTo(1.0);
+      assertThat(writer.committed("gate-ahead").version()).isEqualTo(2);
+    }
+    assertThat(versionsInLog("gate-ahead")).containsExactly(1L, 2L);
+  }
+
+  /**
+   * Commands queued while the round before is read back join the round decided ahead rather than
+   * wait for the round after it: the opening is held in its decision, a keyed deposit queued
+   * meanwhile is decided ahead (held there on its key's lookup while a second deposit is queued),
+   * and both deposits go in one round.
+   */
+  @Test
+  void shouldAddTheCommandsQueuedMeanwhileToTheRoundDecidedAhead() throws Exception {
+    Gate opening = new Gate("gate-more");
+    Gate ahead = new Gate("gate-more/first");
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (CommandWriter<AccountCommand, Account> writer =
+        start(
+            store -> new HeldStore(store, opening, ahead),
+            Dirs.temporary("writer-it-"),
+            1,
+            "127.0.0.1:1",
+            meters)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      CompletableFuture<CommandOutcome> opened = writer.submit(open("gate-more"));
+      assertThat(opening.entered().await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<CommandOutcome> first =
+          writer.submit(keyed("gate-more", "first", deposit("1.00")));
+      opening.released().countDown();
+      assertThat(ahead.entered().await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<CommandOutcome> second = writer.submit(depositAt("gate-more", 2));
+      ahead.released().countDown();
+
+      assertThat(opened.get(30, TimeUnit.SECONDS).getVersion()).isEqualTo(1);
+      assertThat(first.get(30, TimeUnit.SECONDS).getVersion()).isEqualTo(2);
+      CommandOutcome last = second.get(30, TimeUnit.SECONDS);
+      assertThat(last.getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(last.getVersion()).isEqualTo(3);
+      io.micrometer.core.instrument.DistributionSummary rounds =
+          meters.get("streamfold.writer.batch.commands").summary();
+      assertThat(rounds.count()).as("the opening's round, then both deposits'").isEqualTo(2);
+      assertThat(rounds.max()).isEqualTo(2.0);
+      assertThat(meters.get("streamfold.writer.rounds.ahead").counter().count()).isEqualTo(1.0);
+    }
+    assertThat(versionsInLog("gate-more")).containsExactly(1L, 2L, 3L);
+  }
+
+  /**
+   * The round before fails to store what it committed: the partition restores, and the round
+   * decided ahead against it is never sent but answered "not applied"; after the restore the same
+   * deposit is accepted once.
+   */
+  @Test
+  void shouldDropTheRoundDecidedAheadWhenTheRoundBeforeFailsToStore() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch queued = new CountDownLatch(1);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AtomicReference<String> failWrite = new AtomicReference<>("gate-unstored"); // once
+    try (CommandWriter<AccountCommand, Account> writer =
+        start(
+            store -> new FaultyStore(store, entered, queued, failWrite),
+            Dirs.temporary("writer-it-"),
+            1,
+            "127.0.0.1:1",
+            meters)) {
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      CompletableFuture<CommandOutcome> opened = writer.submit(open("gate-unstored"));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<CommandOutcome> deposited = writer.submit(depositAt("gate-unstored", 1));
+      queued.countDown();
+
+      assertThat(opened.get(30, TimeUnit.SECONDS).getVersion()).isEqualTo(1);
+      assertThat(failure(deposited)).isEqualTo(WriteFailure.Kind.NOT_APPLIED);
+      assertThat(meters.get("streamfold.writer.rounds.ahead").counter().count()).isEqualTo(1.0);
+      await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
+      CommandOutcome again = decide(writer, depositAt("gate-unstored", 1));
+      assertThat(again.getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(again.getVersion()).isEqualTo(2);
+    }
+    assertThat(versionsInLog("gate-unstored")).containsExactly(1L, 2L);
+  }
+
   @Test
   void shouldCommitNothingOfABatchWhoseStoreFailsMidway() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
@@ -259,8 +369,11 @@ class PartitionWriterIT {
                     !(second.route(gate, Duration.ZERO, true) instanceof CommandWriter.Route.Local
                         && second.isServing()));
         released.countDown();
-        // committed, though answered 504 (outcome unknown): it was visible only after its deadline
-        assertThat(failure(held)).isEqualTo(WriteFailure.Kind.OUTCOME_UNKNOWN);
+        // committed and answered: its transaction began once it was decided, so the long decision
+        // counts against no time-out of the transaction or of its read-back
+        CommandOutcome opened = held.get(30, TimeUnit.SECONDS);
+        assertThat(opened.getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+        assertThat(opened.getVersion()).isEqualTo(1);
         await()
             .atMost(Duration.ofSeconds(60))
             .until(
@@ -486,6 +599,19 @@ class PartitionWriterIT {
         key, id, ExpectedVersion.ANY, "corr", null, Instant.now(), "fp-" + key, command);
   }
 
+  /** A deposit of 5.00 on {@code id} if it stands at {@code version}. */
+  private static CommandEnvelope<AccountCommand> depositAt(String id, long version) {
+    return new CommandEnvelope<>(
+        UUID.randomUUID().toString(),
+        id,
+        ExpectedVersion.exactly(version),
+        "corr",
+        null,
+        Instant.now(),
+        null,
+        deposit("5.00"));
+  }
+
   private static AccountCommand deposit(String amount) {
     return new AccountCommand.Deposit(new BigDecimal(amount));
   }
@@ -552,6 +678,60 @@ class PartitionWriterIT {
       return ((WriteFailure) e.getCause()).kind();
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("No answer", e);
+    }
+  }
+
+  /** Holds the first lookup of {@code key} until released. */
+  private record Gate(String key, CountDownLatch entered, CountDownLatch released) {
+    Gate(String key) {
+      this(key, new CountDownLatch(1), new CountDownLatch(1));
+    }
+
+    void pass(String looked) {
+      if (looked.equals(key) && entered.getCount() > 0) {
+        entered.countDown();
+        try {
+          released.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** A store whose version rows and idempotency records pass a gate each before they are read. */
+  private record HeldStore(LocalStore store, Gate row, Gate record) implements LocalStore {
+    @Override
+    public byte[] version(String aggregateId) {
+      row.pass(aggregateId);
+      return store.version(aggregateId);
+    }
+
+    @Override
+    public byte[] idempotency(String key) {
+      record.pass(key);
+      return store.idempotency(key);
+    }
+
+    @Override
+    public void forEachVersion(java.util.function.BiConsumer<String, byte[]> action) {
+      store.forEachVersion(action);
+    }
+
+    @Override
+    public PartitionStore.Checkpoint checkpoint() {
+      return store.checkpoint();
+    }
+
+    @Override
+    public void apply(
+        Map<String, byte[]> rows, Map<String, byte[]> records, PartitionStore.Checkpoint to) {
+      store.apply(rows, records, to);
+    }
+
+    @Override
+    public void close() {
+      store.close();
     }
   }
 
