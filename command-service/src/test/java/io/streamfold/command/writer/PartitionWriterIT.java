@@ -699,8 +699,44 @@ class PartitionWriterIT {
     }
   }
 
+  /** A store that passes every call on to {@link #store()}; a test's store overrides the rest. */
+  private interface Delegating extends LocalStore {
+    LocalStore store();
+
+    @Override
+    default byte[] version(String aggregateId) {
+      return store().version(aggregateId);
+    }
+
+    @Override
+    default byte[] idempotency(String key) {
+      return store().idempotency(key);
+    }
+
+    @Override
+    default void forEachVersion(java.util.function.BiConsumer<String, byte[]> action) {
+      store().forEachVersion(action);
+    }
+
+    @Override
+    default PartitionStore.Checkpoint checkpoint() {
+      return store().checkpoint();
+    }
+
+    @Override
+    default void apply(
+        Map<String, byte[]> rows, Map<String, byte[]> records, PartitionStore.Checkpoint to) {
+      store().apply(rows, records, to);
+    }
+
+    @Override
+    default void close() {
+      store().close();
+    }
+  }
+
   /** A store whose version rows and idempotency records pass a gate each before they are read. */
-  private record HeldStore(LocalStore store, Gate row, Gate record) implements LocalStore {
+  private record HeldStore(LocalStore store, Gate row, Gate record) implements Delegating {
     @Override
     public byte[] version(String aggregateId) {
       row.pass(aggregateId);
@@ -711,27 +747,6 @@ class PartitionWriterIT {
     public byte[] idempotency(String key) {
       record.pass(key);
       return store.idempotency(key);
-    }
-
-    @Override
-    public void forEachVersion(java.util.function.BiConsumer<String, byte[]> action) {
-      store.forEachVersion(action);
-    }
-
-    @Override
-    public PartitionStore.Checkpoint checkpoint() {
-      return store.checkpoint();
-    }
-
-    @Override
-    public void apply(
-        Map<String, byte[]> rows, Map<String, byte[]> records, PartitionStore.Checkpoint to) {
-      store.apply(rows, records, to);
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 
@@ -744,7 +759,7 @@ class PartitionWriterIT {
       CountDownLatch entered,
       CountDownLatch released,
       AtomicReference<String> failWrite)
-      implements LocalStore {
+      implements Delegating {
     FaultyStore(LocalStore store, CountDownLatch entered, CountDownLatch released) {
       this(store, entered, released, new AtomicReference<>());
     }
@@ -766,21 +781,6 @@ class PartitionWriterIT {
     }
 
     @Override
-    public byte[] idempotency(String key) {
-      return store.idempotency(key);
-    }
-
-    @Override
-    public void forEachVersion(java.util.function.BiConsumer<String, byte[]> action) {
-      store.forEachVersion(action);
-    }
-
-    @Override
-    public PartitionStore.Checkpoint checkpoint() {
-      return store.checkpoint();
-    }
-
-    @Override
     public void apply(
         Map<String, byte[]> rows, Map<String, byte[]> records, PartitionStore.Checkpoint to) {
       String failing = failWrite.get();
@@ -794,11 +794,6 @@ class PartitionWriterIT {
         throw new PartitionStore.StoreException("injected", new RuntimeException("injected"));
       }
       store.apply(rows, records, to);
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 }
