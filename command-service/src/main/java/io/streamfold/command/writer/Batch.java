@@ -37,8 +37,8 @@ import org.slf4j.MDC;
  *
  * <p>A batch may be decided while the same partition's batch of the round before is still in flight
  * (committed, not yet read back and stored): it then reads that batch's rows and records before the
- * store ({@code previous}), and is sent only once that round is visible and stored, or dropped
- * unsent if it failed.
+ * store ({@code previous}), and is sent only once that round is visible, or dropped unsent if it
+ * failed.
  */
 final class Batch<C> {
   private static final Logger LOG = LoggerFactory.getLogger(Batch.class);

@@ -34,14 +34,17 @@ public final class WriterMetrics {
      * back, so within that round's {@code VISIBLE}).
      */
     DECIDE,
-    /** Handing the records to the producer, flushing them and committing the transaction. */
+    /**
+     * Handing the records to the producer, flushing them and committing the transaction (the round
+     * before, when it waited for this one, is stored and answered meanwhile).
+     */
     COMMIT,
     /**
      * From the commit until a read_committed consumer has read the round back (deciding the next
      * round meanwhile).
      */
     VISIBLE,
-    /** Bringing the local stores to the round's checkpoint. */
+    /** Bringing the local stores to the round's checkpoint, and answering its commands. */
     FINISH
   }
 
@@ -100,7 +103,7 @@ public final class WriterMetrics {
             registry,
             "streamfold.writer.rounds.ahead",
             "Rounds decided while the round before was being read back, and sent once it was"
-                + " visible and stored");
+                + " visible");
     repaired =
         counter(
             registry,
