@@ -434,14 +434,8 @@ final class Committer<C> implements AutoCloseable {
           batch.decideDeadlines(part.due());
         }
         batches.add(batch);
-      } catch (RegistryUnavailableException e) {
-        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, e.getMessage(), e));
-        return null;
       } catch (RuntimeException e) {
-        // a store failure: nothing of the round is written; that partition restores again
-        LOG.warn("Partition {} failed to decide; it restores again", part.writer().partition(), e);
-        part.writer().fail();
-        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted", e));
+        undecided(part, parts, e);
         return null;
       }
     }
@@ -571,13 +565,7 @@ final class Committer<C> implements AutoCloseable {
       try {
         ahead.batches().get(i).decide(more);
       } catch (RuntimeException e) {
-        // a registry or store failure: nothing of the round is written; a partition restores
-        if (!(e instanceof RegistryUnavailableException)) {
-          LOG.warn(
-              "Partition {} failed to decide; it restores again", part.writer().partition(), e);
-          part.writer().fail();
-        }
-        drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, "Aborted", e));
+        undecided(part, parts, e);
         return null;
       }
     }
@@ -592,6 +580,21 @@ final class Committer<C> implements AutoCloseable {
       batches.addAll(decided.batches());
     }
     return new Round<>(parts, batches, ahead.inboxPositions());
+  }
+
+  /**
+   * {@code part} could not be decided: the registry is unreachable, or its store failed (that
+   * partition restores again). Nothing of the round is written; every command of {@code parts} is
+   * answered "not applied", and the parts are released.
+   */
+  private void undecided(Part<C> part, List<Part<C>> parts, RuntimeException e) {
+    String why = e.getMessage();
+    if (!(e instanceof RegistryUnavailableException)) {
+      LOG.warn("Partition {} failed to decide; it restores again", part.writer().partition(), e);
+      part.writer().fail();
+      why = "Aborted";
+    }
+    drop(parts, new WriteFailure(WriteFailure.Kind.NOT_APPLIED, why, e));
   }
 
   private void queued(List<Pending<C>> commands) {

@@ -59,6 +59,13 @@ class PartitionWriterIT {
     return start(stores, Dirs.temporary("writer-it-"));
   }
 
+  /** One partition, a fresh state directory, and meters the test reads. */
+  private CommandWriter<AccountCommand, Account> start(
+      java.util.function.UnaryOperator<LocalStore> stores,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    return start(stores, Dirs.temporary("writer-it-"), 1, "127.0.0.1:1", meters);
+  }
+
   private CommandWriter<AccountCommand, Account> start(
       java.util.function.UnaryOperator<LocalStore> stores, java.nio.file.Path stateDir) {
     return start(stores, stateDir, 1, "127.0.0.1:1");
@@ -151,12 +158,7 @@ class PartitionWriterIT {
     CountDownLatch queued = new CountDownLatch(1);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (CommandWriter<AccountCommand, Account> writer =
-        start(
-            store -> new FaultyStore(store, entered, queued),
-            Dirs.temporary("writer-it-"),
-            1,
-            "127.0.0.1:1",
-            meters)) {
+        start(store -> new FaultyStore(store, entered, queued), meters)) {
       await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
       CompletableFuture<CommandOutcome> opened = writer.submit(open("gate-ahead"));
       assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
@@ -185,12 +187,7 @@ class PartitionWriterIT {
     Gate ahead = new Gate("gate-more/first");
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (CommandWriter<AccountCommand, Account> writer =
-        start(
-            store -> new HeldStore(store, opening, ahead),
-            Dirs.temporary("writer-it-"),
-            1,
-            "127.0.0.1:1",
-            meters)) {
+        start(store -> new HeldStore(store, opening, ahead), meters)) {
       await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
       CompletableFuture<CommandOutcome> opened = writer.submit(open("gate-more"));
       assertThat(opening.entered().await(30, TimeUnit.SECONDS)).isTrue();
@@ -227,12 +224,7 @@ class PartitionWriterIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     AtomicReference<String> failWrite = new AtomicReference<>("gate-unstored"); // once
     try (CommandWriter<AccountCommand, Account> writer =
-        start(
-            store -> new FaultyStore(store, entered, queued, failWrite),
-            Dirs.temporary("writer-it-"),
-            1,
-            "127.0.0.1:1",
-            meters)) {
+        start(store -> new FaultyStore(store, entered, queued, failWrite), meters)) {
       await().atMost(Duration.ofSeconds(60)).until(writer::isServing);
       CompletableFuture<CommandOutcome> opened = writer.submit(open("gate-unstored"));
       assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
