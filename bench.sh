@@ -16,7 +16,9 @@
 #                                     stream reads, subscriptions beside a plain consumer, commands
 #                                     with 100 live subscribers (events.json), --transfers money
 #                                     transfers followed to COMPLETED beside single commands
-#                                     (transfers.json)
+#                                     (transfers.json), --forwarded reads the stack's projection
+#                                     service answers itself beside reads it forwards to a second
+#                                     instance in a process of its own (forwarded.json)
 #   ./bench.sh --rebuild [--events=N] [--repeats=R]
 #                                     a projection rebuild as an operator starts one: ./run.sh's
 #                                     broker and registry, a log of N bank events (2,000,000) in a
@@ -64,7 +66,8 @@ if [ "${1:-}" = "--commands" ] || [ "${1:-}" = "--rebuild" ]; then
   broker_pid=$(pgrep -P "$stack" -f 'kafka\.Kafka' | head -n 1 || true)
   java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.CommandLoad \
     "http://127.0.0.1:$command_port" "http://127.0.0.1:$projection_port" "127.0.0.1:$kafka_port" "$out" \
-    "--cpu-pids=services=$stack${broker_pid:+,broker=$broker_pid}" "$@"
+    "--cpu-pids=services=$stack${broker_pid:+,broker=$broker_pid}" \
+    "--registry=http://127.0.0.1:$registry_port/apis/ccompat/v7" "--key-file=$data/key-encryption-key" "$@"
   exit 0
 fi
 exec java -XX:+UseG1GC -Xmx2g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.Bench "$@"

@@ -35,17 +35,20 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Usage: {@code CommandLoad <command url> <projection url> <bootstrap servers> <out dir>
  * [--quick] [--rate=N] [--steady=S [--visible]] [--saturation=S] [--warmup=S] [--reads] [--events]
- * [--transfers]}: the open-loop rate (500 commands/s by default); {@code --warmup=S} lengthens the
- * 32-client closed loop between the cold and the warm runs to {@code S} seconds (150 by default, 10
- * with {@code --quick}: with C2, the services' JVM and the broker take about two minutes on two
- * cores to reach their warm speed), and the warm-up of {@code --reads} likewise (half of it
- * commands, then both kinds of read; 10 s with {@code --quick}); {@code --steady} runs only one
- * warm open loop of {@code S} seconds, for a profiler attached meanwhile, after the same warm-up
- * (150 s, 10 with {@code --quick}, or {@code --warmup}), with {@code --visible} each command
- * followed by its {@code minVersion} read as in command-to-visible; {@code --saturation=S} only the
- * 64-client closed loop, three runs of {@code S} seconds after a warm-up; {@code --reads} measures
- * the read side instead (see {@link #reads}), {@code --events} the event APIs (see {@link
- * #events}), {@code --transfers} money transfers (see {@link #transfers}).
+ * [--transfers] [--forwarded --registry=URL --key-file=F]}: the open-loop rate (500 commands/s by
+ * default); {@code --warmup=S} lengthens the 32-client closed loop between the cold and the warm
+ * runs to {@code S} seconds (150 by default, 10 with {@code --quick}: with C2, the services' JVM
+ * and the broker take about two minutes on two cores to reach their warm speed), and the warm-up of
+ * {@code --reads} likewise (half of it commands, then both kinds of read; 10 s with {@code
+ * --quick}); {@code --steady} runs only one warm open loop of {@code S} seconds, for a profiler
+ * attached meanwhile, after the same warm-up (150 s, 10 with {@code --quick}, or {@code --warmup}),
+ * with {@code --visible} each command followed by its {@code minVersion} read as in
+ * command-to-visible; {@code --saturation=S} only the 64-client closed loop, three runs of {@code
+ * S} seconds after a warm-up; {@code --reads} measures the read side instead (see {@link #reads}),
+ * {@code --events} the event APIs (see {@link #events}), {@code --transfers} money transfers (see
+ * {@link #transfers}), {@code --forwarded} reads answered here against reads forwarded to another
+ * instance (see {@link #forwarded}; the stack's registry and the key-encryption key's file start
+ * that instance).
  */
 public final class CommandLoad {
   static final int ACCOUNTS = 1_000;
@@ -62,6 +65,7 @@ public final class CommandLoad {
   private final boolean readsOnly;
   private final boolean eventsOnly;
   private final boolean transfersOnly;
+  private final boolean forwardedOnly;
   private final boolean steadyVisible;
   private final ProcessCpu cpu;
   private final AtomicLong keys = new AtomicLong();
@@ -78,8 +82,10 @@ public final class CommandLoad {
       boolean readsOnly,
       boolean eventsOnly,
       boolean transfersOnly,
+      boolean forwardedOnly,
       boolean steadyVisible,
       ProcessCpu cpu) {
+    this.forwardedOnly = forwardedOnly;
     this.steadyVisible = steadyVisible;
     this.cpu = cpu;
     this.eventsOnly = eventsOnly;
@@ -107,6 +113,7 @@ public final class CommandLoad {
             List.of(args).contains("--reads"),
             List.of(args).contains("--events"),
             List.of(args).contains("--transfers"),
+            List.of(args).contains("--forwarded"),
             List.of(args).contains("--visible"),
             ProcessCpu.parse(
                 List.of(args).stream()
@@ -114,9 +121,17 @@ public final class CommandLoad {
                     .map(arg -> arg.substring("--cpu-pids=".length()))
                     .findFirst()
                     .orElse(null)));
-    Map<String, Object> report = load.run(args[2]);
     Path out = Path.of(args[3]);
     Files.createDirectories(out);
+    if (load.forwardedOnly) {
+      Map<String, Object> report =
+          load.forwarded(
+              args[2], textOption(args, "--registry="), textOption(args, "--key-file="), out);
+      Files.writeString(out.resolve("forwarded.json"), CommandLoadReport.json(report));
+      System.out.println(CommandLoadReport.json(report));
+      return;
+    }
+    Map<String, Object> report = load.run(args[2]);
     if (report.containsKey("stream read")) {
       Files.writeString(out.resolve("events.json"), CommandLoadReport.json(report));
       System.out.println(CommandLoadReport.json(report));
@@ -143,6 +158,15 @@ public final class CommandLoad {
     Files.writeString(out.resolve("commands.md"), markdown);
     Files.writeString(out.resolve("commands.json"), CommandLoadReport.json(report));
     System.out.println(markdown);
+  }
+
+  /** The text of {@code <prefix>TEXT} among the arguments. */
+  static String textOption(String[] args, String prefix) {
+    return List.of(args).stream()
+        .filter(arg -> arg.startsWith(prefix))
+        .map(arg -> arg.substring(prefix.length()))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("Missing " + prefix + "…"));
   }
 
   /** The integer of {@code <prefix>N} among the arguments, or {@code otherwise}. */
@@ -284,6 +308,138 @@ public final class CommandLoad {
     visible.put("readers", readers.get());
     report.put("command-to-visible with 32 readers", visible);
     return report;
+  }
+
+  /**
+   * Reads the stack's projection service answers from its own stores against reads it forwards to
+   * the owner of the key, a second projection-service process of the same application started here
+   * ({@link ProjectionProcess}) before any account exists, so that the two share the partitions
+   * from the start. All of them are sent to the stack's instance, by the same selector clients as
+   * the other reads; the accounts are split by the instance that served each ({@code
+   * X-Streamfold-Served-By}). One client back to back (what the hop adds), then 16, local and
+   * forwarded in turns, three times (medians), after a warm-up of both kinds.
+   */
+  private Map<String, Object> forwarded(
+      String bootstrap, String registryUrl, String keyFile, Path out) throws Exception {
+    Duration step = Duration.ofSeconds(quick ? 5 : 10);
+    Map<String, String> env =
+        Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            bootstrap,
+            "SCHEMA_REGISTRY_URL",
+            registryUrl,
+            // the stack's own, as the launcher names it
+            "APPLICATION_ID",
+            System.getenv().getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v5"),
+            "KEY_ENCRYPTION_KEY",
+            // the launcher's file in the stack's data folder, unless the environment set the key
+            Files.exists(Path.of(keyFile))
+                ? Files.readString(Path.of(keyFile)).strip()
+                : System.getenv("KEY_ENCRYPTION_KEY"));
+    try (ProjectionProcess second =
+        ProjectionProcess.start(
+            "projection-second", env, List.of(), out.resolve("projection-second.log"))) {
+      awaitReady(URI.create(second.url()));
+      openAccounts();
+      Map<Boolean, List<String>> split = servedHereOrForwarded();
+      List<String> local = split.get(true);
+      List<String> remote = split.get(false);
+      Duration warmUp = warmUp(step.multipliedBy(6));
+      closedReads(32, warmUp.dividedBy(2), random -> accountPath(local, random));
+      closedReads(32, warmUp.dividedBy(2), random -> accountPath(remote, random));
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("accounts served here", local.size());
+      report.put("accounts forwarded", remote.size());
+      for (int clients : new int[] {1, 16}) {
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          Map<String, Object> round = new LinkedHashMap<>();
+          round.put("local", closedReads(clients, step, random -> accountPath(local, random)));
+          round.put("forwarded", closedReads(clients, step, random -> accountPath(remote, random)));
+          rounds.add(round);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("rounds", rounds);
+        for (String kind : List.of("local", "forwarded")) {
+          summary.put(kind + " p50 ms, median", medianOf(rounds, kind, "p50Ms"));
+          summary.put(kind + " p99 ms, median", medianOf(rounds, kind, "p99Ms"));
+          summary.put(kind + " answered/s, median", medianOf(rounds, kind, "answered/s"));
+        }
+        summary.put(
+            "forwarded p50 above local, ms",
+            medianOf(rounds, "forwarded", "p50Ms") - medianOf(rounds, "local", "p50Ms"));
+        report.put(clients + (clients == 1 ? " client" : " clients"), summary);
+      }
+      report.put("forwarded reads", true);
+      return report;
+    }
+  }
+
+  private static String accountPath(List<String> accounts, java.util.Random random) {
+    return "/api/v1/accounts/" + accounts.get(random.nextInt(accounts.size()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double medianOf(List<Map<String, Object>> rounds, String kind, String key) {
+    List<Double> values =
+        rounds.stream()
+            .map(round -> ((Number) ((Map<String, Object>) round.get(kind)).get(key)).doubleValue())
+            .sorted()
+            .toList();
+    return values.get(values.size() / 2);
+  }
+
+  /** Waits until {@code service} says it is ready. */
+  private static void awaitReady(URI service) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    try (RawHttp http = new RawHttp(service.getHost(), service.getPort())) {
+      while (true) {
+        try {
+          if (http.get("/health/ready").status() == 200) {
+            return;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(service + " was not ready within 120 s");
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /**
+   * The accounts the stack's projection service answers from its own stores (true) and those it
+   * forwards (false), once every account is readable and both lists have some.
+   */
+  private Map<Boolean, List<String>> servedHereOrForwarded()
+      throws IOException, InterruptedException {
+    String self = projections.getHost() + ":" + projections.getPort();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    try (RawHttp http = new RawHttp(projections.getHost(), projections.getPort())) {
+      while (true) {
+        Map<Boolean, List<String>> split = new LinkedHashMap<>();
+        split.put(true, new ArrayList<>());
+        split.put(false, new ArrayList<>());
+        boolean all = true;
+        for (int i = 0; i < ACCOUNTS && all; i++) {
+          RawHttp.Response r = http.get("/api/v1/accounts/" + account(i));
+          all = r.status() == 200 && r.servedBy() != null;
+          if (all) {
+            split.get(r.servedBy().equals(self)).add(account(i));
+          }
+        }
+        if (all && !split.get(true).isEmpty() && !split.get(false).isEmpty()) {
+          return split;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "The two projection instances did not share the accounts within 120 s");
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   /** Runs {@code load} on a thread of its own. */

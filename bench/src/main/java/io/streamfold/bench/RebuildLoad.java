@@ -1,8 +1,5 @@
 package io.streamfold.bench;
 
-import io.streamfold.devstack.ChildJvm;
-import io.streamfold.devstack.Dirs;
-import io.streamfold.devstack.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,20 +98,10 @@ public final class RebuildLoad {
     System.out.println(markdown);
   }
 
-  /**
-   * projection-service in a JVM of its own, with the settings {@code ./run.sh} gives the services'
-   * JVM; closing it stops it and deletes its state.
-   */
+  /** projection-service in a JVM of its own ({@link ProjectionProcess}), rebuilding. */
   private static Rebuild.Running projectionProcess(
       String bootstrap, String registryUrl, String applicationId, String prefix, Path out) {
-    Path state = Dirs.temporary("rebuild-state-");
-    List<String> jvm = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xmx1g")); // C2 too, as ./run.sh
     String extra = System.getenv().getOrDefault("REBUILD_JAVA_OPTS", "").strip();
-    if (!extra.isEmpty()) {
-      jvm.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler agent
-    }
-    jvm.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), "io.streamfold.projection.Main"));
     Map<String, String> env =
         new java.util.HashMap<>(
             Map.of(
@@ -122,16 +109,10 @@ public final class RebuildLoad {
                 bootstrap,
                 "SCHEMA_REGISTRY_URL",
                 registryUrl,
-                "HTTP_HOST",
-                "127.0.0.1",
-                "HTTP_PORT",
-                Integer.toString(Ports.freeLoopbackPort()),
                 "APPLICATION_ID",
                 applicationId,
                 "TOPIC_PREFIX",
                 prefix,
-                "STATE_DIR",
-                state.toString(),
                 "KEY_ENCRYPTION_KEY",
                 Bench.KEY_ENCRYPTION_KEY));
     // settings of the projection service to try, e.g. REBUILD_ENV="NUM_STREAM_THREADS=2"
@@ -142,8 +123,12 @@ public final class RebuildLoad {
             setting.substring(setting.indexOf('=') + 1));
       }
     }
-    ChildJvm child =
-        ChildJvm.start("projection-rebuild", jvm, env, out.resolve(applicationId + ".log"));
+    ProjectionProcess child =
+        ProjectionProcess.start(
+            "projection-rebuild",
+            env,
+            extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")), // e.g. a profiler agent
+            out.resolve(applicationId + ".log"));
     return new Rebuild.Running() {
       @Override
       public double cpuSeconds() throws Exception {
@@ -153,7 +138,6 @@ public final class RebuildLoad {
       @Override
       public void close() {
         child.close();
-        Dirs.deleteRecursively(state);
       }
     };
   }
