@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -23,6 +25,14 @@ import org.apache.kafka.streams.state.HostInfo;
  * <p>Instances talk HTTP/1.1 with keep-alive (the JDK client would otherwise offer an h2c upgrade
  * that Jetty declines). Reads are forwarded asynchronously ({@link #tryForwardAsync}): no thread
  * waits for the owner, so a slow owner cannot take this instance's request threads with it.
+ *
+ * <p>The client's own work (writing a request, reading its answer) runs on a thread per core. With
+ * the JDK's default, a pool handing every step to a thread of its own, that client took two thirds
+ * of a forwarding instance's CPU with 16 readers, most of it waking threads: a forwarded read cost
+ * the instance about 225 µs against 49 µs for a read it answered itself ({@code
+ * bench/profiles/2026-12-05-forwarded-reads/}). Those threads run only the client's own
+ * non-blocking steps: the JDK completes what {@code sendAsync} returns on the common fork-join
+ * pool, so the caller's answer is never written on them.
  */
 public final class Forwarder {
   public static final String FORWARDED_BY = "X-Streamfold-Forwarded-By";
@@ -67,7 +77,18 @@ public final class Forwarder {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
+            .executor(
+                Executors.newFixedThreadPool(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("forwarder")))
             .build();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /**

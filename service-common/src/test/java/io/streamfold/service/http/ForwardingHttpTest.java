@@ -30,6 +30,10 @@ class ForwardingHttpTest {
   private final java.util.concurrent.atomic.AtomicInteger slowArrived =
       new java.util.concurrent.atomic.AtomicInteger();
   private final List<String> protocols = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The threads a forwarded answer was completed on, at the front. */
+  private final List<String> answeredOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final List<Javalin> servers = new ArrayList<>();
 
   @AfterEach
@@ -76,6 +80,7 @@ class ForwardingHttpTest {
                                   .tryForwardAsync(ctx, owner, Map.of())
                                   .thenAccept(
                                       answered -> {
+                                        answeredOn.add(Thread.currentThread().getName());
                                         if (!answered) {
                                           ctx.status(599).result("unreachable");
                                         }
@@ -109,6 +114,9 @@ class ForwardingHttpTest {
     assertThat(answer.body()).isEqualTo("owner's body");
     assertThat(answer.headers().firstValue("ETag")).contains("\"3\"");
     assertThat(protocols).containsExactly("HTTP/1.1 upgrade=null");
+    // the answer is written where it may wait for its caller: never on the forwarding client's
+    // own few threads, which the JDK keeps for its non-blocking steps
+    assertThat(answeredOn).hasSize(1).noneMatch(thread -> thread.startsWith("forwarder"));
   }
 
   @Test
