@@ -323,15 +323,11 @@ public final class CommandLoad {
       String bootstrap, String registryUrl, String keyFile, Path out) throws Exception {
     Duration step = Duration.ofSeconds(quick ? 5 : 10);
     Map<String, String> env =
-        Map.of(
-            "KAFKA_BOOTSTRAP_SERVERS",
+        ProjectionProcess.settings(
             bootstrap,
-            "SCHEMA_REGISTRY_URL",
             registryUrl,
             // the stack's own, as the launcher names it
-            "APPLICATION_ID",
             System.getenv().getOrDefault("PROJECTION_APPLICATION_ID", "streamfold-projections-v5"),
-            "KEY_ENCRYPTION_KEY",
             // the launcher's file in the stack's data folder, unless the environment set the key
             Files.exists(Path.of(keyFile))
                 ? Files.readString(Path.of(keyFile)).strip()

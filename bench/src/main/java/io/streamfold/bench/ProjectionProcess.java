@@ -26,6 +26,20 @@ final class ProjectionProcess implements AutoCloseable {
   }
 
   /**
+   * The settings every such instance needs: where Kafka and the registry are, its application and
+   * the key-encryption key (a mutable map, for the caller's own settings).
+   */
+  static Map<String, String> settings(
+      String bootstrap, String registryUrl, String applicationId, String keyEncryptionKey) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("SCHEMA_REGISTRY_URL", registryUrl);
+    env.put("APPLICATION_ID", applicationId);
+    env.put("KEY_ENCRYPTION_KEY", keyEncryptionKey);
+    return env;
+  }
+
+  /**
    * @param env the service's settings beyond its port, state directory and advertised address
    *     (bootstrap servers, registry, application id, key-encryption key, ...)
    * @param jvmOptions added after the defaults (e.g. a profiler agent)

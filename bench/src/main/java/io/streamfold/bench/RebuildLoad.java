@@ -103,18 +103,8 @@ public final class RebuildLoad {
       String bootstrap, String registryUrl, String applicationId, String prefix, Path out) {
     String extra = System.getenv().getOrDefault("REBUILD_JAVA_OPTS", "").strip();
     Map<String, String> env =
-        new java.util.HashMap<>(
-            Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                bootstrap,
-                "SCHEMA_REGISTRY_URL",
-                registryUrl,
-                "APPLICATION_ID",
-                applicationId,
-                "TOPIC_PREFIX",
-                prefix,
-                "KEY_ENCRYPTION_KEY",
-                Bench.KEY_ENCRYPTION_KEY));
+        ProjectionProcess.settings(bootstrap, registryUrl, applicationId, Bench.KEY_ENCRYPTION_KEY);
+    env.put("TOPIC_PREFIX", prefix);
     // settings of the projection service to try, e.g. REBUILD_ENV="NUM_STREAM_THREADS=2"
     for (String setting : System.getenv().getOrDefault("REBUILD_ENV", "").strip().split("\\s+")) {
       if (setting.contains("=")) {
