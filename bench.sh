@@ -25,6 +25,7 @@
 #                                     prefix of its own, projection-service in its own process under
 #                                     new application ids (R runs, 3), a plain consumer over the same
 #                                     log as the baseline; writes bench/results/<timestamp>/rebuild.md
+#                                     (REBUILD_ENV, REBUILD_JAVA_OPTS, REBUILD_VARIANTS="A|B": README)
 #   ./bench.sh --quick                every scenario in one JVM, about 3 minutes (report.md, .json, .svg)
 #   ./bench.sh                        the same, full (about 15 minutes)
 set -euo pipefail
@@ -57,13 +58,14 @@ if [ "${1:-}" = "--commands" ] || [ "${1:-}" = "--rebuild" ]; then
     sleep 1
   done
   echo "Stack ready; measuring (results in $out)"
-  if [ "$mode" = "--rebuild" ]; then
-    java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.RebuildLoad \
-      "127.0.0.1:$kafka_port" "http://127.0.0.1:$registry_port/apis/ccompat/v7" "$out" "$@"
-    exit 0
-  fi
   # the services' JVM is the stack's process (run.sh execs it); the broker is its child
   broker_pid=$(pgrep -P "$stack" -f 'kafka\.Kafka' | head -n 1 || true)
+  if [ "$mode" = "--rebuild" ]; then
+    java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.RebuildLoad \
+      "127.0.0.1:$kafka_port" "http://127.0.0.1:$registry_port/apis/ccompat/v7" "$out" \
+      ${broker_pid:+"--broker-pid=$broker_pid"} "$@"
+    exit 0
+  fi
   java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$classpath")" io.streamfold.bench.CommandLoad \
     "http://127.0.0.1:$command_port" "http://127.0.0.1:$projection_port" "127.0.0.1:$kafka_port" "$out" \
     "--cpu-pids=services=$stack${broker_pid:+,broker=$broker_pid}" \

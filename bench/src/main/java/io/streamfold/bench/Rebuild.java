@@ -47,10 +47,20 @@ final class Rebuild {
 
   private final String bootstrap;
   private final String registryUrl;
+  private long brokerPid = -1;
 
   Rebuild(String bootstrap, String registryUrl) {
     this.bootstrap = bootstrap;
     this.registryUrl = registryUrl;
+  }
+
+  /**
+   * Also reports the broker's CPU per event while each rebuild runs (the broker shares the
+   * machine's cores with the rebuilding process, and every changelog record is work for it).
+   */
+  Rebuild withBroker(long pid) {
+    this.brokerPid = pid;
+    return this;
   }
 
   /** A fresh prefix whose events topic holds {@code events} bank events; its end offsets. */
@@ -90,6 +100,7 @@ final class Rebuild {
   /** Starts a projection application under {@code applicationId} and times it to the end. */
   Map<String, Object> measure(Preloaded log, Projections projections, String applicationId)
       throws Exception {
+    double brokerBefore = brokerPid > 0 ? ProcessCpu.secondsOf(brokerPid) : -1;
     long start = System.nanoTime();
     try (Running rebuilt = projections.start(applicationId, log.prefix())) {
       Progress progress = awaitCaughtUp(applicationId, log.ends(), start);
@@ -99,6 +110,11 @@ final class Rebuild {
       if (cpu >= 0) {
         json.put("cpuSeconds", cpu);
         json.put("cpuMicrosPerEvent", Math.round(cpu * 1e7 / log.events()) / 10.0);
+      }
+      if (brokerBefore >= 0) {
+        double broker = Math.round((ProcessCpu.secondsOf(brokerPid) - brokerBefore) * 100) / 100.0;
+        json.put("brokerCpuSeconds", broker);
+        json.put("brokerCpuMicrosPerEvent", Math.round(broker * 1e7 / log.events()) / 10.0);
       }
       json.put("events", log.events());
       json.put("streamThreads", THREADS);

@@ -21,8 +21,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * another new application id; the report gives every run, and medians.
  *
  * <p>Usage: {@code RebuildLoad <bootstrap servers> <registry url> <out dir> [--events=N]
- * [--repeats=R]} (2,000,000 events, 3 repeats by default); {@code REBUILD_JAVA_OPTS} adds options
- * to the rebuilding JVM (a profiler agent, say).
+ * [--repeats=R] [--broker-pid=P]} (2,000,000 events, 3 repeats by default; with the broker's
+ * process id, its CPU during each rebuild too); {@code REBUILD_JAVA_OPTS} adds options to the
+ * rebuilding JVM (a profiler agent, say), {@code REBUILD_ENV} settings, and {@code
+ * REBUILD_VARIANTS="A|B"} settings the runs take turns between (medians per variant too).
  */
 public final class RebuildLoad {
   private static final int PARTITIONS = 6;
@@ -35,37 +37,54 @@ public final class RebuildLoad {
     Path out = Path.of(args[2]);
     int events = CommandLoad.option(args, "--events=", 2_000_000);
     int repeats = CommandLoad.option(args, "--repeats=", 3);
-    Rebuild rebuild = new Rebuild(bootstrap, registryUrl);
+    int brokerPid = CommandLoad.option(args, "--broker-pid=", -1);
+    Rebuild rebuild = new Rebuild(bootstrap, registryUrl).withBroker(brokerPid);
     Rebuild.Preloaded log = rebuild.preload(events, PARTITIONS);
     System.out.printf(
         "Preloaded %,d events into %s (%,d/s)%n",
         events, log.topic(), log.preloadEventsPerSecond());
+    // settings to compare within one stack and one log, taking turns run by run, e.g.
+    // REBUILD_VARIANTS="KAFKA_PRODUCER_BATCH_SIZE=16384|-" ("-": none beyond REBUILD_ENV)
+    List<String> variants =
+        List.of(System.getenv().getOrDefault("REBUILD_VARIANTS", "-").strip().split("\\|"));
     List<Long> consumerRates = new ArrayList<>();
     List<Map<String, Object>> runs = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
+      String variant = variants.get(i % variants.size()).strip();
       consumerRates.add(rawConsumerRate(bootstrap, log));
       Map<String, Object> run =
           rebuild.measure(
               log,
               (applicationId, prefix) ->
-                  projectionProcess(bootstrap, registryUrl, applicationId, prefix, out),
+                  projectionProcess(bootstrap, registryUrl, applicationId, prefix, out, variant),
               log.prefix() + "projections-" + i);
       run.put("consumerRecordsPerSecond", consumerRates.get(i));
+      if (variants.size() > 1) {
+        run.put("variant", variant);
+      }
       System.out.println("Run " + (i + 1) + ": " + run);
       runs.add(run);
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("events", events);
+    if (variants.size() > 1) {
+      report.put("variants", byVariant(runs));
+      System.out.println("By variant (medians): " + report.get("variants"));
+    }
     report.put("partitions", PARTITIONS);
     report.put("runs", runs);
     double rate = median(runs, "eventsPerSecond");
     double cpu = median(runs, "cpuMicrosPerEvent");
+    double brokerCpu = brokerPid > 0 ? median(runs, "brokerCpuMicrosPerEvent") : Double.NaN;
     double consumer = median(consumerRates.stream().map(Long::doubleValue).toList());
     double fold = median(runs, "foldEventsPerSecond");
     double firstCommit = median(runs, "secondsToFirstCommit");
     double secondHalf = median(runs, "secondHalfEventsPerSecond");
     report.put("medianEventsPerSecond", Math.round(rate));
     report.put("medianCpuMicrosPerEvent", Math.round(cpu * 10) / 10.0);
+    if (brokerPid > 0) {
+      report.put("medianBrokerCpuMicrosPerEvent", Math.round(brokerCpu * 10) / 10.0);
+    }
     report.put("medianConsumerRecordsPerSecond", Math.round(consumer));
     report.put("ratioToConsumer", Math.round(rate / consumer * 1000) / 1000.0);
     report.put("medianFoldEventsPerSecond", Math.round(fold));
@@ -81,7 +100,8 @@ public final class RebuildLoad {
                 + "| projection process CPU per event, µs | %.1f |%n"
                 + "| of which: the process start to its first commit, s | %.2f |%n"
                 + "| the fold alone (a tenth to nine tenths of the log), events/s | %,.0f |%n"
-                + "| the second half of the log (compilers mostly done), events/s | %,.0f |%n",
+                + "| the second half of the log (compilers mostly done), events/s | %,.0f |%n"
+                + "| the broker's CPU per event meanwhile, µs | %.1f |%n",
             events,
             PARTITIONS,
             repeats,
@@ -91,7 +111,8 @@ public final class RebuildLoad {
             cpu,
             firstCommit,
             fold,
-            secondHalf);
+            secondHalf,
+            brokerCpu);
     Files.createDirectories(out);
     Files.writeString(out.resolve("rebuild.md"), markdown);
     Files.writeString(out.resolve("rebuild.json"), CommandLoadReport.json(report));
@@ -100,13 +121,19 @@ public final class RebuildLoad {
 
   /** projection-service in a JVM of its own ({@link ProjectionProcess}), rebuilding. */
   private static Rebuild.Running projectionProcess(
-      String bootstrap, String registryUrl, String applicationId, String prefix, Path out) {
+      String bootstrap,
+      String registryUrl,
+      String applicationId,
+      String prefix,
+      Path out,
+      String variant) {
     String extra = System.getenv().getOrDefault("REBUILD_JAVA_OPTS", "").strip();
     Map<String, String> env =
         ProjectionProcess.settings(bootstrap, registryUrl, applicationId, Bench.KEY_ENCRYPTION_KEY);
     env.put("TOPIC_PREFIX", prefix);
     // settings of the projection service to try, e.g. REBUILD_ENV="NUM_STREAM_THREADS=2"
-    for (String setting : System.getenv().getOrDefault("REBUILD_ENV", "").strip().split("\\s+")) {
+    String settings = System.getenv().getOrDefault("REBUILD_ENV", "").strip() + " " + variant;
+    for (String setting : settings.strip().split("\\s+")) {
       if (setting.contains("=")) {
         env.put(
             setting.substring(0, setting.indexOf('=')),
@@ -151,6 +178,30 @@ public final class RebuildLoad {
   }
 
   /** The median of {@code key} over the runs' reports. */
+  /** Medians of each variant's runs, for settings compared with REBUILD_VARIANTS. */
+  private static Map<String, Map<String, Object>> byVariant(List<Map<String, Object>> runs) {
+    Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
+    for (String variant :
+        runs.stream().map(run -> (String) run.get("variant")).distinct().toList()) {
+      List<Map<String, Object>> its =
+          runs.stream().filter(r -> variant.equals(r.get("variant"))).toList();
+      Map<String, Object> medians = new LinkedHashMap<>();
+      medians.put("runs", its.size());
+      for (String key :
+          List.of(
+              "eventsPerSecond",
+              "foldEventsPerSecond",
+              "cpuMicrosPerEvent",
+              "brokerCpuMicrosPerEvent")) {
+        if (its.stream().allMatch(run -> run.containsKey(key))) {
+          medians.put(key, median(its, key));
+        }
+      }
+      variants.put(variant, medians);
+    }
+    return variants;
+  }
+
   private static double median(List<Map<String, Object>> runs, String key) {
     return median(runs.stream().map(r -> number(r, key)).toList());
   }
