@@ -184,6 +184,12 @@ public final class ProjectionService implements AutoCloseable {
             views.stream().flatMap(ProjectionService::indexStores).toList(),
             views.stream().map(view -> config.eventsTopicOf(view.collection())).toList());
     java.util.Properties streamsProperties = ProjectionSettings.of(config, counters);
+    ProjectionSettings.sizeProducerBatches(
+        streamsProperties,
+        topology.describe(),
+        Math.max(
+            partitions,
+            viewPartitions.values().stream().mapToInt(Integer::intValue).max().orElse(0)));
     CatchUp catchUp = CatchUp.decide(config, CatchUp.behind(lag), streamsProperties);
     StreamsRunner streams = new StreamsRunner(topology, streamsProperties);
     HostInfo self = HostInfo.buildFromEndpoint(config.advertisedServer());
