@@ -84,7 +84,7 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     this.completions =
         Executors.newFixedThreadPool(
             Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
-            daemonThreads("writer-completion"));
+            io.streamfold.service.DaemonThreads.named("writer-completion"));
     int ttlSeconds =
         (int) Math.min(Integer.MAX_VALUE, settings.idempotencyWindow().toSeconds() + 60);
     WriterContext<C, E, S> context =
@@ -330,14 +330,5 @@ public final class CommandWriter<C, S> implements AutoCloseable {
     directory.close();
     completions.shutdown();
     cache.close();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

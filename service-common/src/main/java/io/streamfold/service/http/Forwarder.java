@@ -1,6 +1,7 @@
 package io.streamfold.service.http;
 
 import io.javalin.http.Context;
+import io.streamfold.service.DaemonThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -79,16 +79,9 @@ public final class Forwarder {
             .connectTimeout(Duration.ofSeconds(2))
             .executor(
                 Executors.newFixedThreadPool(
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("forwarder")))
+                    Math.max(2, Runtime.getRuntime().availableProcessors()),
+                    DaemonThreads.named("forwarder")))
             .build();
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /**
